@@ -1,0 +1,24 @@
+import type { Metadata, Viewport } from "next";
+import type { ReactNode } from "react";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Rampart", template: "%s · Rampart" },
+  description: "Security policy for Asterisk PBX clusters",
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+// Applies the saved theme (or the system's) before first paint, so there is no flash of the wrong theme.
+const themeScript = `(function(){try{var t=localStorage.getItem('rampart-theme');var d=t?t==='dark':window.matchMedia('(prefers-color-scheme: dark)').matches;document.documentElement.classList.toggle('dark',d);}catch(e){}})();`;
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
+      <body className="min-h-screen font-sans">{children}</body>
+    </html>
+  );
+}

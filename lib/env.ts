@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+// The only reader of process.env. Everything else imports `env` (validated once, on first use).
+
+const boolean = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** Set by the start-up script when it runs the embedded database; not for operators. */
+  RAMPART_EMBEDDED_DATABASE_URL: z.string().optional(),
+  RAMPART_DATA_DIR: z.string().min(1).default("./data"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  RAMPART_LISTEN_HOST: z.string().min(1).default("0.0.0.0"),
+  RAMPART_PUBLIC_URL: z.url().optional(),
+  RAMPART_SECRET_KEY: z.string().min(32, "RAMPART_SECRET_KEY must be at least 32 characters").optional(),
+  RAMPART_ADMIN_EMAIL: z.email().optional(),
+  RAMPART_ADMIN_PASSWORD: z.string().min(12, "RAMPART_ADMIN_PASSWORD must be at least 12 characters").optional(),
+  /** Comma-separated networks whose X-Forwarded-For is believed (reverse proxies). */
+  RAMPART_TRUSTED_PROXIES: z.string().default(""),
+  RAMPART_WEB_AUTH_LOG: z.string().optional(),
+  RAMPART_SECURE_COOKIES: boolean.optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** Validated environment; throws one readable error listing every bad variable. */
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Connection string of the database in use: DATABASE_URL, or the embedded server the start-up script runs. */
+export function getDatabaseUrl(): string | undefined {
+  const env = getEnv();
+  return env.DATABASE_URL ?? env.RAMPART_EMBEDDED_DATABASE_URL;
+}
+
+/** Lets the start-up script publish the embedded database to this process and its children. */
+export function setEmbeddedDatabaseUrl(url: string): void {
+  process.env.RAMPART_EMBEDDED_DATABASE_URL = url;
+  cached = undefined;
+}
+
+/** Lets the start-up script publish settings next-auth reads from the environment itself. */
+export function publishAuthEnv(values: { secret: string; url: string }): void {
+  process.env.NEXTAUTH_SECRET = values.secret;
+  process.env.NEXTAUTH_URL ??= values.url;
+  cached = undefined;
+}
+
+/** next-auth's own variables, read here so no other module touches process.env. */
+export function getAuthSecret(): string | undefined {
+  return process.env.NEXTAUTH_SECRET;
+}
+
+export function isProduction(): boolean {
+  return getEnv().NODE_ENV === "production";
+}

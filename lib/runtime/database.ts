@@ -1,0 +1,27 @@
+import { join } from "node:path";
+import { getEnv, setEmbeddedDatabaseUrl } from "@/lib/env";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { migrateDatabase } from "@/lib/db/migrate";
+
+export const MIGRATIONS_DIR = join(process.cwd(), "prisma", "migrations");
+
+export interface ResolvedDatabase {
+  url: string;
+  embedded: EmbeddedDatabase | null;
+  close(): Promise<void>;
+}
+
+/** DATABASE_URL when set; otherwise the embedded database under RAMPART_DATA_DIR (started or joined). */
+export async function resolveDatabase(): Promise<ResolvedDatabase> {
+  const env = getEnv();
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: null, close: async () => {} };
+  const embedded = await startEmbeddedDatabase(env.RAMPART_DATA_DIR);
+  setEmbeddedDatabaseUrl(embedded.url);
+  return { url: embedded.url, embedded, close: () => embedded.stop() };
+}
+
+/** Brings the database schema up to date, logging each applied migration. */
+export async function migrate(url: string, log: (line: string) => void): Promise<void> {
+  const result = await migrateDatabase(url, MIGRATIONS_DIR, log);
+  if (result.applied.length === 0) log(`database schema is up to date (${result.alreadyApplied.length} migrations)`);
+}

@@ -1,0 +1,106 @@
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { join } from "node:path";
+import next from "next";
+import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
+import { disconnectDb } from "@/lib/db/client";
+import { getEnv, publishAuthEnv } from "@/lib/env";
+import { ensureFirstAdmin } from "@/lib/runtime/first-admin";
+import { migrate, resolveDatabase } from "@/lib/runtime/database";
+import { deriveKey, loadOrCreateMasterSecret } from "@/lib/secret-key";
+
+// `npm start`: database (embedded unless DATABASE_URL), migrations, first administrator, a production
+// build when the sources changed, then the Next.js app behind a small HTTP server that records the TCP
+// peer address for throttling and audit (a client cannot forge it with a header).
+
+const isDev = process.argv.includes("--dev");
+const root = process.cwd();
+const log = (line: string) => console.log(`rampart: ${line}`);
+
+/** Hash of everything the production build depends on, so a stale build is rebuilt on start. */
+function hashSources(): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name === "node_modules" || name === "generated" || name.startsWith(".")) continue;
+      const path = join(dir, name);
+      const stat = statSync(path);
+      if (stat.isDirectory()) walk(path);
+      else if (/\.(tsx?|css|js|mjs|json|svg|prisma)$/.test(name)) hash.update(path).update(readFileSync(path));
+    }
+  };
+  for (const dir of ["app", "components", "lib", "public", "prisma"]) if (existsSync(join(root, dir))) walk(join(root, dir));
+  for (const file of ["next.config.js", "proxy.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json"]) {
+    if (existsSync(join(root, file))) hash.update(file).update(readFileSync(join(root, file)));
+  }
+  return hash.digest("hex");
+}
+
+function buildIfNeeded(): void {
+  const stampPath = join(root, ".next", "rampart-source-hash");
+  const sourceHash = hashSources();
+  const isBuilt = existsSync(join(root, ".next", "BUILD_ID")) && existsSync(stampPath) && readFileSync(stampPath, "utf8") === sourceHash;
+  if (isBuilt) return;
+  log("building the dashboard (first start or sources changed; this takes a minute or two)…");
+  const result = spawnSync(join(root, "node_modules", ".bin", "next"), ["build"], { stdio: "inherit", env: process.env });
+  if (result.status !== 0) throw new Error("next build failed");
+  writeFileSync(stampPath, sourceHash);
+}
+
+async function main(): Promise<void> {
+  const env = getEnv();
+  const database = await resolveDatabase();
+  log(env.DATABASE_URL ? "using DATABASE_URL" : `using the embedded database in ${join(env.RAMPART_DATA_DIR, "pglite")}`);
+  await migrate(database.url, log);
+
+  const masterSecret = loadOrCreateMasterSecret(env.RAMPART_SECRET_KEY, env.RAMPART_DATA_DIR);
+  const publicUrl = env.RAMPART_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  publishAuthEnv({ secret: deriveKey(masterSecret, "session").toString("base64url"), url: publicUrl });
+
+  const admin = await ensureFirstAdmin({ email: env.RAMPART_ADMIN_EMAIL, password: env.RAMPART_ADMIN_PASSWORD });
+  if (admin?.generatedPassword) {
+    log("created the first administrator. Sign in with these credentials (shown only this once):");
+    log(`  e-mail:   ${admin.email}`);
+    log(`  password: ${admin.generatedPassword}`);
+  } else if (admin) {
+    log(`created the first administrator ${admin.email} from RAMPART_ADMIN_EMAIL / RAMPART_ADMIN_PASSWORD`);
+  }
+
+  if (!isDev) buildIfNeeded();
+  const app = next({ dev: isDev, dir: root, hostname: env.RAMPART_LISTEN_HOST, port: env.PORT });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = createServer((req, res) => {
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
+    handle(req, res).catch((error: unknown) => {
+      console.error("rampart: request failed", error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end("Internal error");
+    });
+  });
+  await new Promise<void>((done) => server.listen(env.PORT, env.RAMPART_LISTEN_HOST, done));
+  log(`dashboard on ${publicUrl}`);
+
+  let isStopping = false;
+  const stop = async (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    log(`${signal}: shutting down`);
+    server.close();
+    server.closeAllConnections();
+    await app.close().catch(() => undefined);
+    await disconnectDb().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
