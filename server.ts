@@ -1,6 +1,4 @@
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import next from "next";
@@ -8,6 +6,7 @@ import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
 import { disconnectDb } from "@/lib/db/client";
 import { getEnv, publishAuthEnv } from "@/lib/env";
 import { ensureFirstAdmin } from "@/lib/runtime/first-admin";
+import { isBuildCurrent, writeBuildStamp } from "@/lib/runtime/build-stamp";
 import { migrate, resolveDatabase } from "@/lib/runtime/database";
 import { deriveKey, loadOrCreateMasterSecret } from "@/lib/secret-key";
 
@@ -19,34 +18,12 @@ const isDev = process.argv.includes("--dev");
 const root = process.cwd();
 const log = (line: string) => console.log(`rampart: ${line}`);
 
-/** Hash of everything the production build depends on, so a stale build is rebuilt on start. */
-function hashSources(): string {
-  const hash = createHash("sha256");
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      if (name === "node_modules" || name === "generated" || name.startsWith(".")) continue;
-      const path = join(dir, name);
-      const stat = statSync(path);
-      if (stat.isDirectory()) walk(path);
-      else if (/\.(tsx?|css|js|mjs|json|svg|prisma)$/.test(name)) hash.update(path).update(readFileSync(path));
-    }
-  };
-  for (const dir of ["app", "components", "lib", "public", "prisma"]) if (existsSync(join(root, dir))) walk(join(root, dir));
-  for (const file of ["next.config.js", "proxy.ts", "package-lock.json", "postcss.config.mjs", "tsconfig.json"]) {
-    if (existsSync(join(root, file))) hash.update(file).update(readFileSync(join(root, file)));
-  }
-  return hash.digest("hex");
-}
-
 function buildIfNeeded(): void {
-  const stampPath = join(root, ".next", "rampart-source-hash");
-  const sourceHash = hashSources();
-  const isBuilt = existsSync(join(root, ".next", "BUILD_ID")) && existsSync(stampPath) && readFileSync(stampPath, "utf8") === sourceHash;
-  if (isBuilt) return;
+  if (isBuildCurrent(root)) return;
   log("building the dashboard (first start or sources changed; this takes a minute or two)…");
   const result = spawnSync(join(root, "node_modules", ".bin", "next"), ["build"], { stdio: "inherit", env: process.env });
   if (result.status !== 0) throw new Error("next build failed");
-  writeFileSync(stampPath, sourceHash);
+  writeBuildStamp(root);
 }
 
 async function main(): Promise<void> {

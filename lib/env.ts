@@ -2,10 +2,6 @@ import { z } from "zod";
 
 // The only reader of process.env. Everything else imports `env` (validated once, on first use).
 
-const boolean = z
-  .enum(["1", "0", "true", "false", "yes", "no", ""])
-  .transform((v) => v === "1" || v === "true" || v === "yes");
-
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -21,7 +17,6 @@ const envSchema = z.object({
   /** Comma-separated networks whose X-Forwarded-For is believed (reverse proxies). */
   RAMPART_TRUSTED_PROXIES: z.string().default(""),
   RAMPART_WEB_AUTH_LOG: z.string().optional(),
-  RAMPART_SECURE_COOKIES: boolean.optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

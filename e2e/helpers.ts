@@ -1,0 +1,14 @@
+import { expect, type Page } from "@playwright/test";
+import { PASSWORD } from "./db";
+
+export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export async function signInAndWait(page: Page, email: string): Promise<void> {
+  await signIn(page, email);
+  await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+}

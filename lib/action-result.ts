@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { isAppError } from "@/lib/errors";
+
+// The one shape every server action returns, and the one place that maps failures to it.
+
+export type ActionResult<T = undefined> =
+  | { ok: true; data: T }
+  | { ok: false; error: string; fieldErrors?: Record<string, string[]> };
+
+/** zod issues as `{ field: [messages] }` for forms (the root issue under "_form"). */
+export function toFieldErrors(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_form";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+/** Runs an action body; expected failures become messages, anything else is logged and hidden. */
+export async function runAction<T>(body: () => Promise<T>): Promise<ActionResult<T>> {
+  try {
+    return { ok: true, data: await body() };
+  } catch (error) {
+    if (error instanceof z.ZodError) return { ok: false, error: "Check the highlighted fields.", fieldErrors: toFieldErrors(error) };
+    if (isAppError(error)) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
+    // Next.js signals redirects and not-found by throwing: let them through.
+    if (error instanceof Error && "digest" in error && typeof error.digest === "string" && error.digest.startsWith("NEXT_")) throw error;
+    console.error("rampart: action failed", error);
+    return { ok: false, error: "Something went wrong on the server. The change was not saved." };
+  }
+}

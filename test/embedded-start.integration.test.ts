@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { isBuildCurrent } from "@/lib/runtime/build-stamp";
+
+// `npm start` with no DATABASE_URL: the embedded database under RAMPART_DATA_DIR, the first administrator
+// printed once, health reporting the database, and data that survives a restart.
+
+const dataDir = mkdtempSync(join(tmpdir(), "rampart-embedded-"));
+let child: ChildProcess | undefined;
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? done(address.port) : fail(new Error("no port"))));
+    });
+  });
+}
+
+async function start(port: number): Promise<{ output: () => string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), RAMPART_DATA_DIR: dataDir, RAMPART_LISTEN_HOST: "127.0.0.1", NODE_ENV: "production" };
+  for (const key of ["DATABASE_URL", "RAMPART_EMBEDDED_DATABASE_URL", "RAMPART_ADMIN_EMAIL", "RAMPART_ADMIN_PASSWORD", "NEXTAUTH_URL", "NEXTAUTH_SECRET"]) delete env[key];
+  let output = "";
+  child = spawn("npx", ["tsx", "server.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (output.includes("dashboard on")) return { output: () => output };
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server did not start in time:\n${output}`);
+}
+
+async function stop(): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((done) => child?.once("exit", done));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+afterAll(async () => {
+  await stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("npm start without DATABASE_URL", () => {
+  it("needs the production build (npm test builds before this suite)", () => {
+    expect(isBuildCurrent(process.cwd()), "run `npm run build` first").toBe(true);
+  });
+
+  it("serves the dashboard on the embedded database and keeps its data across restarts", async () => {
+    const port = await freePort();
+    const first = await start(port);
+    const printed = first.output();
+    expect(printed).toMatch(/using the embedded database/);
+    const password = /password: (\S+)/.exec(printed)?.[1];
+    expect(password, "the generated admin password is printed on first start").toMatch(/^[A-Za-z0-9]{24}$/);
+
+    const base = `http://127.0.0.1:${port}`;
+    const health = await fetch(`${base}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", db: "ok" });
+    expect((await fetch(`${base}/login`)).status).toBe(200);
+    expect((await fetch(`${base}/`, { redirect: "manual" })).status).not.toBe(200);
+
+    await stop();
+    const second = await start(port);
+    expect(second.output()).not.toMatch(/created the first administrator/);
+    expect(second.output()).toMatch(/database schema is up to date/);
+    expect((await (await fetch(`${base}/api/health`)).json()).db).toBe("ok");
+  }, 240_000);
+});
