@@ -2,6 +2,8 @@
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Lets parallel development builds use separate directories (the app itself always uses .next).
+  distDir: process.env.RAMPART_NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
   // The custom server (server.ts) runs the app; these packages stay in node_modules at run time.

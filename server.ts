@@ -18,12 +18,12 @@ const isDev = process.argv.includes("--dev");
 const root = process.cwd();
 const log = (line: string) => console.log(`rampart: ${line}`);
 
-function buildIfNeeded(): void {
-  if (isBuildCurrent(root)) return;
+function buildIfNeeded(distDir: string | undefined): void {
+  if (isBuildCurrent(root, distDir)) return;
   log("building the dashboard (first start or sources changed; this takes a minute or two)…");
   const result = spawnSync(join(root, "node_modules", ".bin", "next"), ["build"], { stdio: "inherit", env: process.env });
   if (result.status !== 0) throw new Error("next build failed");
-  writeBuildStamp(root);
+  writeBuildStamp(root, distDir);
 }
 
 async function main(): Promise<void> {
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     log(`created the first administrator ${admin.email} from RAMPART_ADMIN_EMAIL / RAMPART_ADMIN_PASSWORD`);
   }
 
-  if (!isDev) buildIfNeeded();
+  if (!isDev) buildIfNeeded(env.RAMPART_NEXT_DIST_DIR);
   const app = next({ dev: isDev, dir: root, hostname: env.RAMPART_LISTEN_HOST, port: env.PORT });
   const handle = app.getRequestHandler();
   await app.prepare();

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { createUser, sql } from "./db";
-import { signIn, signInAndWait } from "./helpers";
+import { E2E_BASE_URL } from "./env";
+import { loginAlert, signIn, signInAndWait } from "./helpers";
 
 test.describe("without a session", () => {
   test("the sign-in page answers 200 and the health check reports the database", async ({ request }) => {
@@ -20,7 +21,7 @@ test.describe("without a session", () => {
   });
 
   test("a forged session cookie gets past the proxy but not past the page's own check", async ({ page, context }) => {
-    await context.addCookies([{ name: "next-auth.session-token", value: "forged", url: "http://127.0.0.1:3117" }]);
+    await context.addCookies([{ name: "next-auth.session-token", value: "forged", url: E2E_BASE_URL }]);
     await page.goto("/users");
     await expect(page).toHaveURL(/\/login/);
     await expect(page.getByRole("heading", { name: "Users" })).toHaveCount(0);
@@ -35,7 +36,7 @@ test.describe("sign-in", () => {
     expect(session?.ip).toBe("127.0.0.1");
     const cookies = await page.context().cookies();
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/login/);
     const [revoked] = await sql<{ revoked_at: Date | null }>(`SELECT revoked_at FROM auth_sessions WHERE id = $1`, [session!.id]);
     expect(revoked?.revoked_at).not.toBeNull();
@@ -52,9 +53,9 @@ test.describe("sign-in", () => {
   test("a wrong password and an unknown account get the same answer", async ({ page }) => {
     const user = await createUser("VIEWER");
     await signIn(page, user.email, "not the password at all");
-    await expect(page.getByRole("alert")).toHaveText("Wrong e-mail or password.");
+    await expect(loginAlert(page)).toHaveText("Wrong e-mail or password.");
     await signIn(page, `nobody-${Date.now()}@rampart.test`, "not the password at all");
-    await expect(page.getByRole("alert")).toHaveText("Wrong e-mail or password.");
+    await expect(loginAlert(page)).toHaveText("Wrong e-mail or password.");
     const attempts = await sql<{ success: boolean }>(`SELECT success FROM sign_in_attempts WHERE email = $1`, [user.email]);
     expect(attempts).toEqual([{ success: false }]);
     expect(await sql(`SELECT 1 FROM auth_sessions WHERE user_id = $1`, [user.id])).toHaveLength(0);
@@ -64,10 +65,10 @@ test.describe("sign-in", () => {
     const user = await createUser("VIEWER");
     for (let i = 0; i < 5; i++) {
       await signIn(page, user.email, `wrong password ${i}`);
-      await expect(page.getByRole("alert")).toHaveText("Wrong e-mail or password.");
+      await expect(loginAlert(page)).toHaveText("Wrong e-mail or password.");
     }
     await signIn(page, user.email);
-    await expect(page.getByRole("alert")).toContainText(/Too many failed sign-in attempts\. Try again in 1[45] minutes\./);
+    await expect(loginAlert(page)).toContainText(/Too many failed sign-in attempts\. Try again in 1[45] minutes\./);
     expect(await sql(`SELECT 1 FROM auth_sessions WHERE user_id = $1`, [user.id])).toHaveLength(0);
   });
 
@@ -75,7 +76,7 @@ test.describe("sign-in", () => {
     const user = await createUser("VIEWER");
     await sql(`UPDATE users SET disabled = true WHERE id = $1`, [user.id]);
     await signIn(page, user.email);
-    await expect(page.getByRole("alert")).toHaveText("Wrong e-mail or password.");
+    await expect(loginAlert(page)).toHaveText("Wrong e-mail or password.");
   });
 });
 
@@ -128,4 +129,59 @@ test.describe("role gates", () => {
       }
     });
   }
+});
+
+test.describe("server actions", () => {
+  test("sign out everywhere ends every session of the account, after confirmation", async ({ page, browser }) => {
+    const user = await createUser("VIEWER");
+    const other = await browser.newContext();
+    const otherPage = await other.newPage();
+    await signInAndWait(otherPage, user.email);
+    await signInAndWait(page, user.email);
+
+    await page.getByRole("button", { name: "Sign out everywhere" }).click();
+    const dialog = page.getByRole("alertdialog", { name: "Sign out everywhere?" });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole("button", { name: "Sign out everywhere" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    expect(await sql(`SELECT 1 FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL`, [user.id])).toHaveLength(0);
+    await otherPage.goto("/");
+    await expect(otherPage).toHaveURL(/\/login/);
+    await other.close();
+  });
+
+  test("a cross-origin call of a server action is refused and changes nothing", async ({ page }) => {
+    const user = await createUser("VIEWER");
+    await signInAndWait(page, user.email);
+    // Learn the action's id from a real same-origin call, cancelled before it reaches the server.
+    let actionId = "";
+    await page.route("**/*", async (route) => {
+      const id = route.request().headers()["next-action"];
+      if (id) {
+        actionId = id;
+        await route.abort();
+      } else {
+        await route.continue();
+      }
+    });
+    await page.getByRole("button", { name: "Sign out everywhere" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Sign out everywhere" }).click();
+    await expect.poll(() => actionId).not.toBe("");
+    await page.unroute("**/*");
+
+    const response = await page.request.post("/", {
+      headers: { "Next-Action": actionId, Origin: "http://attacker.example", "Content-Type": "text/plain;charset=UTF-8" },
+      data: "[]",
+    });
+    expect(response.ok()).toBe(false);
+    expect(await sql(`SELECT 1 FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL`, [user.id])).toHaveLength(1);
+
+    // The same request from the app's own origin does take effect: the refusal above was the origin check.
+    const sameOrigin = await page.request.post("/", {
+      headers: { "Next-Action": actionId, Origin: new URL(page.url()).origin, "Content-Type": "text/plain;charset=UTF-8" },
+      data: "[]",
+    });
+    expect(sameOrigin.ok()).toBe(true);
+    expect(await sql(`SELECT 1 FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL`, [user.id])).toHaveLength(0);
+  });
 });

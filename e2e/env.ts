@@ -1,4 +1,5 @@
-// Shared by playwright.config.ts, e2e/server.ts and the specs.
-export const E2E_PORT = 3117;
+// Shared by playwright.config.ts, e2e/server.ts and the specs. The variables let several developers'
+// runs coexist on one machine (each with its own port, database and RAMPART_NEXT_DIST_DIR build).
+export const E2E_PORT = Number(process.env.RAMPART_E2E_PORT ?? 3117);
 export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
-export const E2E_DATABASE = "rampart_e2e";
+export const E2E_DATABASE = process.env.RAMPART_E2E_DATABASE ?? "rampart_e2e";

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import { PASSWORD } from "./db";
 
 export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
@@ -11,4 +11,9 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
 export async function signInAndWait(page: Page, email: string): Promise<void> {
   await signIn(page, email);
   await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+}
+
+/** The sign-in form's error message (Next.js keeps an empty role=alert route announcer on every page). */
+export function loginAlert(page: Page): Locator {
+  return page.locator("form [role=alert]");
 }

@@ -17,6 +17,8 @@ const envSchema = z.object({
   /** Comma-separated networks whose X-Forwarded-For is believed (reverse proxies). */
   RAMPART_TRUSTED_PROXIES: z.string().default(""),
   RAMPART_WEB_AUTH_LOG: z.string().optional(),
+  /** Development only: a separate Next.js build directory (next.config.js reads it too). */
+  RAMPART_NEXT_DIST_DIR: z.string().regex(/^\.next[a-z0-9-]*$/, "RAMPART_NEXT_DIST_DIR must look like .next-name").optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -26,16 +26,18 @@ export function hashBuildInputs(root: string): string {
   return hash.digest("hex");
 }
 
-const stampPath = (root: string) => join(root, ".next", "rampart-build-inputs");
-
-export function isBuildCurrent(root: string): boolean {
-  const path = stampPath(root);
-  return existsSync(join(root, ".next", "BUILD_ID")) && existsSync(path) && readFileSync(path, "utf8") === hashBuildInputs(root);
+/** The build directory; RAMPART_NEXT_DIST_DIR (read by next.config.js too) lets parallel builds coexist. */
+export function getDistDir(root: string, distDir = ".next"): string {
+  return join(root, distDir);
 }
 
-export function writeBuildStamp(root: string): void {
-  writeFileSync(stampPath(root), hashBuildInputs(root));
+const stampPath = (root: string, distDir?: string) => join(getDistDir(root, distDir), "rampart-build-inputs");
+
+export function isBuildCurrent(root: string, distDir?: string): boolean {
+  const path = stampPath(root, distDir);
+  return existsSync(join(getDistDir(root, distDir), "BUILD_ID")) && existsSync(path) && readFileSync(path, "utf8") === hashBuildInputs(root);
 }
 
-// `tsx lib/runtime/build-stamp.ts write` — run by `npm run build` after `next build`.
-if (process.argv[1]?.endsWith("build-stamp.ts") && process.argv[2] === "write") writeBuildStamp(process.cwd());
+export function writeBuildStamp(root: string, distDir?: string): void {
+  writeFileSync(stampPath(root, distDir), hashBuildInputs(root));
+}

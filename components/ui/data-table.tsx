@@ -1,0 +1,121 @@
+import type { HTMLAttributes, ReactNode, TdHTMLAttributes, ThHTMLAttributes } from "react";
+
+// Table building blocks. On narrow screens the table scrolls sideways inside its frame instead of
+// squeezing columns; the frame is focusable and labelled so keyboard users can scroll it too.
+
+const join = (...parts: (string | false | undefined)[]) => parts.filter(Boolean).join(" ");
+
+interface DataTableProps {
+  /** Names the table (as its caption) and the scroll region, for screen readers. */
+  label: string;
+  /** Show the caption; by default it is read but not displayed. */
+  isLabelVisible?: boolean;
+  children: ReactNode;
+  className?: string;
+}
+
+export function DataTable({ label, isLabelVisible = false, children, className }: DataTableProps) {
+  return (
+    <div
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+      className={join(
+        "overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900",
+        className,
+      )}
+    >
+      <table className="min-w-full divide-y divide-slate-200 text-left text-sm dark:divide-slate-800">
+        <caption
+          className={
+            isLabelVisible
+              ? "px-4 pt-4 pb-2 text-left text-sm font-semibold text-slate-900 sm:px-6 dark:text-white"
+              : "sr-only"
+          }
+        >
+          {label}
+        </caption>
+        {children}
+      </table>
+    </div>
+  );
+}
+
+export function DataTableHead({ children }: { children: ReactNode }) {
+  return (
+    <thead className="bg-slate-50 dark:bg-slate-800/50">
+      <tr>{children}</tr>
+    </thead>
+  );
+}
+
+interface HeaderCellProps extends ThHTMLAttributes<HTMLTableCellElement> {
+  align?: "left" | "right";
+}
+
+export function DataTableHeaderCell({ align = "left", className, ...props }: HeaderCellProps) {
+  return (
+    <th
+      scope="col"
+      className={join(
+        "px-4 py-3 text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase first:pl-4 sm:first:pl-6 last:pr-4 sm:last:pr-6 dark:text-slate-400",
+        align === "right" && "text-right",
+        className,
+      )}
+      {...props}
+    />
+  );
+}
+
+export function DataTableBody({ children }: { children: ReactNode }) {
+  return <tbody className="divide-y divide-slate-200 dark:divide-slate-800">{children}</tbody>;
+}
+
+interface RowProps extends HTMLAttributes<HTMLTableRowElement> {
+  /** Highlight only; the row's checkbox carries the selected state for assistive technology. */
+  isSelected?: boolean;
+}
+
+export function DataTableRow({ isSelected = false, className, ...props }: RowProps) {
+  return (
+    <tr
+      className={join(
+        "transition-colors hover:bg-slate-50 dark:hover:bg-slate-800/40",
+        isSelected && "bg-brand-50 hover:bg-brand-50 dark:bg-brand-500/10 dark:hover:bg-brand-500/10",
+        className,
+      )}
+      {...props}
+    />
+  );
+}
+
+interface CellProps extends TdHTMLAttributes<HTMLTableCellElement> {
+  align?: "left" | "right";
+  /** Monospace for addresses, CIDRs and rule text. */
+  isMono?: boolean;
+}
+
+export function DataTableCell({ align = "left", isMono = false, className, ...props }: CellProps) {
+  return (
+    <td
+      className={join(
+        "px-4 py-3 whitespace-nowrap text-slate-700 first:pl-4 sm:first:pl-6 last:pr-4 sm:last:pr-6 dark:text-slate-300",
+        align === "right" && "text-right tabular-nums",
+        isMono && "font-mono text-[0.8125rem]",
+        className,
+      )}
+      {...props}
+    />
+  );
+}
+
+/** The one row shown when there is nothing to list; put an <EmptyState isFramed={false} as="h3"> in it. */
+export function DataTableEmptyRow({ colSpan, children }: { colSpan: number; children: ReactNode }) {
+  return (
+    <tr>
+      <td colSpan={colSpan} className="px-4 py-2 whitespace-normal">
+        {children}
+      </td>
+    </tr>
+  );
+}

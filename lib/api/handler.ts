@@ -1,0 +1,90 @@
+import "server-only";
+import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
+import { callerFromUser, assertPermission, type Caller } from "@/lib/auth/caller";
+import { getClientIp } from "@/lib/auth/client-ip";
+import type { Permission } from "@/lib/auth/permissions";
+import { getCurrentUser } from "@/lib/auth/session";
+import { toFieldErrors } from "@/lib/action-result";
+import { findActiveToken, touchToken } from "@/lib/db/queries/tokens";
+import { AppError, isAppError } from "@/lib/errors";
+
+// The one wrapper around every /api/v1 route handler: authenticates (bearer token, or the browser
+// session for same-origin requests), checks the permission, and maps every failure to a 4xx with a
+// message — zod errors to 422, AppError to its status. Only a genuine bug is a (logged, generic) 500.
+
+export interface ApiContext<P> {
+  request: NextRequest;
+  caller: Caller;
+  params: P;
+}
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+async function authenticate(request: NextRequest): Promise<Caller> {
+  const ip = getClientIp(request.headers);
+  const authorization = request.headers.get("authorization");
+  if (authorization !== null) {
+    const match = /^Bearer ([A-Za-z0-9_-]{1,100})$/.exec(authorization);
+    const token = match ? await findActiveToken(match[1]!) : null;
+    if (!token) throw new AppError("UNAUTHENTICATED", "The API token is missing, invalid, expired or revoked.");
+    await touchToken(token.id);
+    return { role: token.role, tenantId: token.tenantId, actor: { type: "TOKEN", id: token.id, label: `token:${token.name}`, ip } };
+  }
+  const user = await getCurrentUser();
+  if (!user) throw new AppError("UNAUTHENTICATED", "Send an API token as `Authorization: Bearer <token>`.");
+  // A session cookie rides along on cross-site requests: only same-origin browser calls may change data.
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    const origin = request.headers.get("origin");
+    const host = request.headers.get("host");
+    if (!origin || !host || new URL(origin).host !== host) throw new AppError("FORBIDDEN", "Cross-origin requests must use an API token.");
+  }
+  return callerFromUser(user, ip);
+}
+
+export function errorResponse(error: unknown): NextResponse {
+  if (error instanceof z.ZodError) {
+    const fieldErrors = toFieldErrors(error);
+    const first = Object.entries(fieldErrors)[0];
+    const message = first ? (first[0] === "_form" ? first[1][0] : `${first[0]}: ${first[1][0]}`) : "Invalid input.";
+    return NextResponse.json({ error: message, fieldErrors }, { status: 422 });
+  }
+  if (isAppError(error)) {
+    return NextResponse.json({ error: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) }, { status: error.status });
+  }
+  console.error("rampart: API request failed", error);
+  return NextResponse.json({ error: "Internal error. The request was not completed." }, { status: 500 });
+}
+
+/** Reads a JSON body: 400 for malformed JSON, 413 for an oversized body. */
+export async function readJson(request: NextRequest, maxBytes = 1_000_000): Promise<unknown> {
+  const text = await request.text();
+  if (text.length > maxBytes) throw new AppError("BAD_REQUEST", `The body is larger than ${maxBytes} bytes.`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("BAD_REQUEST", "The body is not valid JSON.");
+  }
+}
+
+/** Wraps a route handler: authentication, permission, parsed params, error mapping. */
+export function apiRoute<P extends z.ZodType>(
+  options: { permission: Permission; params?: P },
+  handler: (ctx: ApiContext<z.infer<P>>) => Promise<Response | unknown>,
+) {
+  return async (request: NextRequest, context: RouteContext): Promise<Response> => {
+    try {
+      const caller = await authenticate(request);
+      assertPermission(caller, options.permission);
+      const rawParams = context?.params ? await context.params : {};
+      const params = options.params ? options.params.parse(rawParams) : rawParams;
+      const result = await handler({ request, caller, params: params as z.infer<P> });
+      return result instanceof Response ? result : NextResponse.json(result);
+    } catch (error) {
+      if (error instanceof z.ZodError && options.params && error.issues.some((i) => i.path.length === 1 && i.path[0] === "id")) {
+        return NextResponse.json({ error: "Not found." }, { status: 404 });
+      }
+      return errorResponse(error);
+    }
+  };
+}
