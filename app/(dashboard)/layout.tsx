@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
 import { getRoleLabel, getVisibleNavItems } from "@/components/shell/nav-items";
