@@ -20,7 +20,7 @@ async function main() {
   const url = databaseUrl(serverUrl, E2E_DATABASE);
   await migrateDatabase(url, join(process.cwd(), "prisma", "migrations"));
 
-  const child = spawn("npx", ["tsx", "server.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     stdio: "inherit",
     env: {
       ...process.env,

@@ -26,7 +26,8 @@ async function start(port: number): Promise<{ output: () => string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), RAMPART_DATA_DIR: dataDir, RAMPART_LISTEN_HOST: "127.0.0.1", NODE_ENV: "production" };
   for (const key of ["DATABASE_URL", "RAMPART_EMBEDDED_DATABASE_URL", "RAMPART_ADMIN_EMAIL", "RAMPART_ADMIN_PASSWORD", "NEXTAUTH_URL", "NEXTAUTH_SECRET"]) delete env[key];
   let output = "";
-  child = spawn("npx", ["tsx", "server.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  // One process (no npx/tsx wrapper), so SIGTERM reaches the server itself and the port is free on exit.
+  child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const deadline = Date.now() + 90_000;
