@@ -1,0 +1,90 @@
+/**
+ * Every name Rampart owns on a node, in one place: ipset sets, iptables chains, xt_recent lists, hashlimit
+ * tables, fail2ban jails and artefact paths. Other modules (deploy, polling, drift checks) import these rather
+ * than spelling names themselves.
+ */
+import type { Family } from "./model";
+
+/** Artefact paths: the contract with the apply step. */
+export const ARTEFACT_PATHS = {
+  ipset: "ipset.restore",
+  iptables: "iptables.rules",
+  ip6tables: "ip6tables.rules",
+  jail: "fail2ban/jail.d/rampart.local",
+  asteriskFilter: "fail2ban/filter.d/rampart-asterisk.conf",
+  webFilter: "fail2ban/filter.d/rampart-web.conf",
+  banAction: "fail2ban/action.d/rampart-ipset.conf",
+  manifest: "manifest.json",
+} as const;
+
+/** Chains, created and flushed by the rules files. Only RAMPART-INPUT is jumped to from INPUT. */
+export const CHAINS = {
+  input: "RAMPART-INPUT",
+  sip: "RAMPART-SIP",
+  scan: "RAMPART-SCAN",
+  flood: "RAMPART-FLOOD",
+} as const;
+
+export type ListSetRole = "management" | "whitelist" | "blocklist" | "tenant" | "geoip";
+export type BanSetRole = "ban-voip" | "ban-web" | "ban-recidive";
+
+const LIST_CODES: Readonly<Record<ListSetRole, string>> = {
+  management: "mg",
+  whitelist: "wl",
+  blocklist: "bl",
+  tenant: "tr",
+  geoip: "geo",
+};
+
+/**
+ * List sets carry their type in the name ("rampart-bl4-ip", "rampart-bl4-net") because `ipset swap` refuses to
+ * swap sets of different types: when a list gains its first network the set changes name, and the iptables rules
+ * (re-rendered at the same time) follow.
+ */
+export function listSetName(role: ListSetRole, family: Family, type: "hash:ip" | "hash:net"): string {
+  return `rampart-${LIST_CODES[role]}${family}-${type === "hash:ip" ? "ip" : "net"}`;
+}
+
+/** Suffix of the temporary names ipset.restore loads list sets under, before the apply step swaps them in. */
+export const TEMP_SET_SUFFIX = "-new";
+
+/** ipset's limit (IPSET_MAXNAMELEN 32 including the terminating NUL). */
+export const MAX_SET_NAME_LENGTH = 31;
+
+/** Base names of the ban sets fail2ban fills; the action appends the family ("rampart-f2b-voip4"). */
+export const BAN_SET_BASES: Readonly<Record<BanSetRole, string>> = {
+  "ban-voip": "rampart-f2b-voip",
+  "ban-web": "rampart-f2b-web",
+  "ban-recidive": "rampart-f2b-rec",
+};
+
+export function banSetName(role: BanSetRole, family: Family): string {
+  return `${BAN_SET_BASES[role]}${family}`;
+}
+
+/**
+ * Ban sets are created once and never swapped or flushed by Rampart (fail2ban owns their members), so their
+ * parameters are constants: `ipset create -exist` in both ipset.restore and the fail2ban action must agree.
+ */
+export const BAN_SET_PARAMS = { hashsize: 1024, maxelem: 1_048_576, timeout: 0 } as const;
+
+export const JAILS = {
+  voip: "rampart-asterisk",
+  web: "rampart-web",
+  recidive: "rampart-recidive",
+} as const;
+
+export const FILTERS = { asterisk: "rampart-asterisk", web: "rampart-web" } as const;
+export const BAN_ACTION = "rampart-ipset";
+
+/** xt_recent lists (one namespace for both families, hence the family suffix): /proc/net/xt_recent/<name>. */
+export function recentListName(kind: "register" | "invite", family: Family): string {
+  return `rampart-${kind === "register" ? "reg" : "inv"}${family}`;
+}
+
+/** hashlimit table: /proc/net/ipt_hashlimit/<name> (IPv4) and /proc/net/ip6t_hashlimit/<name> (IPv6). */
+export function hashlimitName(family: Family): string {
+  return `rampart-sip${family}`;
+}
+
+export const LOG_PREFIXES = { scan: "rampart-scan: ", flood: "rampart-flood: " } as const;
