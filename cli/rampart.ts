@@ -2,6 +2,8 @@ import { parseArgs } from "node:util";
 import { migrate, resolveDatabase } from "@/lib/runtime/database";
 import { isAppError } from "@/lib/errors";
 import { checkAddressLines, readStdin } from "./commands/address";
+import { LISTS_HELP, listsExport, listsExportOptions, listsImport, listsImportOptions } from "./commands/lists";
+import { render } from "./commands/render";
 import { tokenCreate } from "./commands/token";
 import { userCreate, userResetPassword } from "./commands/user";
 import { UsageError } from "./context";
@@ -16,7 +18,10 @@ const HELP = `usage: rampart <command>
   user reset-password --email E           set a new password (printed once) and end the user's sessions
   token create --name N --role R [--tenant T] [--expires-at DATE]
                                           create an API token; prints it alone on the last line
+  render --out DIR [--node NAME]          write the ruleset artefacts of the current policy (ipset, iptables,
+                                          ip6tables, fail2ban, manifest.json) for a node or the whole cluster
   db migrate                              apply pending database migrations
+${LISTS_HELP}
 
 roles: ADMIN, OPERATOR, TENANT_ADMIN, VIEWER`;
 
@@ -36,6 +41,9 @@ const commands: Record<string, { options: Record<string, { type: "string" }>; ru
     options: { name: { type: "string" }, role: { type: "string" }, tenant: { type: "string" }, "expires-at": { type: "string" } },
     run: tokenCreate,
   },
+  "lists import": { options: listsImportOptions, run: listsImport },
+  "lists export": { options: listsExportOptions, run: listsExport },
+  render: { options: { out: { type: "string" }, node: { type: "string" } }, run: render },
   "db migrate": {
     options: {},
     async run() {
@@ -50,14 +58,15 @@ const commands: Record<string, { options: Record<string, { type: "string" }>; ru
 };
 
 async function main(argv: string[]): Promise<number> {
-  const name = argv.slice(0, 2).join(" ");
+  // Commands are one or two words ("render", "user create").
+  const name = commands[argv.slice(0, 2).join(" ")] ? argv.slice(0, 2).join(" ") : (argv[0] ?? "");
   const command = commands[name];
   if (!command) {
     console.error(argv.length === 0 || argv[0] === "help" || argv[0] === "--help" ? HELP : `unknown command: ${argv.join(" ")}\n\n${HELP}`);
     return argv.length === 0 || argv[0] === "help" || argv[0] === "--help" ? 0 : 2;
   }
   try {
-    const { values, positionals } = parseArgs({ args: argv.slice(2), options: command.options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: argv.slice(name.split(" ").length), options: command.options, allowPositionals: true, strict: true });
     await command.run(values as Record<string, string | undefined>, positionals);
     return 0;
   } catch (error) {

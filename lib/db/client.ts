@@ -11,7 +11,13 @@ function createClient(): PrismaClient {
   if (!url) throw new AppError("DB_UNAVAILABLE", "No database configured: set DATABASE_URL or start Rampart with `npm start`.");
   const isEmbedded = !getEnv().DATABASE_URL;
   // The embedded server multiplexes every connection onto one PGlite instance: a small pool is enough.
-  const adapter = new PrismaPg({ connectionString: url, max: isEmbedded ? 4 : 10, connectionTimeoutMillis: 5_000 });
+  // PostgreSQL's JIT adds seconds of compile time to the short list queries this app runs: turn it off.
+  const adapter = new PrismaPg({
+    connectionString: url,
+    max: isEmbedded ? 4 : 10,
+    connectionTimeoutMillis: 5_000,
+    ...(isEmbedded ? {} : { options: "-c jit=off" }),
+  });
   return new PrismaClient({ adapter });
 }
 

@@ -1,0 +1,3 @@
+import { bulkDeleteRoute, blocklistSpec } from "../../lists/_lib/routes";
+
+export const POST = bulkDeleteRoute(blocklistSpec);

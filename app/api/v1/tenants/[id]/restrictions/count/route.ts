@@ -1,0 +1,3 @@
+import { countRoute, tenantRestrictionsSpec } from "../../../../lists/_lib/routes";
+
+export const GET = countRoute(tenantRestrictionsSpec);

@@ -1,0 +1,3 @@
+import { exportRoute, tenantRestrictionsSpec } from "../../../../lists/_lib/routes";
+
+export const GET = exportRoute(tenantRestrictionsSpec);

@@ -1,0 +1,3 @@
+import { importRoute, tenantRestrictionsSpec } from "../../../../lists/_lib/routes";
+
+export const POST = importRoute(tenantRestrictionsSpec);

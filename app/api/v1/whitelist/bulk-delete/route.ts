@@ -1,0 +1,3 @@
+import { bulkDeleteRoute, whitelistSpec } from "../../lists/_lib/routes";
+
+export const POST = bulkDeleteRoute(whitelistSpec);

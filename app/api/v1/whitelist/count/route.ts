@@ -1,0 +1,3 @@
+import { countRoute, whitelistSpec } from "../../lists/_lib/routes";
+
+export const GET = countRoute(whitelistSpec);

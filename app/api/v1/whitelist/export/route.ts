@@ -1,0 +1,3 @@
+import { exportRoute, whitelistSpec } from "../../lists/_lib/routes";
+
+export const GET = exportRoute(whitelistSpec);

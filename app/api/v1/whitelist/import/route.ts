@@ -1,0 +1,3 @@
+import { importRoute, whitelistSpec } from "../../lists/_lib/routes";
+
+export const POST = importRoute(whitelistSpec);

@@ -1,0 +1,44 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { ListTarget } from "@/lib/lists/targets";
+import { createEntryAction } from "./actions";
+import { EntryForm } from "./entry-form";
+
+/** The "add" form above a list, with the outcome (and any conflict notice) announced under it. */
+export function AddEntry({ target, listName }: { target: ListTarget; listName: string }) {
+  const router = useRouter();
+  const [done, setDone] = useState<{ network: string; notices: string[] } | null>(null);
+  return (
+    <div className="space-y-3">
+      <EntryForm
+        initial={{ network: "", comment: "", expiresLocal: "" }}
+        submitLabel="Add"
+        pendingLabel="Adding…"
+        resetOnSuccess
+        listName={listName}
+        onSubmit={(input) => {
+          setDone(null);
+          return createEntryAction(target, input);
+        }}
+        onDone={(data) => {
+          setDone({ network: data.entry.network, notices: data.notices });
+          router.refresh();
+        }}
+      />
+      {done ? (
+        <div role="status" className="space-y-1 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
+          <p>
+            Added <span className="font-mono">{done.network}</span> to {listName}.
+          </p>
+          {done.notices.map((notice) => (
+            <p key={notice} className="text-amber-800 dark:text-amber-200">
+              {notice}
+            </p>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,231 @@
+import Link from "next/link";
+import { Suspense, type ReactNode } from "react";
+import { buttonClassName } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { SelectField, TextField } from "@/components/ui/field";
+import type { Caller } from "@/lib/auth/caller";
+import { getListSummary, listAddressEntries, type AddressEntryPage } from "@/lib/db/queries/address-entries";
+import { isAppError } from "@/lib/errors";
+import { conflictingKind, LIST_WORDS, listApiPath, listPagePath, type ListTarget } from "@/lib/lists/targets";
+import { listQuerySchema, type ListQuery } from "@/lib/validation/address-entry";
+import { toFieldErrors } from "@/lib/action-result";
+import { AddEntry } from "./add-entry";
+import { EntryTable } from "./entry-table";
+import { toEntryRow } from "./entry-row";
+import { ImportButton } from "./import-dialog";
+
+// The one address-list page body (whitelist, blocklist, management access, tenant restrictions): add form,
+// search (text and "covers address"), keyset pages with Previous / Next links, status badges, selection and
+// bulk delete, import and export. A server component: the page's own permission check has run before it.
+
+export type SearchParams = Record<string, string | string[] | undefined>;
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const n = (value: number) => value.toLocaleString("en-US");
+
+interface ListViewProps {
+  target: ListTarget;
+  caller: Caller;
+  canWrite: boolean;
+  searchParams: SearchParams;
+  /** Shown when the list has no entries at all. */
+  empty: { icon?: ReactNode; title: string; description: ReactNode };
+}
+
+/** Export (everyone who may read) and import (writers) for the page header. */
+export function ListHeaderActions({ target, canWrite }: { target: ListTarget; canWrite: boolean }) {
+  const name = LIST_WORDS[target.kind].name;
+  return (
+    <>
+      <a href={`${listApiPath(target)}/export`} download className={buttonClassName({ variant: "secondary" })}>
+        Export CSV
+      </a>
+      {canWrite ? <ImportButton target={target} listName={name} /> : null}
+    </>
+  );
+}
+
+async function ListSummaryLine({ caller, target }: { caller: Caller; target: ListTarget }) {
+  const summary = await getListSummary(caller, target);
+  const other = conflictingKind(target.kind);
+  return (
+    <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="list-summary">
+      <span className="font-semibold text-slate-900 tabular-nums dark:text-white">{n(summary.total)}</span> {summary.total === 1 ? "entry" : "entries"}
+      {summary.expired > 0 ? <> · {n(summary.expired)} expired (no longer applied)</> : null}
+      {other !== null && summary.conflicts !== null && summary.conflicts > 0 ? (
+        <>
+          {" · "}
+          <span className="font-medium text-red-700 dark:text-red-400">
+            {n(summary.conflicts)} in conflict with the {other}
+          </span>{" "}
+          (the whitelist wins)
+        </>
+      ) : null}
+    </p>
+  );
+}
+
+function pageHref(target: ListTarget, query: Partial<Record<"q" | "covers" | "status" | "sort" | "cursor", string | undefined>>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === "") continue;
+    if ((key === "status" && value === "all") || (key === "sort" && value === "newest")) continue;
+    params.set(key, value);
+  }
+  const search = params.toString();
+  return `${listPagePath(target)}${search ? `?${search}` : ""}`;
+}
+
+export async function AddressListView({ target, caller, canWrite, searchParams, empty }: ListViewProps) {
+  const words = LIST_WORDS[target.kind];
+  const other = conflictingKind(target.kind);
+  const raw = {
+    q: first(searchParams.q),
+    covers: first(searchParams.covers),
+    status: first(searchParams.status) || undefined,
+    sort: first(searchParams.sort) || undefined,
+    cursor: first(searchParams.cursor) || undefined,
+  };
+  const parsed = listQuerySchema.safeParse(raw);
+  let errors: Record<string, string[]> = parsed.success ? {} : toFieldErrors(parsed.error);
+  let page: AddressEntryPage = { items: [], nextCursor: null, prevCursor: null };
+  let query: ListQuery | null = parsed.success ? parsed.data : null;
+  if (query) {
+    try {
+      page = await listAddressEntries(caller, target, query);
+    } catch (error) {
+      if (!isAppError(error) || error.code !== "VALIDATION") throw error;
+      errors = error.fieldErrors ?? { _form: [error.message] };
+      query = null;
+    }
+  }
+  const status = raw.status ?? "all";
+  const sort = raw.sort ?? "newest";
+  const hasFilter = Boolean(raw.q || raw.covers || status !== "all");
+  const keep = { q: raw.q, covers: raw.covers, status, sort };
+  const isCovers = Boolean(query?.covers);
+
+  const hasInputError = Object.keys(errors).some((key) => key !== "cursor");
+  const emptyState = hasInputError ? (
+    <EmptyState isFramed={false} as="h3" title="Nothing to show" description="Correct the search fields above to see entries." />
+  ) : hasFilter ? (
+    <EmptyState
+      isFramed={false}
+      as="h3"
+      title={isCovers ? `No entry of ${words.name} covers ${raw.covers}` : "No entries match"}
+      description="Change the search or clear it to see the whole list."
+      action={
+        <Link href={listPagePath(target)} className={buttonClassName({ variant: "secondary" })}>
+          Clear search
+        </Link>
+      }
+    />
+  ) : errors.cursor ? (
+    <EmptyState isFramed={false} as="h3" title="This page link is out of date" description={errors.cursor[0]} action={<Link href={listPagePath(target)} className={buttonClassName({ variant: "secondary" })}>First page</Link>} />
+  ) : raw.cursor ? (
+    <EmptyState isFramed={false} as="h3" title="No more entries" description="The entries of this page were deleted meanwhile." action={<Link href={listPagePath(target)} className={buttonClassName({ variant: "secondary" })}>First page</Link>} />
+  ) : (
+    <EmptyState isFramed={false} as="h3" icon={empty.icon} title={empty.title} description={empty.description} />
+  );
+
+  return (
+    <div className="space-y-6">
+      {canWrite ? (
+        <Card>
+          <CardHeader title={`Add to ${words.name}`} description="Duplicates and entries already covered by a wider one are reported, not stored twice." />
+          <CardBody>
+            <AddEntry target={target} listName={words.name} />
+          </CardBody>
+        </Card>
+      ) : null}
+
+      <section aria-labelledby="entries-heading" className="space-y-4">
+        <div className="flex flex-col gap-1 sm:flex-row sm:items-baseline sm:justify-between">
+          <h2 id="entries-heading" className="text-base font-semibold">
+            Entries
+          </h2>
+          <Suspense fallback={<p className="text-sm text-slate-500">Counting entries…</p>}>
+            <ListSummaryLine caller={caller} target={target} />
+          </Suspense>
+        </div>
+
+        <form method="get" action={listPagePath(target)} role="search" aria-label={`Search ${words.name}`} className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-[minmax(0,1fr)_minmax(0,14rem)_minmax(0,9rem)_minmax(0,10rem)_auto] lg:items-start dark:border-slate-800 dark:bg-slate-900">
+          <TextField
+            label="Search"
+            name="q"
+            type="search"
+            defaultValue={raw.q ?? ""}
+            placeholder="Comment, author, or address"
+            error={errors.q}
+            hint="An address or network finds the entries inside it."
+          />
+          <TextField
+            label="Covers address"
+            name="covers"
+            defaultValue={raw.covers ?? ""}
+            placeholder="203.0.113.7"
+            spellCheck={false}
+            autoComplete="off"
+            error={errors.covers}
+            hint="Which entries apply to this address."
+          />
+          <SelectField label="Status" name="status" defaultValue={status} error={errors.status}>
+            <option value="all">All</option>
+            <option value="active">Active</option>
+            <option value="expired">Expired</option>
+          </SelectField>
+          <SelectField label="Order" name="sort" defaultValue={sort} error={errors.sort}>
+            <option value="newest">Newest first</option>
+            <option value="network">By network</option>
+          </SelectField>
+          <div className="flex gap-2 sm:col-span-2 lg:col-span-1 lg:pt-6">
+            <button type="submit" className={buttonClassName({ variant: "primary" })}>
+              Search
+            </button>
+            {hasFilter || sort !== "newest" ? (
+              <Link href={listPagePath(target)} className={buttonClassName({ variant: "ghost" })}>
+                Clear
+              </Link>
+            ) : null}
+          </div>
+        </form>
+        {errors._form ? (
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+            {errors._form.join(" ")}
+          </p>
+        ) : null}
+
+        <EntryTable
+          target={target}
+          items={page.items.map(toEntryRow)}
+          canWrite={canWrite}
+          filter={{ q: query?.q, covers: query?.covers?.canonical, status: query?.status ?? "all" }}
+          listName={words.name}
+          otherListName={other === null ? null : `the ${other}`}
+          emptyState={emptyState}
+        />
+
+        {page.prevCursor || page.nextCursor ? (
+          <nav aria-label="Pages" className="flex items-center justify-between gap-2">
+            {page.prevCursor ? (
+              <Link href={pageHref(target, { ...keep, cursor: page.prevCursor })} className={buttonClassName({ variant: "secondary" })} rel="prev">
+                ← Previous
+              </Link>
+            ) : (
+              <span />
+            )}
+            {page.nextCursor ? (
+              <Link href={pageHref(target, { ...keep, cursor: page.nextCursor })} className={buttonClassName({ variant: "secondary" })} rel="next">
+                Next →
+              </Link>
+            ) : null}
+          </nav>
+        ) : null}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import type { AddressEntryView } from "@/lib/db/queries/address-entries";
+
+/** An entry as the client components receive it: plain JSON (dates as ISO text). */
+export interface EntryRow {
+  id: string;
+  network: string;
+  comment: string;
+  source: string;
+  expiresAt: string | null;
+  author: string;
+  createdAt: string;
+  isExpired: boolean;
+  isOverBroad: boolean;
+  coveredBy: string | null;
+  conflictWith: string | null;
+}
+
+function isOverBroad(network: string): boolean {
+  const slash = network.indexOf("/");
+  if (slash < 0) return false;
+  const prefix = Number(network.slice(slash + 1));
+  return network.includes(":") ? prefix < 32 : prefix < 8;
+}
+
+export function toEntryRow(entry: AddressEntryView): EntryRow {
+  return {
+    id: entry.id,
+    network: entry.network,
+    comment: entry.comment,
+    source: entry.source,
+    expiresAt: entry.expiresAt?.toISOString() ?? null,
+    author: entry.author,
+    createdAt: entry.createdAt.toISOString(),
+    isExpired: entry.isExpired,
+    isOverBroad: isOverBroad(entry.network),
+    coveredBy: entry.coveredBy,
+    conflictWith: entry.conflictWith,
+  };
+}
+
+/** "2025-01-31 14:05 UTC": one unambiguous form on the server and in every browser. */
+export function formatInstant(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}

@@ -1,0 +1,283 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { DataTable, DataTableBody, DataTableCell, DataTableHead, DataTableHeaderCell, DataTableRow } from "@/components/ui/data-table";
+import type { ListTarget } from "@/lib/lists/targets";
+import { bulkDeleteAction, countMatchingAction, deleteEntryAction, updateEntryAction } from "./actions";
+import { EntryForm, isoToLocalInput } from "./entry-form";
+import { formatInstant, type EntryRow } from "./entry-row";
+import { Modal } from "./modal";
+
+export interface ActiveFilter {
+  q?: string;
+  covers?: string;
+  status: "all" | "active" | "expired";
+}
+
+interface EntryTableProps {
+  target: ListTarget;
+  items: EntryRow[];
+  canWrite: boolean;
+  /** The filter of the page, for "delete all matching". */
+  filter: ActiveFilter;
+  /** "the blocklist". */
+  listName: string;
+  /** The list whose overlap is a conflict ("whitelist"), or null. */
+  otherListName: string | null;
+  emptyState: React.ReactNode;
+}
+
+type Pending =
+  | { kind: "delete"; entry: EntryRow }
+  | { kind: "delete-selected" }
+  | { kind: "delete-matching"; count: number }
+  | null;
+
+function describeFilter(filter: ActiveFilter): string {
+  const parts: string[] = [];
+  if (filter.q) parts.push(`search “${filter.q}”`);
+  if (filter.covers) parts.push(`covering ${filter.covers}`);
+  if (filter.status !== "all") parts.push(filter.status === "active" ? "active only" : "expired only");
+  return parts.length ? parts.join(", ") : "no filter: the whole list";
+}
+
+/** The entries of one page: selection, status badges, inline edit, delete and bulk delete with confirmation. */
+export function EntryTable({ target, items, canWrite, filter, listName, otherListName, emptyState }: EntryTableProps) {
+  const router = useRouter();
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [pending, setPending] = useState<Pending>(null);
+  const [editing, setEditing] = useState<EntryRow | null>(null);
+  const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  const [isPending, startTransition] = useTransition();
+
+  const visibleIds = items.map((e) => e.id);
+  const selectedOnPage = visibleIds.filter((id) => selected.has(id));
+  const isAllSelected = items.length > 0 && selectedOnPage.length === items.length;
+
+  function toggle(id: string, on: boolean) {
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }
+
+  function toggleAll(on: boolean) {
+    setSelected(on ? new Set(visibleIds) : new Set());
+  }
+
+  function askDeleteMatching() {
+    setMessage(null);
+    startTransition(async () => {
+      const result = await countMatchingAction(target, { q: filter.q, covers: filter.covers, status: filter.status });
+      if (!result.ok) {
+        setMessage({ tone: "error", text: result.error });
+        return;
+      }
+      if (result.data.count === 0) {
+        setMessage({ tone: "error", text: "Nothing matches the filter any more." });
+        return;
+      }
+      setPending({ kind: "delete-matching", count: result.data.count });
+    });
+  }
+
+  function confirm() {
+    const action = pending;
+    if (!action) return;
+    startTransition(async () => {
+      if (action.kind === "delete") {
+        const result = await deleteEntryAction(target, action.entry.id);
+        setMessage(result.ok ? { tone: "ok", text: `Deleted ${result.data.network}.` } : { tone: "error", text: result.error });
+        if (result.ok) toggle(action.entry.id, false);
+      } else if (action.kind === "delete-selected") {
+        const result = await bulkDeleteAction(target, { ids: selectedOnPage });
+        setMessage(result.ok ? { tone: "ok", text: `Deleted ${result.data.deleted.toLocaleString("en-US")} selected ${result.data.deleted === 1 ? "entry" : "entries"}.` } : { tone: "error", text: result.error });
+        if (result.ok) setSelected(new Set());
+      } else {
+        const result = await bulkDeleteAction(target, { filter: { q: filter.q, covers: filter.covers, status: filter.status }, expectedCount: action.count });
+        setMessage(result.ok ? { tone: "ok", text: `Deleted ${result.data.deleted.toLocaleString("en-US")} matching ${result.data.deleted === 1 ? "entry" : "entries"}.` } : { tone: "error", text: result.error });
+        if (result.ok) setSelected(new Set());
+      }
+      setPending(null);
+      router.refresh();
+    });
+  }
+
+  const columns = canWrite ? 6 : 5;
+  const hasFilter = Boolean(filter.q || filter.covers || filter.status !== "all");
+
+  return (
+    <div className="space-y-3">
+      {canWrite && items.length > 0 ? (
+        <div className="flex flex-wrap items-center gap-2">
+          <span className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
+            {selectedOnPage.length > 0 ? `${selectedOnPage.length} selected` : "Select entries to delete several at once."}
+          </span>
+          <Button variant="danger" size="sm" disabled={selectedOnPage.length === 0 || isPending} onClick={() => setPending({ kind: "delete-selected" })}>
+            Delete selected
+          </Button>
+          <Button variant="secondary" size="sm" disabled={isPending} onClick={askDeleteMatching}>
+            {hasFilter ? "Delete all matching…" : "Delete all entries…"}
+          </Button>
+        </div>
+      ) : null}
+
+      {message ? (
+        <p
+          role={message.tone === "error" ? "alert" : "status"}
+          className={
+            message.tone === "error"
+              ? "rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+              : "rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"
+          }
+        >
+          {message.text}
+        </p>
+      ) : null}
+
+      <DataTable label={`Entries of ${listName}`}>
+        <DataTableHead>
+          {canWrite ? (
+            <DataTableHeaderCell className="w-10">
+              <input
+                type="checkbox"
+                aria-label="Select all entries on this page"
+                checked={isAllSelected}
+                disabled={items.length === 0}
+                onChange={(e) => toggleAll(e.target.checked)}
+                className="size-4 accent-brand-600"
+              />
+            </DataTableHeaderCell>
+          ) : null}
+          <DataTableHeaderCell>Network</DataTableHeaderCell>
+          <DataTableHeaderCell>Status</DataTableHeaderCell>
+          <DataTableHeaderCell>Comment</DataTableHeaderCell>
+          <DataTableHeaderCell>Added</DataTableHeaderCell>
+          {canWrite ? <DataTableHeaderCell align="right">Actions</DataTableHeaderCell> : null}
+        </DataTableHead>
+        <DataTableBody>
+          {items.length === 0 ? (
+            <tr>
+              <td colSpan={columns} className="px-4 py-2 whitespace-normal">
+                {emptyState}
+              </td>
+            </tr>
+          ) : (
+            items.map((entry) => {
+              const isSelected = selected.has(entry.id);
+              return (
+                <DataTableRow key={entry.id} isSelected={isSelected} data-network={entry.network}>
+                  {canWrite ? (
+                    <DataTableCell>
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${entry.network}`}
+                        checked={isSelected}
+                        onChange={(e) => toggle(entry.id, e.target.checked)}
+                        className="size-4 accent-brand-600"
+                      />
+                    </DataTableCell>
+                  ) : null}
+                  <DataTableCell isMono className={entry.isExpired ? "text-slate-400 line-through dark:text-slate-500" : undefined}>
+                    {entry.network}
+                  </DataTableCell>
+                  <DataTableCell>
+                    <div className="flex flex-wrap gap-1">
+                      {entry.isExpired ? (
+                        <Badge tone="neutral" title={entry.expiresAt ? `Expired ${formatInstant(entry.expiresAt)}` : undefined}>
+                          Expired
+                        </Badge>
+                      ) : entry.expiresAt ? (
+                        <Badge tone="info">Expires {formatInstant(entry.expiresAt)}</Badge>
+                      ) : (
+                        <Badge tone="success">Active</Badge>
+                      )}
+                      {entry.conflictWith && otherListName ? (
+                        <Badge tone="danger" title={`Overlaps ${entry.conflictWith} on ${otherListName}; the whitelist wins.`}>
+                          Conflict: {entry.conflictWith} on {otherListName}
+                        </Badge>
+                      ) : null}
+                      {entry.coveredBy ? <Badge tone="warning">Covered by {entry.coveredBy}</Badge> : null}
+                      {entry.isOverBroad ? <Badge tone="warning">Broad network</Badge> : null}
+                    </div>
+                  </DataTableCell>
+                  <DataTableCell className="max-w-xs truncate whitespace-nowrap" title={entry.comment || undefined}>
+                    {entry.comment || <span className="text-slate-400 dark:text-slate-500">—</span>}
+                  </DataTableCell>
+                  <DataTableCell className="text-xs">
+                    <time dateTime={entry.createdAt}>{formatInstant(entry.createdAt)}</time>
+                    {entry.author ? <span className="block text-slate-500 dark:text-slate-400">{entry.author}</span> : null}
+                  </DataTableCell>
+                  {canWrite ? (
+                    <DataTableCell align="right">
+                      <div className="flex justify-end gap-1">
+                        <Button variant="ghost" size="sm" onClick={() => setEditing(entry)} aria-label={`Edit ${entry.network}`}>
+                          Edit
+                        </Button>
+                        <Button variant="ghost" size="sm" className="text-red-700 dark:text-red-400" onClick={() => setPending({ kind: "delete", entry })} aria-label={`Delete ${entry.network}`}>
+                          Delete
+                        </Button>
+                      </div>
+                    </DataTableCell>
+                  ) : null}
+                </DataTableRow>
+              );
+            })
+          )}
+        </DataTableBody>
+      </DataTable>
+
+      <ConfirmDialog
+        open={pending !== null}
+        isDestructive
+        isPending={isPending}
+        title={
+          pending?.kind === "delete"
+            ? `Delete ${pending.entry.network}?`
+            : pending?.kind === "delete-selected"
+              ? `Delete ${selectedOnPage.length} selected ${selectedOnPage.length === 1 ? "entry" : "entries"}?`
+              : pending?.kind === "delete-matching"
+                ? `Delete all ${pending.count.toLocaleString("en-US")} matching ${pending.count === 1 ? "entry" : "entries"}?`
+                : "Delete?"
+        }
+        description={
+          pending?.kind === "delete-matching"
+            ? `Every entry of ${listName} matching the current filter (${describeFilter(filter)}) is deleted, not only this page. This cannot be undone.`
+            : `The ${pending?.kind === "delete" ? "entry is" : "entries are"} removed from ${listName} and stop counting at the next deployment. This cannot be undone.`
+        }
+        confirmLabel={pending?.kind === "delete-matching" ? `Delete ${pending.count.toLocaleString("en-US")}` : "Delete"}
+        onConfirm={confirm}
+        onCancel={() => setPending(null)}
+      />
+
+      <Modal open={editing !== null} title={editing ? `Edit ${editing.network}` : "Edit"} onClose={() => setEditing(null)}>
+        {editing ? (
+          <div className="[&_form]:grid-cols-1 [&_form]:lg:grid-cols-1">
+            <EntryForm
+              key={editing.id}
+              initial={{ network: editing.network, comment: editing.comment, expiresLocal: isoToLocalInput(editing.expiresAt) }}
+              isEdit
+              submitLabel="Save"
+              pendingLabel="Saving…"
+              listName={listName}
+              autoFocus
+              onSubmit={(input) => updateEntryAction(target, editing.id, input)}
+              onCancel={() => setEditing(null)}
+              onDone={(data) => {
+                setEditing(null);
+                setMessage({ tone: "ok", text: [`Saved ${data.entry.network}.`, ...data.notices].join(" ") });
+                router.refresh();
+              }}
+            />
+          </div>
+        ) : null}
+      </Modal>
+    </div>
+  );
+}

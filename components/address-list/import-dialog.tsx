@@ -1,0 +1,232 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { CheckboxField, SelectField, TextareaField, TextField } from "@/components/ui/field";
+import type { ListTarget } from "@/lib/lists/targets";
+import { COMMENT_MAX_LENGTH } from "@/lib/validation/policy";
+import { importEntriesAction, type ImportResultData } from "./actions";
+import { Modal } from "./modal";
+
+/** Files above this go through the CLI (`rampart lists import`); the dashboard keeps requests reasonable. */
+const MAX_FILE_BYTES = 40 * 1024 * 1024;
+
+const n = (value: number) => value.toLocaleString("en-US");
+
+/** Paste or upload a list; shows what was stored and every rejected line with its reason. */
+export function ImportButton({ target, listName }: { target: ListTarget; listName: string }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState("");
+  const [fileName, setFileName] = useState<string | null>(null);
+  const [format, setFormat] = useState<"auto" | "text" | "csv">("auto");
+  const [comment, setComment] = useState("");
+  const [allowCovered, setAllowCovered] = useState(false);
+  const [confirmBroad, setConfirmBroad] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<ImportResultData | null>(null);
+  const [isPending, startTransition] = useTransition();
+
+  function reset() {
+    setText("");
+    setFileName(null);
+    setErrors({});
+    setError(null);
+    setResult(null);
+  }
+
+  async function onFile(file: File | undefined) {
+    setError(null);
+    if (!file) return;
+    if (file.size > MAX_FILE_BYTES) {
+      setError(`${file.name} is ${n(Math.round(file.size / 1024 / 1024))} MB; the dashboard takes up to 40 MB. Use \`rampart lists import\` for bigger files.`);
+      return;
+    }
+    setText(await file.text());
+    setFileName(file.name);
+    if (file.name.toLowerCase().endsWith(".csv")) setFormat("csv");
+  }
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (text.trim() === "") {
+      setErrors({ text: ["Paste addresses or choose a file first."] });
+      return;
+    }
+    setError(null);
+    startTransition(async () => {
+      const outcome = await importEntriesAction(target, { text, format, comment, allowCovered, confirmBroad });
+      if (!outcome.ok) {
+        setErrors(outcome.fieldErrors ?? {});
+        setError(outcome.error);
+        return;
+      }
+      setErrors({});
+      setResult(outcome.data);
+      router.refresh();
+    });
+  }
+
+  const lineCount = text === "" ? 0 : text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+
+  return (
+    <>
+      <Button variant="secondary" onClick={() => setOpen(true)}>
+        Import…
+      </Button>
+      <Modal
+        open={open}
+        isWide
+        isBusy={isPending}
+        title={`Import into ${listName}`}
+        description="One address or network per line (a “# comment” may follow), or CSV with network,comment,expiry. Every good line is stored; every other line is listed with the reason."
+        onClose={() => {
+          setOpen(false);
+          reset();
+        }}
+      >
+        {result ? (
+          <div className="space-y-4">
+            <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label="Import result">
+              {[
+                ["Accepted", result.accepted],
+                ["Rejected", result.rejectedCount],
+                ["Duplicates", result.duplicates],
+                ["Skipped", result.skipped],
+              ].map(([label, value]) => (
+                <div key={label} className="rounded-lg border border-slate-200 px-3 py-2 dark:border-slate-800">
+                  <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
+                  <dd className="text-lg font-semibold tabular-nums">{n(value as number)}</dd>
+                </div>
+              ))}
+            </dl>
+            <p role="status" className="text-sm">
+              {`Stored ${n(result.accepted)} of ${n(result.lines)} lines (${result.format === "csv" ? "CSV" : "plain text"}).`}
+              {result.rejectedCount > 0 ? ` ${n(result.rejectedCount)} ${result.rejectedCount === 1 ? "line was" : "lines were"} rejected${result.covered > 0 ? `, ${n(result.covered)} of them covered by a wider network` : ""}:` : " Nothing was rejected."}
+            </p>
+            {result.rejected.length > 0 ? (
+              <div className="max-h-80 overflow-auto rounded-lg border border-slate-200 dark:border-slate-800" role="region" aria-label="Rejected lines" tabIndex={0}>
+                <table className="min-w-full text-left text-sm">
+                  <thead className="sticky top-0 bg-slate-50 text-xs text-slate-600 uppercase dark:bg-slate-800 dark:text-slate-400">
+                    <tr>
+                      <th scope="col" className="px-3 py-2">Line</th>
+                      <th scope="col" className="px-3 py-2">Text</th>
+                      <th scope="col" className="px-3 py-2">Reason</th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
+                    {result.rejected.map((r) => (
+                      <tr key={r.line}>
+                        <td className="px-3 py-1.5 tabular-nums">{r.line}</td>
+                        <td className="max-w-48 truncate px-3 py-1.5 font-mono text-xs" title={r.text}>
+                          {r.text === "" ? <span className="text-slate-400">(empty)</span> : r.text}
+                        </td>
+                        <td className="px-3 py-1.5">{r.reason}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : null}
+            {result.rejectedCount > result.rejected.length ? (
+              <p className="text-xs text-slate-500 dark:text-slate-400">
+                The first {n(result.rejected.length)} rejected lines are shown; the CLI (`rampart lists import`) prints all of them.
+              </p>
+            ) : null}
+            <div className="flex justify-end gap-2">
+              <Button variant="secondary" onClick={reset}>
+                Import more
+              </Button>
+              <Button
+                onClick={() => {
+                  setOpen(false);
+                  reset();
+                }}
+              >
+                Done
+              </Button>
+            </div>
+          </div>
+        ) : (
+          <form onSubmit={submit} noValidate className="space-y-4">
+            <TextareaField
+              label="Addresses"
+              rows={8}
+              value={text}
+              onChange={(e) => {
+                setText(e.target.value);
+                setFileName(null);
+              }}
+              placeholder={"192.0.2.1\n198.51.100.0/24 # scanners\n2001:db8::/48"}
+              spellCheck={false}
+              className="font-mono"
+              error={errors.text}
+              hint={fileName ? `From ${fileName}: ${n(lineCount)} lines.` : `${n(lineCount)} lines.`}
+            />
+            <div className="grid gap-4 sm:grid-cols-2">
+              <div>
+                <label htmlFor="import-file" className="block text-sm font-medium">
+                  Or choose a file
+                </label>
+                <input
+                  id="import-file"
+                  type="file"
+                  accept=".txt,.csv,.list,text/plain,text/csv"
+                  onChange={(e) => void onFile(e.target.files?.[0])}
+                  className="mt-1 block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-semibold dark:file:bg-slate-800"
+                />
+              </div>
+              <SelectField label="Format" value={format} onChange={(e) => setFormat(e.target.value as "auto" | "text" | "csv")} error={errors.format}>
+                <option value="auto">Detect (CSV if lines contain commas)</option>
+                <option value="text">Plain text, one per line</option>
+                <option value="csv">CSV: network,comment,expiry</option>
+              </SelectField>
+            </div>
+            <TextField
+              label="Comment for lines without one"
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              maxLength={COMMENT_MAX_LENGTH}
+              error={errors.comment}
+              hint="Optional."
+            />
+            <CheckboxField
+              label="Also add entries already covered by a wider network"
+              hint="Off: such lines are reported and skipped."
+              checked={allowCovered}
+              onChange={(e) => setAllowCovered(e.target.checked)}
+            />
+            <CheckboxField
+              label="Allow broad networks (IPv4 wider than /8, IPv6 wider than /32)"
+              hint="Off: such lines are rejected, so a typo such as /1 cannot slip in."
+              checked={confirmBroad}
+              onChange={(e) => setConfirmBroad(e.target.checked)}
+            />
+            {error ? (
+              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+                {error}
+              </p>
+            ) : null}
+            <div className="flex justify-end gap-2">
+              <Button
+                variant="secondary"
+                disabled={isPending}
+                onClick={() => {
+                  setOpen(false);
+                  reset();
+                }}
+              >
+                Cancel
+              </Button>
+              <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
+                {isPending ? "Importing…" : "Import"}
+              </Button>
+            </div>
+          </form>
+        )}
+      </Modal>
+    </>
+  );
+}
