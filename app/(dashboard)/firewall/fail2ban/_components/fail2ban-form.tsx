@@ -1,0 +1,202 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { CheckboxField, TextField } from "@/components/ui/field";
+import { FAIL2BAN_RANGES } from "@/lib/validation/policy";
+import { describeRange, describeSeconds, parseIntegerText, type Fail2banFormValues } from "@/lib/validation/settings";
+
+import { DeployNote, FormMessage, FormSection, useSaveState } from "../../rate-limits/_components/settings-form-parts";
+import { saveFail2banAction } from "../actions";
+
+type Recidive = Fail2banFormValues["recidive"];
+type Notify = Fail2banFormValues["notify"];
+
+/** The range of a seconds field with the current value in words. */
+function secondsHint(range: { min: number; max: number }, text: string, extra = ""): string {
+  const value = parseIntegerText(text);
+  const now = typeof value === "number" && Number.isInteger(value) && value > 0 ? ` Now: ${describeSeconds(value)}.` : "";
+  return `${describeRange(range)} seconds (up to ${describeSeconds(range.max)}).${extra}${now}`;
+}
+
+const numeric = { inputMode: "numeric" as const, autoComplete: "off" };
+
+export function Fail2banForm({ initial, canWrite }: { initial: Fail2banFormValues; canWrite: boolean }) {
+  const [values, setValues] = useState(initial);
+  const { isPending, fieldErrors, message, save, clearMessage } = useSaveState<Fail2banFormValues>();
+
+  function set<K extends keyof Fail2banFormValues>(key: K, value: Fail2banFormValues[K]) {
+    setValues((v) => ({ ...v, [key]: value }));
+    clearMessage();
+  }
+  const setRecidive = (patch: Partial<Recidive>) => set("recidive", { ...values.recidive, ...patch });
+  const setNotify = (patch: Partial<Notify>) => set("notify", { ...values.notify, ...patch });
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!canWrite) return;
+    save(() => saveFail2banAction(values), setValues);
+  }
+
+  const r = FAIL2BAN_RANGES;
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label="Fail2ban settings">
+      <Card>
+        <fieldset disabled={!canWrite || isPending} className="min-w-0">
+          <FormSection title="Jails" description="Each jail bans a source on every port it watches, on the node where the failures happened.">
+            <CheckboxField
+              label="VoIP jail"
+              hint="Failed SIP registrations and calls in Asterisk's security log."
+              name="voipJailEnabled"
+              checked={values.voipJailEnabled}
+              onChange={(e) => set("voipJailEnabled", e.target.checked)}
+            />
+            <CheckboxField
+              label="Web-interface jail"
+              hint="Failed sign-ins to the web interface; bans apply to the web ports only."
+              name="webJailEnabled"
+              checked={values.webJailEnabled}
+              onChange={(e) => set("webJailEnabled", e.target.checked)}
+            />
+          </FormSection>
+
+          <FormSection title="Bans" description="A source that fails this many times within the find time is banned for the ban time.">
+            <TextField
+              label="Max retry"
+              unit="failures"
+              hint={`${describeRange(r.maxRetry)} failures.`}
+              name="maxRetry"
+              value={values.maxRetry}
+              onChange={(e) => set("maxRetry", e.target.value)}
+              error={fieldErrors.maxRetry}
+              {...numeric}
+            />
+            <TextField
+              label="Find time"
+              unit="seconds"
+              hint={secondsHint(r.findTimeSeconds, values.findTimeSeconds)}
+              name="findTimeSeconds"
+              value={values.findTimeSeconds}
+              onChange={(e) => set("findTimeSeconds", e.target.value)}
+              error={fieldErrors.findTimeSeconds}
+              {...numeric}
+            />
+            <TextField
+              label="Ban time"
+              unit="seconds"
+              hint={secondsHint(r.banTimeSeconds, values.banTimeSeconds, " First offences are never permanent, so a customer with a mistyped password recovers alone.")}
+              name="banTimeSeconds"
+              value={values.banTimeSeconds}
+              onChange={(e) => set("banTimeSeconds", e.target.value)}
+              error={fieldErrors.banTimeSeconds}
+              {...numeric}
+            />
+          </FormSection>
+
+          <FormSection
+            title="Repeat offenders"
+            description="Escalation (the recidive jail): a source banned this many times within its find time is banned again, for longer, on every port."
+          >
+            <CheckboxField
+              className="sm:col-span-2"
+              label="Escalate bans for repeat offenders"
+              name="recidive.enabled"
+              checked={values.recidive.enabled}
+              onChange={(e) => setRecidive({ enabled: e.target.checked })}
+            />
+            <TextField
+              label="Bans before escalation"
+              unit="bans"
+              hint={`${describeRange(r.recidiveMaxRetry)} bans.`}
+              name="recidive.maxRetry"
+              value={values.recidive.maxRetry}
+              onChange={(e) => setRecidive({ maxRetry: e.target.value })}
+              error={fieldErrors["recidive.maxRetry"]}
+              {...numeric}
+            />
+            <TextField
+              label="Repeat find time"
+              unit="seconds"
+              hint={secondsHint(r.recidiveFindTimeSeconds, values.recidive.findTimeSeconds)}
+              name="recidive.findTimeSeconds"
+              value={values.recidive.findTimeSeconds}
+              onChange={(e) => setRecidive({ findTimeSeconds: e.target.value })}
+              error={fieldErrors["recidive.findTimeSeconds"]}
+              {...numeric}
+            />
+            <div className="space-y-3">
+              <TextField
+                label="Repeat ban time"
+                unit="seconds"
+                hint={
+                  values.recidive.isPermanent
+                    ? "Repeat offenders stay banned until someone lifts the ban."
+                    : secondsHint(r.recidiveBanTimeSeconds, values.recidive.banTimeSeconds, " Longer than the first ban time.")
+                }
+                name="recidive.banTimeSeconds"
+                value={values.recidive.isPermanent ? "" : values.recidive.banTimeSeconds}
+                placeholder={values.recidive.isPermanent ? "permanent" : undefined}
+                disabled={values.recidive.isPermanent}
+                onChange={(e) => setRecidive({ banTimeSeconds: e.target.value })}
+                error={fieldErrors["recidive.banTimeSeconds"]}
+                {...numeric}
+              />
+              <CheckboxField
+                label="Ban repeat offenders permanently"
+                name="recidive.isPermanent"
+                checked={values.recidive.isPermanent}
+                onChange={(e) => setRecidive({ isPermanent: e.target.checked })}
+              />
+            </div>
+          </FormSection>
+
+          <FormSection title="Notification" description="An e-mail from each node whenever it bans a source.">
+            <CheckboxField
+              className="sm:col-span-2"
+              label="E-mail on every ban"
+              name="notify.enabled"
+              checked={values.notify.enabled}
+              onChange={(e) => setNotify({ enabled: e.target.checked })}
+            />
+            <TextField
+              label="Send ban notices to"
+              type="email"
+              name="notify.email"
+              autoComplete="email"
+              placeholder="noc@example.com"
+              hint="One plain address; required when notification is on."
+              value={values.notify.email}
+              onChange={(e) => setNotify({ email: e.target.value })}
+              error={fieldErrors["notify.email"]}
+            />
+            <TextField
+              label="Sender address"
+              type="email"
+              name="notify.sender"
+              autoComplete="off"
+              placeholder="fail2ban@pbx.example.com"
+              hint="The From address of the notices; one your mail server accepts."
+              value={values.notify.sender}
+              onChange={(e) => setNotify({ sender: e.target.value })}
+              error={fieldErrors["notify.sender"]}
+            />
+          </FormSection>
+        </fieldset>
+
+        <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:items-center sm:justify-between sm:px-6 dark:border-slate-800">
+          <div className="min-w-0 space-y-1">
+            <FormMessage message={message} />
+            <DeployNote />
+          </div>
+          {canWrite ? (
+            <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
+              {isPending ? "Saving…" : "Save fail2ban settings"}
+            </Button>
+          ) : null}
+        </div>
+      </Card>
+    </form>
+  );
+}
