@@ -1,0 +1,45 @@
+"use client";
+
+import { Button } from "@/components/ui/button";
+import { CheckboxField, TextareaField, TextField } from "@/components/ui/field";
+import { TENANT_DESCRIPTION_MAX_LENGTH } from "@/lib/validation/tenant";
+import { fieldError, FormMessage } from "../../../call-limits/_components/form-message";
+import { useFormAction } from "../../../call-limits/_components/use-form-action";
+import { AUTO_WHITELIST_HINT } from "../../_components/tenant-texts";
+import { updateTenantAction } from "../actions";
+
+interface TenantSettingsFormProps {
+  tenant: { id: string; name: string; description: string; autoWhitelistRestrictions: boolean };
+}
+
+export function TenantSettingsForm({ tenant }: TenantSettingsFormProps) {
+  const [state, onSubmit, isPending] = useFormAction(updateTenantAction);
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <input type="hidden" name="tenantId" value={tenant.id} />
+      <TextField name="name" label="Name" required maxLength={200} autoComplete="off" defaultValue={tenant.name} error={fieldError(state, "name")} />
+      <TextareaField
+        name="description"
+        label="Description"
+        hint="Optional: who the tenant is, a contact, a contract number."
+        rows={3}
+        maxLength={TENANT_DESCRIPTION_MAX_LENGTH}
+        defaultValue={tenant.description}
+        error={fieldError(state, "description")}
+      />
+      <CheckboxField
+        name="autoWhitelistRestrictions"
+        label="Auto-whitelist tenant IP restrictions"
+        hint={AUTO_WHITELIST_HINT}
+        defaultChecked={tenant.autoWhitelistRestrictions}
+        error={fieldError(state, "autoWhitelistRestrictions")}
+      />
+      <FormMessage state={state} success="Tenant settings saved." fields={["name", "description", "autoWhitelistRestrictions"]} />
+      <div className="flex justify-end">
+        <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
+          {isPending ? "Saving…" : "Save settings"}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * Tenants: the zod schemas shared by the tenant forms, server actions and the REST API, and the keyset
+ * pagination query (`?limit=&cursor=`) the tenant and call-limit lists use.
+ */
+import { z } from "zod";
+
+import { tenantNameSchema } from "@/lib/validation/policy";
+
+export const TENANT_DESCRIPTION_MAX_LENGTH = 1_000;
+
+/** The policy's tenant name (bounded, no control characters), with surrounding spaces removed first. */
+export const tenantNameInputSchema = z.string({ error: "Tenant name must be text." }).trim().pipe(tenantNameSchema);
+
+/** Free text shown only in the panel: line breaks and tabs allowed, other control and invisible characters not. */
+export const tenantDescriptionSchema = z
+  .string({ error: "Description must be text." })
+  .transform((text) => text.replace(/\r\n?/g, "\n").trim())
+  .pipe(
+    z
+      .string()
+      .max(TENANT_DESCRIPTION_MAX_LENGTH, `Description is too long: at most ${TENANT_DESCRIPTION_MAX_LENGTH} characters.`)
+      .regex(/^(?:[\n\t]|[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}])*$/u, "Description must not contain control or invisible characters."),
+  );
+
+const autoWhitelistSchema = z.boolean({ error: "autoWhitelistRestrictions must be true or false." });
+
+export const tenantCreateSchema = z.strictObject({
+  name: tenantNameInputSchema,
+  description: tenantDescriptionSchema.default(""),
+  autoWhitelistRestrictions: autoWhitelistSchema.default(false),
+});
+export type TenantCreateInput = z.input<typeof tenantCreateSchema>;
+export type TenantCreate = z.output<typeof tenantCreateSchema>;
+
+export const tenantUpdateSchema = z
+  .strictObject({
+    name: tenantNameInputSchema.optional(),
+    description: tenantDescriptionSchema.optional(),
+    autoWhitelistRestrictions: autoWhitelistSchema.optional(),
+  })
+  .refine((value) => Object.values(value).some((v) => v !== undefined), "Send at least one of name, description, autoWhitelistRestrictions.");
+export type TenantUpdate = z.output<typeof tenantUpdateSchema>;
+
+export const tenantIdSchema = z.uuid({ error: "Tenant id must be a UUID." });
+
+// ---------------------------------------------------------------------------------------------------------
+// Keyset pagination
+// ---------------------------------------------------------------------------------------------------------
+
+export const PAGE_LIMITS = { default: 50, max: 200 } as const;
+const MAX_CURSOR_KEY_LENGTH = 1_000;
+
+/** An opaque cursor for the last key of a page (base64url of its UTF-8 text; works in Node and browsers). */
+export function encodeCursor(key: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(key)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The key inside a cursor, or null when it is not one this module made. */
+export function decodeCursor(cursor: string): string | null {
+  if (!/^[A-Za-z0-9_-]{1,1400}$/.test(cursor)) return null;
+  try {
+    const binary = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    const key = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // PostgreSQL text cannot hold NUL: a key with one would fail in the database instead of here.
+    if (key.length === 0 || key.length > MAX_CURSOR_KEY_LENGTH || key.includes("\u0000") || encodeCursor(key) !== cursor) return null;
+    return key;
+  } catch {
+    return null;
+  }
+}
+
+/** `?limit=&cursor=` → `{ limit, after }` where `after` is the last key of the previous page. */
+export const pageQuerySchema = z.strictObject({
+  limit: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text === "") return PAGE_LIMITS.default;
+      if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > PAGE_LIMITS.max) {
+        ctx.addIssue({ code: "custom", message: `limit must be a whole number from 1 to ${PAGE_LIMITS.max}.` });
+        return z.NEVER;
+      }
+      return Number(text);
+    }),
+  cursor: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text === "") return undefined;
+      const key = decodeCursor(text);
+      if (key === null) {
+        ctx.addIssue({ code: "custom", message: "cursor is not valid: pass the nextCursor of the previous page unchanged." });
+        return z.NEVER;
+      }
+      return key;
+    }),
+});
+
+export interface PageQuery {
+  limit: number;
+  /** The last key of the previous page (decoded cursor). */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Query parameters of a request as a plain object (the last value of a repeated name wins). */
+export function searchParamsObject(params: URLSearchParams): Record<string, string> {
+  return Object.fromEntries(params.entries());
+}
+
+/** A text field of a submitted form (undefined when absent or a file, so the schema reports it). */
+export function formText(formData: FormData, name: string): string | undefined {
+  const value = formData.get(name);
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A checkbox of a submitted form: browsers send "on" when it is ticked and nothing otherwise. */
+export function formCheckbox(formData: FormData, name: string): boolean {
+  return formData.get(name) === "on";
+}
