@@ -57,7 +57,7 @@ export const authOptions: NextAuthOptions = {
         const isAllowed = isValid && user !== null && !user.disabled;
         await recordSignInAttempt(email, ip, isAllowed);
         if (!isAllowed || !user) {
-          await reportFailedSignIn(ip);
+          await reportFailedSignIn(ip, email);
           return null;
         }
 
