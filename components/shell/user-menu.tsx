@@ -57,9 +57,12 @@ export function UserMenu({ email, roleLabel }: UserMenuProps) {
         {/* The visible text on wider screens is also the accessible name on phones. */}
         <span className="sr-only sm:not-sr-only">Sign out</span>
       </Button>
-      <Button variant="ghost" onClick={() => setIsConfirming(true)} disabled={isSigningOut} className="hidden px-2 text-xs md:inline-flex">
-        Sign out everywhere
-      </Button>
+      {/* A wrapper carries the breakpoint: the button's own display class would win over `hidden`. */}
+      <span className="hidden md:block">
+        <Button variant="ghost" onClick={() => setIsConfirming(true)} disabled={isSigningOut} className="px-2 text-xs">
+          Sign out everywhere
+        </Button>
+      </span>
       {error ? <p role="alert" className="text-xs text-red-700 dark:text-red-300">{error}</p> : null}
       <ConfirmDialog
         open={isConfirming}
