@@ -1,0 +1,117 @@
+"use client";
+
+import { useState, useTransition, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { SelectField, TextField } from "@/components/ui/field";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { createTokenAction } from "../actions";
+import { FormAlert, formMessage } from "./form-alert";
+import { RoleTenantFields } from "./role-tenant-fields";
+import { SecretBox } from "./secret-box";
+
+const expiryOptions = [
+  { value: "90", label: "In 90 days" },
+  { value: "30", label: "In 30 days" },
+  { value: "7", label: "In 7 days" },
+  { value: "365", label: "In 1 year" },
+  { value: "0", label: "Never" },
+];
+
+/** New API token; the secret is shown once, with a copy button, right after creation. */
+export function CreateTokenForm({ tenants }: { tenants: { id: string; name: string }[] }) {
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<Role>("OPERATOR");
+  const [tenantId, setTenantId] = useState("");
+  const [expiresInDays, setExpiresInDays] = useState("90");
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
+  const [isPending, startTransition] = useTransition();
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    startTransition(async () => {
+      const result = await createTokenAction(form);
+      if (result.ok) {
+        setCreated(result.data);
+        setName("");
+        setError(null);
+        setFieldErrors({});
+      } else {
+        setError(formMessage(result.error, result.fieldErrors));
+        setFieldErrors(result.fieldErrors ?? {});
+      }
+    });
+  }
+
+  if (created) {
+    return (
+      <div className="space-y-4">
+        <FormAlert tone="success">
+          API token <strong>{created.name}</strong> was created.
+        </FormAlert>
+        <SecretBox
+          label="API token"
+          secret={created.token}
+          warning="Copy this token now and store it where your script keeps secrets. It is shown only this once: Rampart keeps only a hash of it."
+        />
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Send it as <code className="font-mono">Authorization: Bearer …</code> to the REST API, documented at{" "}
+          <a href="/api/v1/openapi.json" className="font-medium text-brand-700 underline dark:text-brand-100">
+            /api/v1/openapi.json
+          </a>
+          .
+        </p>
+        <Button variant="secondary" onClick={() => setCreated(null)}>
+          Done
+        </Button>
+      </div>
+    );
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <div className="grid gap-4 md:grid-cols-2">
+        <TextField
+          label="Name"
+          name="name"
+          autoComplete="off"
+          required
+          maxLength={80}
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          hint="What uses it, e.g. “ci-blocklist-sync”."
+          error={fieldErrors.name}
+        />
+        <SelectField
+          label="Expires"
+          name="expiresInDays"
+          value={expiresInDays}
+          onChange={(event) => setExpiresInDays(event.target.value)}
+          error={fieldErrors.expiresInDays ?? fieldErrors.expiresAt}
+        >
+          {expiryOptions.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </SelectField>
+        <RoleTenantFields
+          role={role}
+          onRoleChange={setRole}
+          tenantId={tenantId}
+          onTenantChange={setTenantId}
+          tenants={tenants}
+          errors={fieldErrors}
+          roleHint="The token acts with this role's permissions, whoever holds it."
+          tenantHint="The token sees and changes only this tenant."
+        />
+      </div>
+      {error ? <FormAlert tone="error">{error}</FormAlert> : null}
+      <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
+        {isPending ? "Creating…" : "Create token"}
+      </Button>
+    </form>
+  );
+}

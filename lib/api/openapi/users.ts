@@ -1,0 +1,240 @@
+import { z } from "zod";
+import { LIST_LIMITS, roles, tokenCreateSchema, userCreateSchema, userUpdateSchema } from "@/lib/validation/auth";
+
+// OpenAPI 3.1 description of /api/v1/users and /api/v1/tokens (merged into /api/v1/openapi.json by
+// ./index.ts). Request bodies come from the same zod schemas the routes parse with.
+
+/** The JSON Schema of what a client sends, without the `$schema` key (OpenAPI 3.1 gives the dialect). */
+function requestSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input" }) as Record<string, unknown>;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const json = (schema: unknown) => ({ "application/json": { schema } });
+const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: "null" }] });
+const dateTime = { type: "string", format: "date-time" };
+const uuid = { type: "string", format: "uuid" };
+const role = { type: "string", enum: [...roles] };
+
+const listParameters = [
+  { name: "limit", in: "query", required: false, description: "Items per page.", schema: { type: "integer", minimum: 1, maximum: LIST_LIMITS.max, default: LIST_LIMITS.default } },
+  { name: "cursor", in: "query", required: false, description: "The `nextCursor` of the previous page, unchanged.", schema: { type: "string" } },
+];
+
+const idParameter = (what: string) => ({ name: "id", in: "path", required: true, description: `The ${what}'s id.`, schema: uuid });
+
+const userCreateBody = requestSchema(userCreateSchema);
+// The e-mail is trimmed before it is checked, which hides the format from the generated schema.
+(userCreateBody.properties as Record<string, unknown>).email = { type: "string", format: "email", maxLength: 254 };
+
+export const components = {
+  schemas: {
+    User: {
+      type: "object",
+      required: ["id", "email", "name", "role", "tenantId", "tenantName", "disabled", "lastSignInAt", "createdAt"],
+      properties: {
+        id: uuid,
+        email: { type: "string", format: "email" },
+        name: { type: "string" },
+        role,
+        tenantId: nullable(uuid),
+        tenantName: nullable({ type: "string" }),
+        disabled: { type: "boolean" },
+        lastSignInAt: nullable(dateTime),
+        createdAt: dateTime,
+      },
+    },
+    ApiToken: {
+      type: "object",
+      required: ["id", "name", "prefix", "role", "tenantId", "tenantName", "createdAt", "createdBy", "lastUsedAt", "expiresAt", "revokedAt", "status"],
+      properties: {
+        id: uuid,
+        name: { type: "string" },
+        prefix: { type: "string", description: "The first characters of the token, to recognise it." },
+        role,
+        tenantId: nullable(uuid),
+        tenantName: nullable({ type: "string" }),
+        createdAt: dateTime,
+        createdBy: nullable({ type: "string", description: "E-mail of the user who created it." }),
+        lastUsedAt: nullable({ ...dateTime, description: "Recorded with a resolution of one minute." }),
+        expiresAt: nullable(dateTime),
+        revokedAt: nullable(dateTime),
+        status: { type: "string", enum: ["active", "expired", "revoked"] },
+      },
+    },
+  },
+};
+
+export const paths: Record<string, unknown> = {
+  "/api/v1/users": {
+    get: {
+      operationId: "listUsers",
+      tags: ["Users"],
+      summary: "List users",
+      description: "Users in e-mail order, one page at a time. Requires an ADMIN token.",
+      parameters: [
+        { name: "search", in: "query", required: false, description: "Part of the e-mail or the name, in any case.", schema: { type: "string", maxLength: 254 } },
+        ...listParameters,
+      ],
+      responses: {
+        "200": {
+          description: "One page of users.",
+          content: json({ type: "object", required: ["items", "nextCursor"], properties: { items: { type: "array", items: ref("User") }, nextCursor: nullable({ type: "string" }) } }),
+        },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "422": response("ValidationFailed"),
+      },
+    },
+    post: {
+      operationId: "createUser",
+      tags: ["Users"],
+      summary: "Create a user",
+      description:
+        "Creates a user with a generated password, returned once in `initialPassword`. A TENANT_ADMIN needs `tenantId`; other roles must not have one.",
+      requestBody: { required: true, content: json(userCreateBody) },
+      responses: {
+        "201": {
+          description: "The user, with its initial password (shown only in this answer).",
+          content: json({ allOf: [ref("User"), { type: "object", required: ["initialPassword"], properties: { initialPassword: { type: "string" } } }] }),
+        },
+        "400": response("BadRequest"),
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "409": response("Conflict"),
+        "422": response("ValidationFailed"),
+      },
+    },
+  },
+  "/api/v1/users/{id}": {
+    parameters: [idParameter("user")],
+    get: {
+      operationId: "getUser",
+      tags: ["Users"],
+      summary: "Get a user",
+      responses: {
+        "200": { description: "The user.", content: json(ref("User")) },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "404": response("NotFound"),
+      },
+    },
+    patch: {
+      operationId: "updateUser",
+      tags: ["Users"],
+      summary: "Change a user",
+      description:
+        "Changes name, role, tenant or the disabled flag. A role, tenant or disable change ends the user's sessions at once. " +
+        "Changing the role away from TENANT_ADMIN without `tenantId` clears the tenant. Refused (409) for your own account's " +
+        "role or disabled flag, and for the last active administrator.",
+      requestBody: { required: true, content: json({ ...requestSchema(userUpdateSchema), minProperties: 1 }) },
+      responses: {
+        "200": { description: "The user after the change.", content: json(ref("User")) },
+        "400": response("BadRequest"),
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "404": response("NotFound"),
+        "409": response("Conflict"),
+        "422": response("ValidationFailed"),
+      },
+    },
+    delete: {
+      operationId: "deleteUser",
+      tags: ["Users"],
+      summary: "Delete a user",
+      description: "Deletes the user and their sessions; tokens they created stay. Same guards as disabling.",
+      responses: {
+        "204": { description: "Deleted." },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "404": response("NotFound"),
+        "409": response("Conflict"),
+      },
+    },
+  },
+  "/api/v1/users/{id}/reset-password": {
+    parameters: [idParameter("user")],
+    post: {
+      operationId: "resetUserPassword",
+      tags: ["Users"],
+      summary: "Reset a user's password",
+      description: "Sets a generated password, returned once, and ends every session of the user. Refused (409) for your own account.",
+      responses: {
+        "200": {
+          description: "The new password (shown only in this answer).",
+          content: json({ type: "object", required: ["id", "email", "password"], properties: { id: uuid, email: { type: "string" }, password: { type: "string" } } }),
+        },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "404": response("NotFound"),
+        "409": response("Conflict"),
+      },
+    },
+  },
+  "/api/v1/tokens": {
+    get: {
+      operationId: "listApiTokens",
+      tags: ["API tokens"],
+      summary: "List API tokens",
+      description: "Tokens newest first, revoked and expired ones included (never the secrets).",
+      parameters: listParameters,
+      responses: {
+        "200": {
+          description: "One page of tokens.",
+          content: json({ type: "object", required: ["items", "nextCursor"], properties: { items: { type: "array", items: ref("ApiToken") }, nextCursor: nullable({ type: "string" }) } }),
+        },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "422": response("ValidationFailed"),
+      },
+    },
+    post: {
+      operationId: "createApiToken",
+      tags: ["API tokens"],
+      summary: "Create an API token",
+      description:
+        "The secret is returned once, in `token`; only its SHA-256 is stored. A TENANT_ADMIN token needs `tenantId` and is limited to that tenant. " +
+        "`expiresAt` (optional) must be in the future.",
+      requestBody: { required: true, content: json(requestSchema(tokenCreateSchema)) },
+      responses: {
+        "201": {
+          description: "The token, with its secret (shown only in this answer).",
+          content: json({ allOf: [ref("ApiToken"), { type: "object", required: ["token"], properties: { token: { type: "string" } } }] }),
+        },
+        "400": response("BadRequest"),
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "422": response("ValidationFailed"),
+      },
+    },
+  },
+  "/api/v1/tokens/{id}": {
+    parameters: [idParameter("token")],
+    get: {
+      operationId: "getApiToken",
+      tags: ["API tokens"],
+      summary: "Get an API token",
+      responses: {
+        "200": { description: "The token (without its secret).", content: json(ref("ApiToken")) },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "404": response("NotFound"),
+      },
+    },
+    delete: {
+      operationId: "revokeApiToken",
+      tags: ["API tokens"],
+      summary: "Revoke an API token",
+      description: "The next request with the token is refused (401). The record stays, with its revocation time.",
+      responses: {
+        "204": { description: "Revoked." },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "404": response("NotFound"),
+        "409": response("Conflict"),
+      },
+    },
+  },
+};
