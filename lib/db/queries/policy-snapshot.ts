@@ -1,7 +1,8 @@
 import { getDb } from "@/lib/db/client";
 import { POLICY_SNAPSHOT_VERSION, type PolicySnapshot } from "@/lib/validation/policy";
 
-// Reads the whole policy once, in the shape the compiler validates (lib/validation/policy.ts). The
+// Reads the whole policy once, in the shape the compiler validates (lib/validation/policy.ts). Networks are
+// read with abbrev(), the canonical text lib/net produces (inet::text would append /32 to hosts). The
 // compiler re-validates everything it gets, so this layer only maps rows to the snapshot's fields.
 
 interface EntryRow {
@@ -23,7 +24,7 @@ export async function loadPolicySnapshot(): Promise<PolicySnapshot> {
   const db = getDb();
   const [rows, tenants, geoip, scanners, rate, f2b, platform] = await Promise.all([
     db.$queryRaw<EntryRow[]>`
-      SELECT list::text AS list, tenant_id::text AS tenant_id, network::text AS network, comment, expires_at
+      SELECT list::text AS list, tenant_id::text AS tenant_id, abbrev(network) AS network, comment, expires_at
       FROM address_entries ORDER BY list, tenant_id NULLS FIRST, network`,
     db.tenant.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, autoWhitelistRestrictions: true } }),
     db.geoIpPolicy.findUniqueOrThrow({ where: { id: 1 } }),
