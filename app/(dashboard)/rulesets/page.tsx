@@ -66,7 +66,8 @@ export default async function RulesetsPage({ searchParams }: { searchParams: Sea
 
   const { rendered } = result;
   const files = Object.keys(rendered.files).sort();
-  const file = files.includes(first(params.file) ?? "") ? first(params.file)! : files[0]!;
+  // The firewall rules are what an administrator reviews first.
+  const file = files.includes(first(params.file) ?? "") ? first(params.file)! : files.includes("iptables.rules") ? "iptables.rules" : files[0]!;
   const deployed = await loadLastDeployed(nodeName);
   const isCurrent = deployed?.hash === rendered.hash;
   const changes = deployed && !isCurrent ? compareLines(deployed.files[file] ?? "", rendered.files[file]!) : null;
@@ -118,7 +119,7 @@ export default async function RulesetsPage({ searchParams }: { searchParams: Sea
         </CardBody>
       </Card>
 
-      <div className="grid gap-6 lg:grid-cols-[16rem_1fr]">
+      <div className="grid gap-6 lg:grid-cols-[19rem_1fr]">
         <nav aria-label="Artefacts" className="flex flex-row flex-wrap gap-1 lg:flex-col">
           {files.map((path) => (
             <Link
