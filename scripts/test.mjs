@@ -44,6 +44,10 @@ const stages = [
     return run("integration", "npx", ["vitest", "run", "--config", "vitest.integration.config.ts"], env);
   },
   () => {
+    if (!isRoot) return skip("lab", "not root: the node lab needs network namespaces");
+    return run("lab", "npx", ["vitest", "run", "--config", "lab/vitest.lab.config.ts"]);
+  },
+  () => {
     if (!existsSync("/usr/bin/chromium")) return skip("e2e", "Debian's chromium is not installed (apt-get install chromium)");
     if (!pgReachable()) return skip("e2e", "no PostgreSQL at TEST_DATABASE_URL");
     return run("e2e", "npx", ["playwright", "test"], { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" });

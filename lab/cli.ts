@@ -1,0 +1,70 @@
+/**
+ * `npm run lab -- <command>`: the simulated PBX cluster.
+ *
+ *   up --nodes N [--json]    create N nodes and one attacker (prints the description with --json)
+ *   status [--json]          daemons per node
+ *   exec NAME -- COMMAND...  run a command inside a lab namespace (node1…, attacker)
+ *   down                     remove everything `up` created; safe to run twice
+ *
+ * State: $RAMPART_LAB_DIR or /run/rampart-lab.
+ */
+import { spawnSync } from "node:child_process";
+
+import { describeLab, downLab, labStatus, namespaceFor, upLab } from "./cluster";
+import { readState } from "./state";
+
+const USAGE = "usage: lab up --nodes N [--json] | status [--json] | exec NAME -- COMMAND... | down";
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const isJson = rest.includes("--json");
+  switch (command) {
+    case "up": {
+      const i = rest.indexOf("--nodes");
+      const count = i === -1 ? 1 : Number(rest[i + 1]);
+      const lab = await upLab(count);
+      if (isJson) console.log(JSON.stringify(lab, null, 2));
+      else {
+        for (const n of lab.nodes) console.log(`${n.name}\t${n.host}\tssh -i ${n.keyPath} ${n.user}@${n.host}\t${n.hostKeyFingerprint}\tsip ${n.sip.extension}/${n.sip.password}`);
+        console.log(`attacker\t${lab.attacker.addresses.join(",")}`);
+        console.log(`state\t${lab.stateDir}`);
+      }
+      return 0;
+    }
+    case "status": {
+      const status = labStatus();
+      if (isJson) {
+        const state = readState();
+        console.log(JSON.stringify({ ...status, lab: state === null ? null : describeLab(state) }, null, 2));
+      } else if (!status.up) console.log("lab is down");
+      else for (const n of status.nodes) console.log(`${n.name}\tnetns=${n.namespace} sshd=${n.sshd} fail2ban=${n.fail2ban} sip=${n.sip}`);
+      return status.up && status.nodes.every((n) => n.namespace && n.sshd && n.fail2ban && n.sip) ? 0 : 1;
+    }
+    case "exec": {
+      const separator = rest.indexOf("--");
+      const name = rest[0];
+      const args = separator === -1 ? rest.slice(1) : rest.slice(separator + 1);
+      if (name === undefined || args.length === 0) throw new Error(USAGE);
+      const namespace = namespaceFor(name);
+      if (namespace === undefined) throw new Error(`no lab namespace called ${name}`);
+      const result = spawnSync("ip", ["netns", "exec", namespace, ...args], { stdio: "inherit" });
+      return result.status ?? 1;
+    }
+    case "down": {
+      const removed = await downLab();
+      console.log(removed.length === 0 ? "nothing to remove" : removed.join("\n"));
+      return 0;
+    }
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,299 @@
+/**
+ * Builds and removes the simulated PBX cluster (lab/topology.ts describes the layout). Every created resource
+ * is recorded in the state file before the next one is made, so `down` removes exactly what `up` created and
+ * is safe to run twice. Test, bench and demo tooling only: runs fixed argv as root.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { missingPrerequisites, run, runOk } from "@/test/rules/netns";
+
+import { isAlive, runAsync, sleep, waitFor } from "./exec";
+import { netnsEtcDir, prepareFail2ban, startFail2ban } from "./fail2ban";
+import { writeLabGeo } from "./geo";
+import type { SipResponderConfig } from "./sip-responder";
+import { ensureClientKey, prepareSshd, startSshd } from "./sshd";
+import { emptyState, labDir, readState, writeState, type LabState, type NodeState } from "./state";
+import { NAMESPACE_PREFIX_LENGTH, PANEL_PREFIX_LENGTH, planTopology, SIP_PORT, SSH_PORT, type LabEndpoint, type LabNode } from "./topology";
+
+export const LAB_TOOLS = ["ip", "iptables", "ipset", "fail2ban-client", "fail2ban-server", "ssh-keygen", "ssh", "/usr/sbin/sshd", "svmap", "svwar", "svcrack"];
+export const SIP_EXTENSION = "100";
+export const SIP_REALM = "asterisk";
+const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const RESPONDER = fileURLToPath(new URL("./sip-responder.ts", import.meta.url));
+
+/** The `--json` shape of `up` and `status --json`. */
+export interface LabDescription {
+  stateDir: string;
+  panelAddress: string;
+  nodes: Array<{
+    name: string;
+    namespace: string;
+    host: string;
+    port: number;
+    user: string;
+    keyPath: string;
+    hostKeyFingerprint: string;
+    /** `ssh-ed25519 AAAA...`, for a known_hosts line. */
+    hostKey: string;
+    sip: { extension: string; password: string; port: number; realm: string };
+    logPaths: NodeState["logPaths"];
+    fail2ban: { configDir: string; socket: string };
+  }>;
+  attacker: { name: string; namespace: string; addresses: string[] };
+  geo: { ipv4: string; ipv4Num: string } | null;
+}
+
+export function describeLab(state: LabState): LabDescription {
+  return {
+    stateDir: state.dir,
+    panelAddress: planTopology(Math.max(1, state.nodes.length)).panelAddress,
+    nodes: state.nodes.map((n) => ({
+      name: n.name,
+      namespace: n.namespace,
+      host: n.address,
+      port: SSH_PORT,
+      user: "root",
+      keyPath: state.clientKeyPath,
+      hostKeyFingerprint: n.hostKeyFingerprint,
+      hostKey: readFileSync(join(n.dir, "ssh", "ssh_host_ed25519_key.pub"), "utf8").trim().split(" ").slice(0, 2).join(" "),
+      sip: { extension: n.sip.extension, password: n.sip.password, port: SIP_PORT, realm: SIP_REALM },
+      logPaths: n.logPaths,
+      fail2ban: { configDir: n.fail2ban.configDir, socket: n.fail2ban.socket },
+    })),
+    attacker: state.attacker ?? { name: "attacker", namespace: "", addresses: [] },
+    geo: state.geo,
+  };
+}
+
+function mkdirRecorded(state: LabState, path: string, mode = 0o755): void {
+  if (existsSync(path)) return;
+  mkdirSync(path, { mode });
+  state.createdDirs.push(path);
+  writeState(state);
+}
+
+function createEndpoint(state: LabState, bridge: string, endpoint: LabEndpoint): void {
+  runOk("ip", ["netns", "add", endpoint.namespace]);
+  state.namespaces.push(endpoint.namespace);
+  writeState(state);
+  runOk("ip", ["link", "add", endpoint.hostVeth, "type", "veth", "peer", "name", endpoint.innerVeth, "netns", endpoint.namespace]);
+  state.links.push(endpoint.hostVeth);
+  writeState(state);
+  runOk("ip", ["link", "set", endpoint.hostVeth, "master", bridge, "up"]);
+  const ns = ["-n", endpoint.namespace];
+  runOk("ip", [...ns, "link", "set", "lo", "up"]);
+  for (const address of endpoint.addresses) runOk("ip", [...ns, "addr", "add", `${address}/${NAMESPACE_PREFIX_LENGTH}`, "dev", endpoint.innerVeth]);
+  runOk("ip", [...ns, "link", "set", endpoint.innerVeth, "up"]);
+}
+
+function touch(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  closeSync(openSync(path, "a"));
+}
+
+async function startSipResponder(node: LabNode, dir: string, config: SipResponderConfig): Promise<number> {
+  const configFile = join(dir, "sip.json");
+  writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  const out = openSync(join(dir, "sip-responder.out"), "a");
+  const child = spawn("ip", ["netns", "exec", node.namespace, process.execPath, "--import", "tsx", RESPONDER, "--config", configFile], {
+    cwd: PROJECT_ROOT,
+    detached: true,
+    stdio: ["ignore", out, out],
+  });
+  closeSync(out);
+  child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start the SIP responder in ${node.namespace}`);
+  await waitFor(`SIP responder in ${node.namespace}`, () => {
+    if (!isAlive(pid)) throw new Error(`SIP responder in ${node.namespace} exited: ${readFileSync(join(dir, "sip-responder.out"), "utf8").slice(-2000)}`);
+    return existsSync(config.readyFile);
+  }, 20_000);
+  return pid;
+}
+
+async function startNode(state: LabState, node: LabNode, clientPublicKey: string): Promise<NodeState> {
+  const dir = join(state.dir, "nodes", node.name);
+  mkdirSync(join(dir, "ssh"), { recursive: true, mode: 0o755 });
+  const logDir = join(dir, "log");
+  const logPaths = {
+    asteriskMessages: join(logDir, "asterisk", "messages"),
+    asteriskSecurity: join(logDir, "asterisk", "security"),
+    panelAuth: join(logDir, "rampart", "panel-auth.log"),
+    fail2ban: join(logDir, "fail2ban.log"),
+  };
+  for (const path of Object.values(logPaths)) touch(path);
+
+  const sshd = await prepareSshd(join(dir, "ssh"), node.address, clientPublicKey, `rampart-lab-${node.name}`);
+  const fail2ban = prepareFail2ban(node.namespace, dir, logPaths.fail2ban);
+  const password = randomBytes(6).toString("hex");
+  const sipConfig: SipResponderConfig = {
+    address: node.address,
+    port: SIP_PORT,
+    extension: SIP_EXTENSION,
+    password,
+    realm: SIP_REALM,
+    messagesLog: logPaths.asteriskMessages,
+    securityLog: logPaths.asteriskSecurity,
+    readyFile: join(dir, "sip.ready"),
+  };
+  const [, , sipPid] = await Promise.all([
+    startSshd(node.namespace, sshd, node.address),
+    startFail2ban(node.namespace, fail2ban),
+    startSipResponder(node, dir, sipConfig),
+  ]);
+  return {
+    name: node.name,
+    namespace: node.namespace,
+    address: node.address,
+    dir,
+    sshdPidFile: sshd.pidFile,
+    hostKeyFingerprint: sshd.fingerprint,
+    fail2ban: { configDir: fail2ban.configDir, socket: fail2ban.socket, pidFile: fail2ban.pidFile },
+    sip: { pid: sipPid, extension: SIP_EXTENSION, password, configFile: join(dir, "sip.json") },
+    logPaths,
+  };
+}
+
+/** Creates the cluster; on failure removes whatever was created and rethrows. */
+export async function upLab(nodeCount: number, dir = labDir()): Promise<LabDescription> {
+  const topology = planTopology(nodeCount);
+  const missing = missingPrerequisites(LAB_TOOLS);
+  if (missing.length > 0) throw new Error(`missing prerequisites: ${missing.join(", ")}`);
+  const existing = readState(dir);
+  if (existing !== null) throw new Error(`a lab is already up (state in ${dir}); run \`lab down\` first.`);
+  if (run("ip", ["link", "show", topology.bridge]).status === 0) throw new Error(`${topology.bridge} exists but no lab state in ${dir}: remove it by hand.`);
+
+  const state = emptyState(dir);
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  writeState(state);
+  try {
+    // sshd refuses to start without its privilege separation directory; Debian creates it from the service unit.
+    mkdirRecorded(state, "/run/sshd");
+    mkdirRecorded(state, "/etc/netns");
+    const clientKey = await ensureClientKey(state.clientKeyPath);
+    const clientPublicKey = readFileSync(`${clientKey}.pub`, "utf8");
+
+    runOk("ip", ["link", "add", topology.bridge, "type", "bridge"]);
+    state.links.push(topology.bridge);
+    writeState(state);
+    runOk("ip", ["addr", "add", `${topology.panelAddress}/${PANEL_PREFIX_LENGTH}`, "dev", topology.bridge]);
+    runOk("ip", ["link", "set", topology.bridge, "up"]);
+    for (const endpoint of [...topology.nodes, topology.attacker]) {
+      createEndpoint(state, topology.bridge, endpoint);
+      if (endpoint.namespace.length > 0) mkdirRecorded(state, netnsEtcDir(endpoint.namespace));
+    }
+    state.attacker = { name: topology.attacker.name, namespace: topology.attacker.namespace, addresses: topology.attacker.addresses };
+    state.geo = writeLabGeo(dir);
+    writeState(state);
+
+    const started = await Promise.allSettled(topology.nodes.map((node) => startNode(state, node, clientPublicKey)));
+    for (const result of started) if (result.status === "fulfilled") state.nodes.push(result.value);
+    writeState(state);
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
+    return describeLab(state);
+  } catch (error) {
+    await downLab(dir);
+    throw error;
+  }
+}
+
+async function killNamespaceProcesses(namespace: string): Promise<void> {
+  const pids = () =>
+    run("ip", ["netns", "pids", namespace])
+      .stdout.split("\n")
+      .map(Number)
+      .filter((pid) => pid > 0);
+  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+    const live = pids();
+    if (live.length === 0) return;
+    for (const pid of live) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+    for (let i = 0; i < 40 && pids().length > 0; i++) await sleep(50);
+  }
+}
+
+/** Removes everything the state file lists; a no-op without state. Returns what it removed. */
+export async function downLab(dir = labDir()): Promise<string[]> {
+  const state = readState(dir);
+  if (state === null) return [];
+  const removed: string[] = [];
+  const present = new Set(run("ip", ["netns", "list"]).stdout.split("\n").map((line) => line.split(" ")[0]));
+
+  // Stop fail2ban cleanly first (it flushes its database); everything else is killed per namespace.
+  await Promise.all(
+    state.nodes.filter((n) => present.has(n.namespace)).map((n) => runAsync("timeout", ["10", "ip", "netns", "exec", n.namespace, "fail2ban-client", "-s", n.fail2ban.socket, "stop"])),
+  );
+  for (const node of state.nodes) {
+    for (const pid of [node.sip.pid, Number(existsSync(node.sshdPidFile) ? readFileSync(node.sshdPidFile, "utf8").trim() : "0")]) {
+      // Only processes still inside the node's namespace are ours (a pid may have been reused elsewhere).
+      if (pid > 0 && run("ip", ["netns", "identify", String(pid)]).stdout.trim() === node.namespace) {
+        try {
+          process.kill(pid, "SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+    }
+  }
+  await Promise.all(state.namespaces.filter((ns) => present.has(ns)).map((ns) => killNamespaceProcesses(ns)));
+  for (const ns of state.namespaces) {
+    if (present.has(ns)) {
+      runOk("ip", ["netns", "del", ns]);
+      removed.push(`netns ${ns}`);
+    }
+  }
+  for (const link of [...state.links].reverse()) {
+    if (run("ip", ["link", "show", link]).status === 0) {
+      run("ip", ["link", "del", link]);
+      removed.push(`link ${link}`);
+    }
+  }
+  for (const path of [...state.createdDirs].reverse()) {
+    if (!existsSync(path)) continue;
+    if (path.startsWith("/etc/netns/")) rmSync(path, { recursive: true, force: true });
+    else if (readdirSync(path).length === 0) rmdirSync(path);
+    else continue;
+    removed.push(`dir ${path}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  removed.push(`dir ${dir}`);
+  return removed;
+}
+
+/** Health of each node's daemons, from the state file. */
+export function labStatus(dir = labDir()): { up: boolean; nodes: Array<{ name: string; namespace: boolean; sshd: boolean; fail2ban: boolean; sip: boolean }> } {
+  const state = readState(dir);
+  if (state === null) return { up: false, nodes: [] };
+  const present = new Set(run("ip", ["netns", "list"]).stdout.split("\n").map((line) => line.split(" ")[0]));
+  const pidFrom = (file: string) => (existsSync(file) ? Number(readFileSync(file, "utf8").trim()) : 0);
+  return {
+    up: true,
+    nodes: state.nodes.map((n) => ({
+      name: n.name,
+      namespace: present.has(n.namespace),
+      sshd: isAlive(pidFrom(n.sshdPidFile)),
+      fail2ban: isAlive(pidFrom(n.fail2ban.pidFile)),
+      sip: isAlive(n.sip.pid),
+    })),
+  };
+}
+
+/** The namespace `lab exec NAME` runs in: node name, "attacker", or a namespace the lab created. */
+export function namespaceFor(name: string, dir = labDir()): string | undefined {
+  const state = readState(dir);
+  if (state === null) return undefined;
+  const node = state.nodes.find((n) => n.name === name || n.namespace === name);
+  if (node !== undefined) return node.namespace;
+  if (state.attacker !== null && (state.attacker.name === name || state.attacker.namespace === name)) return state.attacker.namespace;
+  return state.namespaces.includes(name) ? name : undefined;
+}
