@@ -20,7 +20,6 @@ const auth = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock("@/lib/auth/session", () => ({
   getCurrentUser: async () => auth.user,
   loadSessionUser: async () => auth.user,
-  revokeUserSessions: async () => undefined,
 }));
 vi.mock("next/cache", () => ({
   revalidatePath: () => undefined,

@@ -33,8 +33,3 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   if (!session?.sid) return null;
   return loadSessionUser(session.sid);
 });
-
-/** Ends every session of a user (disable, role change, password reset). */
-export async function revokeUserSessions(userId: string, tx: Pick<ReturnType<typeof getDb>, "authSession"> = getDb()): Promise<void> {
-  await tx.authSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
-}
