@@ -210,9 +210,16 @@ describe("compileRuleset: chains", () => {
 
   it("renders flood counters and the hashlimit per family, and nothing of them when rate limiting is off", () => {
     const on = compile(typicalSingleTenantPolicy());
-    expect(rulesOf(on, 6, "RAMPART-SIP")).toContain(
-      "-A RAMPART-SIP -m hashlimit --hashlimit-above 50/sec --hashlimit-burst 100 --hashlimit-mode srcip --hashlimit-name rampart-sip6 --hashlimit-srcmask 64 -j RAMPART-FLOOD",
+    const sip6 = rulesOf(on, 6, "RAMPART-SIP").find((r) => r.includes("-m hashlimit"));
+    expect(sip6).toMatch(
+      /^-A RAMPART-SIP -m hashlimit --hashlimit-above 50\/sec --hashlimit-burst 100 --hashlimit-mode srcip --hashlimit-name rampart-sip6-[0-9a-f]{8} --hashlimit-htable-expire 60000 --hashlimit-srcmask 64 -j RAMPART-FLOOD$/,
     );
+    // A changed limit gets a new table name (the kernel keeps a table's first parameters), the same limit the same name.
+    const policy0 = typicalSingleTenantPolicy();
+    const nameOf = (model: ReturnType<typeof compile>) => /--hashlimit-name (\S+)/.exec(rulesOf(model, 4, "RAMPART-SIP").find((r) => r.includes("-m hashlimit")) ?? "")?.[1];
+    expect(nameOf(compile(policy0))).toBe(nameOf(on));
+    expect(nameOf(compile({ ...policy0, rateLimit: { ...policy0.rateLimit, burst: policy0.rateLimit.burst + 1 } }))).not.toBe(nameOf(on));
+    expect(nameOf(on)).toMatch(/^rampart-sip4-[0-9a-f]{8}$/);
     expect(rulesOf(on, 4, "RAMPART-SIP")).toContain(
       "-A RAMPART-SIP -m string --string \"REGISTER sip:\" --algo bm -m recent --update --seconds 60 --hitcount 20 --rttl --name rampart-reg4 --mask 255.255.255.255 --rsource -j RAMPART-FLOOD",
     );

@@ -71,6 +71,12 @@ export const NODE_MANAGEMENT_COMMENT = "node management address";
 export const LOG_RATE_PER_MINUTE = 6;
 /** IPv6 sources are rate-limited and counted per /64: one host usually holds a whole /64. */
 export const IPV6_SOURCE_PREFIX = 64;
+/**
+ * An idle source keeps its hashlimit bucket this long. Without it (iptables 1.8.9, nft backend) a bucket is
+ * dropped about 2 s after the source's last packet, so a source that pauses gets its whole burst back, and
+ * the Node page's rate table would only ever show sources of the last 2 seconds.
+ */
+export const HASHLIMIT_EXPIRE_MS = 60_000;
 
 const FULL_MASK: Readonly<Record<Family, string>> = { 4: "255.255.255.255", 6: "ffff:ffff:ffff:ffff::" };
 const LOOPBACK_IGNORE = ["127.0.0.0/8", "::1"] as const;
@@ -662,13 +668,10 @@ function buildChains(family: Family, policy: ParsedPolicy, sets: Record<ListSetR
     sip.push({
       stage: "rate-limit",
       matches: [
-        {
-          kind: "hashlimit-above",
-          name: hashlimitName(family),
-          perSecond: rate.packetsPerSecond,
-          burst: rate.burst,
-          srcmask: family === 6 ? IPV6_SOURCE_PREFIX : null,
-        },
+        (() => {
+          const params = { perSecond: rate.packetsPerSecond, burst: rate.burst, srcmask: family === 6 ? IPV6_SOURCE_PREFIX : null, expireMs: HASHLIMIT_EXPIRE_MS };
+          return { kind: "hashlimit-above" as const, name: hashlimitName(family, params), ...params };
+        })(),
       ],
       target: { kind: "jump", chain: CHAINS.flood },
     });

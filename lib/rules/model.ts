@@ -70,6 +70,8 @@ export type Match =
       readonly burst: number;
       /** Only when not the full address length (IPv6 groups sources by /64). */
       readonly srcmask: number | null;
+      /** How long an idle source keeps its bucket; the kernel's default forgets it within seconds. */
+      readonly expireMs: number;
     }
   | { readonly kind: "limit"; readonly perMinute: number };
 

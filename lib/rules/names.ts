@@ -3,6 +3,8 @@
  * tables, fail2ban jails and artefact paths. Other modules (deploy, polling, drift checks) import these rather
  * than spelling names themselves.
  */
+import { createHash } from "node:crypto";
+
 import type { Family } from "./model";
 
 /** Artefact paths: the contract with the apply step. */
@@ -82,9 +84,26 @@ export function recentListName(kind: "register" | "invite", family: Family): str
   return `rampart-${kind === "register" ? "reg" : "inv"}${family}`;
 }
 
-/** hashlimit table: /proc/net/ipt_hashlimit/<name> (IPv4) and /proc/net/ip6t_hashlimit/<name> (IPv6). */
-export function hashlimitName(family: Family): string {
+/** Start of every hashlimit table name of one family ("rampart-sip4"); readers match tables by it. */
+export function hashlimitPrefix(family: Family): string {
   return `rampart-sip${family}`;
+}
+
+export interface HashlimitParams {
+  perSecond: number;
+  burst: number;
+  srcmask: number | null;
+  expireMs: number;
+}
+
+/**
+ * hashlimit table: /proc/net/ipt_hashlimit/<name> (IPv4) and /proc/net/ip6t_hashlimit/<name> (IPv6). The kernel
+ * keeps a table's first rate and burst for as long as any rule names it, so a changed limit would never take
+ * effect under the same name: the name carries a digest of the parameters ("rampart-sip4-1a2b3c4d").
+ */
+export function hashlimitName(family: Family, params: HashlimitParams): string {
+  const key = `${params.perSecond}/${params.burst}/${params.srcmask ?? "-"}/${params.expireMs}`;
+  return `${hashlimitPrefix(family)}-${createHash("sha256").update(key).digest("hex").slice(0, 8)}`;
 }
 
 export const LOG_PREFIXES = { scan: "rampart-scan: ", flood: "rampart-flood: " } as const;

@@ -56,7 +56,8 @@ function renderMatch(match: Match): string {
     case "hashlimit-above": {
       // iptables prints --hashlimit-burst even at its default (5), so it is always written.
       const srcmask = match.srcmask === null ? "" : ` --hashlimit-srcmask ${match.srcmask}`;
-      return `-m hashlimit --hashlimit-above ${match.perSecond}/sec --hashlimit-burst ${match.burst} --hashlimit-mode srcip --hashlimit-name ${match.name}${srcmask}`;
+      // Options in the order `iptables -S` prints them, so the rendered and the saved rule read the same.
+      return `-m hashlimit --hashlimit-above ${match.perSecond}/sec --hashlimit-burst ${match.burst} --hashlimit-mode srcip --hashlimit-name ${match.name} --hashlimit-htable-expire ${match.expireMs}${srcmask}`;
     }
     case "limit":
       return `-m limit --limit ${match.perMinute}/min`;

@@ -9,7 +9,7 @@
 import type { Family, Rule, RuleStage, RulesetModel } from "./model";
 import { BOOTSTRAP_ARGV } from "./render-iptables";
 import { tempSetName } from "./render-ipset";
-import { CHAINS, hashlimitName, recentListName, TEMP_SET_SUFFIX } from "./names";
+import { CHAINS, hashlimitPrefix, recentListName, TEMP_SET_SUFFIX } from "./names";
 import type { FileDigest } from "./hash";
 import type { PolicySnapshot } from "@/lib/validation/policy";
 
@@ -70,6 +70,14 @@ export interface Manifest {
     bootstrap: { check: string[]; run: string[][] };
     hook: { chain: "INPUT"; target: string };
   };
+}
+
+/** The hashlimit table name the model's rules use for a family (the name carries the parameters' digest). */
+function hashlimitOf(model: RulesetModel, family: Family): string {
+  for (const chain of model.firewall.find((f) => f.family === family)?.chains ?? []) {
+    for (const rule of chain.rules) for (const match of rule.matches) if (match.kind === "hashlimit-above") return match.name;
+  }
+  return hashlimitPrefix(family);
 }
 
 function countStages(rules: readonly Rule[]): Partial<Record<RuleStage, number>> {
@@ -145,7 +153,7 @@ export function buildManifest(input: {
     },
     kernel: {
       hashlimit: snapshot.rateLimit.enabled
-        ? { ipv4: `/proc/net/ipt_hashlimit/${hashlimitName(4)}`, ipv6: `/proc/net/ip6t_hashlimit/${hashlimitName(6)}` }
+        ? { ipv4: `/proc/net/ipt_hashlimit/${hashlimitOf(model, 4)}`, ipv6: `/proc/net/ip6t_hashlimit/${hashlimitOf(model, 6)}` }
         : null,
       recent: snapshot.rateLimit.enabled
         ? (["register", "invite"] as const).flatMap((kind) => [4, 6].map((f) => `/proc/net/xt_recent/${recentListName(kind, f as Family)}`))
