@@ -17,6 +17,21 @@ const envSchema = z.object({
   /** Comma-separated networks whose X-Forwarded-For is believed (reverse proxies). */
   RAMPART_TRUSTED_PROXIES: z.string().default(""),
   RAMPART_WEB_AUTH_LOG: z.string().optional(),
+  /** A directory in @ip-location-db/geo-whois-asn-country's layout to use instead of the shipped dataset (the lab's own). */
+  RAMPART_GEOIP_DIR: z.string().min(1).optional(),
+  /**
+   * Seconds between two collector polls of every node (default 15). pg-boss schedules to the minute, so the
+   * interval must divide a minute (5-60 s) or be whole minutes (up to an hour).
+   */
+  RAMPART_POLL_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5, "RAMPART_POLL_INTERVAL_SECONDS must be at least 5")
+    .max(3600, "RAMPART_POLL_INTERVAL_SECONDS must be at most 3600")
+    .refine((s) => (s <= 60 ? 60 % s === 0 : s % 60 === 0), "RAMPART_POLL_INTERVAL_SECONDS must divide 60 (5, 10, 15, 20, 30, 60) or be whole minutes")
+    .default(15),
+  /** "off": `npm start` runs the web app without the in-process collector worker (run `npm run worker` instead). */
+  RAMPART_WORKER: z.enum(["on", "off"]).default("on"),
   /** Development only: a separate Next.js build directory (next.config.js reads it too). */
   RAMPART_NEXT_DIST_DIR: z.string().regex(/^\.next[a-z0-9-]*$/, "RAMPART_NEXT_DIST_DIR must look like .next-name").optional(),
 });

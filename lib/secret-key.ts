@@ -18,6 +18,6 @@ export function loadOrCreateMasterSecret(configured: string | undefined, dataDir
 }
 
 /** A 32-byte key for one purpose, derived deterministically from the master secret. */
-export function deriveKey(masterSecret: string, purpose: "session" | "node-keys"): Buffer {
+export function deriveKey(masterSecret: string, purpose: "session" | "node-keys" | "smtp"): Buffer {
   return Buffer.from(hkdfSync("sha256", masterSecret, "rampart", `rampart:${purpose}`, 32));
 }
