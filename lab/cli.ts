@@ -10,7 +10,7 @@
  */
 import { spawnSync } from "node:child_process";
 
-import { describeLab, downLab, labStatus, namespaceFor, upLab } from "./cluster";
+import { describeLab, downLab, labStatus, namespaceFor, nodeExecArgv, upLab } from "./cluster";
 import { readState } from "./state";
 
 const USAGE = "usage: lab up --nodes N [--json] | status [--json] | exec NAME -- COMMAND... | down";
@@ -47,7 +47,10 @@ async function main(argv: string[]): Promise<number> {
       if (name === undefined || args.length === 0) throw new Error(USAGE);
       const namespace = namespaceFor(name);
       if (namespace === undefined) throw new Error(`no lab namespace called ${name}`);
-      const result = spawnSync("ip", ["netns", "exec", namespace, ...args], { stdio: "inherit" });
+      // On a node, with its own /var/log and /var/lib/rampart (cluster.ts NODE_MOUNTS).
+      const node = readState()?.nodes.find((n) => n.namespace === namespace);
+      const argv = node === undefined ? ["netns", "exec", namespace, ...args] : nodeExecArgv(namespace, node.dir, args);
+      const result = spawnSync("ip", argv, { stdio: "inherit" });
       return result.status ?? 1;
     }
     case "down": {

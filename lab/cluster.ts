@@ -44,7 +44,8 @@ export interface LabDescription {
     fail2ban: { configDir: string; socket: string };
   }>;
   attacker: { name: string; namespace: string; addresses: string[] };
-  geo: { ipv4: string; ipv4Num: string } | null;
+  /** A GeoIP dataset for the lab's ranges (RAMPART_GEOIP_DIR=geo.dir): nodes and panel "CH", attacker "KP". */
+  geo: { dir: string; ipv4: string; ipv4Num: string } | null;
 }
 
 export function describeLab(state: LabState): LabDescription {
@@ -95,11 +96,30 @@ function touch(path: string): void {
   closeSync(openSync(path, "a"));
 }
 
+/**
+ * Node namespaces share the host's filesystem, but a PBX has its own /var/log and /var/lib/rampart. Every
+ * daemon of a node (sshd and so its SSH sessions, fail2ban, the SIP responder) starts inside a private mount
+ * namespace (`ip netns exec` makes one and keeps mounts from propagating back) with the node's directories
+ * bound over those two paths, so a push writes where it would on a real node and nodes never see each other.
+ */
+export const NODE_MOUNTS = ["/var/lib/rampart", "/var/log"] as const;
+const MOUNT_SCRIPT = 'mount --bind "$1" /var/lib/rampart && mount --bind "$2" /var/log && shift 2 && exec "$@"';
+
+export function nodeDirs(nodeDir: string): { varLibRampart: string; varLog: string } {
+  return { varLibRampart: join(nodeDir, "var-lib-rampart"), varLog: join(nodeDir, "var-log") };
+}
+
+/** argv that runs `argv` in the node's namespace with its own /var/lib/rampart and /var/log. */
+export function nodeExecArgv(namespace: string, nodeDir: string, argv: readonly string[]): string[] {
+  const dirs = nodeDirs(nodeDir);
+  return ["netns", "exec", namespace, "sh", "-c", MOUNT_SCRIPT, "sh", dirs.varLibRampart, dirs.varLog, ...argv];
+}
+
 async function startSipResponder(node: LabNode, dir: string, config: SipResponderConfig): Promise<number> {
   const configFile = join(dir, "sip.json");
   writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   const out = openSync(join(dir, "sip-responder.out"), "a");
-  const child = spawn("ip", ["netns", "exec", node.namespace, process.execPath, "--import", "tsx", RESPONDER, "--config", configFile], {
+  const child = spawn("ip", nodeExecArgv(node.namespace, dir, [process.execPath, "--import", "tsx", RESPONDER, "--config", configFile]), {
     cwd: PROJECT_ROOT,
     detached: true,
     stdio: ["ignore", out, out],
@@ -118,7 +138,9 @@ async function startSipResponder(node: LabNode, dir: string, config: SipResponde
 async function startNode(state: LabState, node: LabNode, clientPublicKey: string): Promise<NodeState> {
   const dir = join(state.dir, "nodes", node.name);
   mkdirSync(join(dir, "ssh"), { recursive: true, mode: 0o755 });
-  const logDir = join(dir, "log");
+  const { varLibRampart, varLog: logDir } = nodeDirs(dir);
+  mkdirSync(varLibRampart, { recursive: true, mode: 0o700 });
+  // Host-side paths of the node's /var/log/asterisk/messages etc. (the defaults Rampart renders).
   const logPaths = {
     asteriskMessages: join(logDir, "asterisk", "messages"),
     asteriskSecurity: join(logDir, "asterisk", "security"),
@@ -128,7 +150,7 @@ async function startNode(state: LabState, node: LabNode, clientPublicKey: string
   for (const path of Object.values(logPaths)) touch(path);
 
   const sshd = await prepareSshd(join(dir, "ssh"), node.address, clientPublicKey, `rampart-lab-${node.name}`);
-  const fail2ban = prepareFail2ban(node.namespace, dir, logPaths.fail2ban);
+  const fail2ban = prepareFail2ban(node.namespace, dir, "/var/log/fail2ban.log");
   const password = randomBytes(6).toString("hex");
   const sipConfig: SipResponderConfig = {
     address: node.address,
@@ -141,8 +163,8 @@ async function startNode(state: LabState, node: LabNode, clientPublicKey: string
     readyFile: join(dir, "sip.ready"),
   };
   const [, , sipPid] = await Promise.all([
-    startSshd(node.namespace, sshd, node.address),
-    startFail2ban(node.namespace, fail2ban),
+    startSshd(nodeExecArgv(node.namespace, dir, ["/usr/sbin/sshd", "-f", sshd.config]), sshd, node.address),
+    startFail2ban(nodeExecArgv(node.namespace, dir, []), node.namespace, fail2ban),
     startSipResponder(node, dir, sipConfig),
   ]);
   return {
@@ -174,6 +196,7 @@ export async function upLab(nodeCount: number, dir = labDir()): Promise<LabDescr
     // sshd refuses to start without its privilege separation directory; Debian creates it from the service unit.
     mkdirRecorded(state, "/run/sshd");
     mkdirRecorded(state, "/etc/netns");
+    mkdirRecorded(state, "/var/lib/rampart", 0o700);
     const clientKey = await ensureClientKey(state.clientKeyPath);
     const clientPublicKey = readFileSync(`${clientKey}.pub`, "utf8");
 

@@ -57,9 +57,9 @@ export function prepareFail2ban(namespace: string, stateDir: string, logFile: st
   return f;
 }
 
-/** `fail2ban-client start` inside the namespace (daemonizes); waits for the pid file and a ping. */
-export async function startFail2ban(namespace: string, f: NodeFail2ban): Promise<number> {
-  await runAsyncOk("ip", ["netns", "exec", namespace, "fail2ban-client", "-s", f.socket, "-p", f.pidFile, "start"]);
+/** `fail2ban-client start` through `ipPrefix` (the node's namespace and mounts; it daemonizes); waits for the pid file and a ping. */
+export async function startFail2ban(ipPrefix: readonly string[], namespace: string, f: NodeFail2ban): Promise<number> {
+  await runAsyncOk("ip", [...ipPrefix, "fail2ban-client", "-s", f.socket, "-p", f.pidFile, "start"]);
   let pid = 0;
   await waitFor(`fail2ban in ${namespace}`, () => {
     if (!existsSync(f.pidFile)) return false;

@@ -3,7 +3,7 @@
  * (`first,last,CC` and the `-num` variant with integer bounds), so GeoIP rules can be tested end to end:
  * the panel and nodes (198.18.0.0/24) are in "CH", the attacker (198.18.1.0/24) in "KP".
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { ATTACKER_NETWORK, NODE_NETWORK } from "./topology";
@@ -25,11 +25,18 @@ export function renderLabGeoCsv(): { ipv4: string; ipv4Num: string } {
   };
 }
 
-/** Writes the dataset into `dir` under the upstream file names; returns their paths. */
-export function writeLabGeo(dir: string): { ipv4: string; ipv4Num: string } {
+/**
+ * Writes the dataset into `<dir>/geo` in the upstream package's layout (package.json, the -num CSVs, an empty
+ * IPv6 table), so RAMPART_GEOIP_DIR can point the panel at it; returns the paths.
+ */
+export function writeLabGeo(dir: string): { dir: string; ipv4: string; ipv4Num: string } {
   const csv = renderLabGeoCsv();
-  const paths = { ipv4: join(dir, "geo-whois-asn-country-ipv4.csv"), ipv4Num: join(dir, "geo-whois-asn-country-ipv4-num.csv") };
+  const geoDir = join(dir, "geo");
+  mkdirSync(geoDir, { recursive: true });
+  const paths = { dir: geoDir, ipv4: join(geoDir, "geo-whois-asn-country-ipv4.csv"), ipv4Num: join(geoDir, "geo-whois-asn-country-ipv4-num.csv") };
+  writeFileSync(join(geoDir, "package.json"), `${JSON.stringify({ name: "rampart-lab-geo", version: "1.0.0", private: true })}\n`);
   writeFileSync(paths.ipv4, csv.ipv4);
   writeFileSync(paths.ipv4Num, csv.ipv4Num);
+  writeFileSync(join(geoDir, "geo-whois-asn-country-ipv6-num.csv"), "");
   return paths;
 }

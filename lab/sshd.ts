@@ -84,9 +84,10 @@ function canConnect(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** Starts sshd inside the namespace (it daemonizes) and waits until the panel can connect; returns its pid. */
-export async function startSshd(namespace: string, files: SshdFiles, address: string): Promise<number> {
-  await runAsyncOk("ip", ["netns", "exec", namespace, "/usr/sbin/sshd", "-f", files.config]);
+/** Runs `ipArgv` (sshd inside the node's namespace; it daemonizes) and waits until the panel can connect; returns its pid. */
+export async function startSshd(ipArgv: readonly string[], files: SshdFiles, address: string): Promise<number> {
+  const namespace = ipArgv[2] ?? "";
+  await runAsyncOk("ip", ipArgv);
   let pid = 0;
   await waitFor(`sshd pid file in ${namespace}`, () => {
     if (!existsSync(files.pidFile)) return false;

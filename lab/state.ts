@@ -33,7 +33,7 @@ export interface LabState {
   /** Directories outside `dir` we created (e.g. sshd's privilege separation dir) and must remove. */
   createdDirs: string[];
   clientKeyPath: string;
-  geo: { ipv4: string; ipv4Num: string } | null;
+  geo: { dir: string; ipv4: string; ipv4Num: string } | null;
   nodes: NodeState[];
   attacker: { name: string; namespace: string; addresses: string[] } | null;
 }
