@@ -43,7 +43,7 @@ function ipv4(n: number): string {
 }
 
 /** 90% IPv4 hosts, 5% IPv4 /24 networks, 5% IPv6 /64 networks; public-looking, canonical. */
-function randomBlocklist(count: number): AddressEntry[] {
+export function randomBlocklist(count: number): AddressEntry[] {
   const next = random(20250601);
   const entries: AddressEntry[] = new Array(count);
   for (let i = 0; i < count; i++) {

@@ -1,8 +1,11 @@
-import { parseArgs } from "node:util";
 import { migrate, resolveDatabase } from "@/lib/runtime/database";
 import { isAppError } from "@/lib/errors";
+import { defineCommand, isUsageParseError, parseCommandArgs, type Command } from "./args";
 import { checkAddressLines, readStdin } from "./commands/address";
 import { LISTS_HELP, listsExport, listsExportOptions, listsImport, listsImportOptions } from "./commands/lists";
+import { NODES_HELP, nodeAddOptions, nodesListOptions, secretsRotateOptions } from "./commands/nodes-options";
+import { PUSH_HELP, pushOptions, rollbackOptions } from "./commands/push-options";
+import { BANS_HELP, bansListOptions, statusOptions, unbanOptions } from "./commands/bans-options";
 import { render } from "./commands/render";
 import { tokenCreate } from "./commands/token";
 import { userCreate, userResetPassword } from "./commands/user";
@@ -22,39 +25,43 @@ const HELP = `usage: rampart <command>
                                           ip6tables, fail2ban, manifest.json) for a node or the whole cluster
   db migrate                              apply pending database migrations
 ${LISTS_HELP}
+${NODES_HELP}
+${PUSH_HELP}
+${BANS_HELP}
 
 roles: ADMIN, OPERATOR, TENANT_ADMIN, VIEWER`;
 
-type Handler = (values: Record<string, string | undefined>, positionals: string[]) => Promise<void>;
-
-const commands: Record<string, { options: Record<string, { type: "string" }>; run: Handler }> = {
-  "address check": {
-    options: {},
-    async run(_values, positionals) {
-      if (positionals[0] !== "-") throw new UsageError("usage: address check -   (reads standard input)");
-      for (const line of checkAddressLines(await readStdin())) process.stdout.write(`${line}\n`);
-    },
-  },
-  "user create": { options: { email: { type: "string" }, role: { type: "string" }, tenant: { type: "string" }, name: { type: "string" } }, run: userCreate },
-  "user reset-password": { options: { email: { type: "string" } }, run: userResetPassword },
-  "token create": {
-    options: { name: { type: "string" }, role: { type: "string" }, tenant: { type: "string" }, "expires-at": { type: "string" } },
-    run: tokenCreate,
-  },
-  "lists import": { options: listsImportOptions, run: listsImport },
-  "lists export": { options: listsExportOptions, run: listsExport },
-  render: { options: { out: { type: "string" }, node: { type: "string" } }, run: render },
-  "db migrate": {
-    options: {},
-    async run() {
-      const database = await resolveDatabase();
-      try {
-        await migrate(database.url, (line) => console.log(line));
-      } finally {
-        await database.close();
-      }
-    },
-  },
+const commands: Record<string, Command> = {
+  "address check": defineCommand({}, async (_values, positionals) => {
+    if (positionals[0] !== "-") throw new UsageError("usage: address check -   (reads standard input)");
+    for (const line of checkAddressLines(await readStdin())) process.stdout.write(`${line}\n`);
+  }),
+  "user create": defineCommand({ email: { type: "string" }, role: { type: "string" }, tenant: { type: "string" }, name: { type: "string" } }, userCreate),
+  "user reset-password": defineCommand({ email: { type: "string" } }, userResetPassword),
+  "token create": defineCommand(
+    { name: { type: "string" }, role: { type: "string" }, tenant: { type: "string" }, "expires-at": { type: "string" } },
+    tokenCreate,
+  ),
+  "lists import": defineCommand(listsImportOptions, listsImport),
+  "lists export": defineCommand(listsExportOptions, listsExport),
+  // Loaded on use: the SSH and crypto modules behind them are not needed by any other command.
+  "node add": defineCommand(nodeAddOptions, async (values) => (await import("./commands/nodes")).nodeAdd(values)),
+  "nodes list": defineCommand(nodesListOptions, async (values) => (await import("./commands/nodes")).nodesList(values)),
+  push: defineCommand(pushOptions, async (values) => (await import("./commands/push")).push(values)),
+  rollback: defineCommand(rollbackOptions, async (values) => (await import("./commands/push")).rollback(values)),
+  "secrets rotate": defineCommand(secretsRotateOptions, async (values) => (await import("./commands/nodes")).secretsRotate(values)),
+  "bans list": defineCommand(bansListOptions, async (values) => (await import("./commands/bans")).bansList(values)),
+  unban: defineCommand(unbanOptions, async (values, positionals) => (await import("./commands/bans")).unban(values, positionals)),
+  status: defineCommand(statusOptions, async (values) => (await import("./commands/bans")).status(values)),
+  render: defineCommand({ out: { type: "string" }, node: { type: "string" } }, render),
+  "db migrate": defineCommand({}, async () => {
+    const database = await resolveDatabase();
+    try {
+      await migrate(database.url, (line) => console.log(line));
+    } finally {
+      await database.close();
+    }
+  }),
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -66,11 +73,11 @@ async function main(argv: string[]): Promise<number> {
     return argv.length === 0 || argv[0] === "help" || argv[0] === "--help" ? 0 : 2;
   }
   try {
-    const { values, positionals } = parseArgs({ args: argv.slice(name.split(" ").length), options: command.options, allowPositionals: true, strict: true });
-    await command.run(values as Record<string, string | undefined>, positionals);
+    const { values, positionals } = parseCommandArgs(command.options, argv.slice(name.split(" ").length));
+    await command.run(values, positionals);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || isAppError(error) || (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS"))) {
+    if (error instanceof UsageError || isAppError(error) || isUsageParseError(error)) {
       console.error(`rampart: ${error.message}`);
       return 2;
     }

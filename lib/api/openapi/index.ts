@@ -1,5 +1,6 @@
 import * as audit from "./audit";
 import * as lists from "./lists";
+import * as nodes from "./nodes";
 import * as settings from "./settings";
 import * as tenants from "./tenants";
 import * as users from "./users";
@@ -26,7 +27,7 @@ export type OpenApiDocument = {
 };
 
 /** Every area's description. A new area is added here, explicitly. */
-export const openApiModules: Record<string, OpenApiModule> = { lists, settings, tenants, users, audit };
+export const openApiModules: Record<string, OpenApiModule> = { lists, settings, tenants, users, audit, nodes };
 
 export const API_PREFIX = "/api/v1";
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;

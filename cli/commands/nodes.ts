@@ -1,0 +1,115 @@
+import { readFile, stat } from "node:fs/promises";
+import { z } from "zod";
+import type { Caller } from "@/lib/auth/caller";
+import { nodeKeyEncryptionKey } from "@/lib/crypto/node-keys";
+import { createNode, listNodes, rotateNodeKeys, type NodeView } from "@/lib/db/queries/nodes";
+import { MAX_PRIVATE_KEY_BYTES } from "@/lib/ssh/keys";
+import { assertHostKeyConfirmed } from "@/lib/ssh/host-key-check";
+import { nodeCreateSchema, splitTags } from "@/lib/validation/node";
+import { getCliActor, UsageError, withDatabase } from "../context";
+import { formatZodError } from "../format";
+import { printable } from "./lists";
+
+// `rampart node add`, `rampart nodes list` and `rampart secrets rotate`: the same schema, host-key check and
+// data layer as the dashboard and the API, acting as the CLI actor with full rights.
+
+const NODE_ADD_USAGE =
+  "usage: node add --name N --host H [--port P] --user U --key-file F --host-key-fingerprint FP [--tags a,b] [--management-address A]";
+
+function cliCaller(): Caller {
+  return { role: "ADMIN", tenantId: null, actor: getCliActor() };
+}
+
+/** A small file read whole; a missing, oversized or non-regular file is a usage error naming the option. */
+async function readSmallFile(path: string, option: string, maxBytes: number): Promise<string> {
+  const info = await stat(path).catch(() => null);
+  if (!info || !info.isFile()) throw new UsageError(`${option}: ${path} is not a readable file.`);
+  if (info.size > maxBytes) throw new UsageError(`${option}: ${path} is larger than ${maxBytes} bytes.`);
+  return readFile(path, "utf8");
+}
+
+export async function nodeAdd(values: Record<string, string | undefined>): Promise<void> {
+  const args = z
+    .object({ name: z.string(), host: z.string(), user: z.string(), "key-file": z.string(), "host-key-fingerprint": z.string() })
+    .safeParse(values);
+  if (!args.success) throw new UsageError(NODE_ADD_USAGE);
+  const privateKey = await readSmallFile(args.data["key-file"], "--key-file", MAX_PRIVATE_KEY_BYTES);
+  const parsed = nodeCreateSchema.safeParse({
+    name: args.data.name,
+    host: args.data.host,
+    port: values.port ?? 22,
+    user: args.data.user,
+    tags: splitTags(values.tags ?? ""),
+    managementAddress: values["management-address"] ?? null,
+    hostKeyFingerprint: args.data["host-key-fingerprint"],
+    keySource: "upload",
+    privateKey,
+  });
+  if (!parsed.success) throw new UsageError(formatZodError(parsed.error));
+  const input = parsed.data;
+  // Before touching the database: the node must present the fingerprint given on the command line.
+  await assertHostKeyConfirmed(input.host, input.port, input.hostKeyFingerprint);
+  await withDatabase(async () => {
+    const node = await createNode(cliCaller(), input);
+    console.log(JSON.stringify(nodeJson(node), null, 2));
+  });
+}
+
+/** A node as the CLI prints it: the view without the deployment history. */
+function nodeJson(node: NodeView) {
+  return {
+    id: node.id,
+    name: node.name,
+    host: node.host,
+    port: node.port,
+    user: node.user,
+    tags: node.tags,
+    managementAddress: node.managementAddress,
+    enabled: node.enabled,
+    publicKey: node.publicKey,
+    hostKeyFingerprint: node.hostKeyFingerprint,
+    hostKeyAlert: node.hostKeyAlert,
+    tools: node.tools,
+    lastTestedAt: node.lastTestedAt,
+    running: node.running,
+    lastDeployment: node.lastDeployment,
+    createdAt: node.createdAt,
+  };
+}
+
+/** Fixed-width columns; cell text made printable (names are slugs, but messages come from nodes). */
+export function formatNodeTable(nodes: readonly NodeView[]): string[] {
+  if (nodes.length === 0) return ["no nodes yet: add one with `rampart node add` or on the Nodes page"];
+  const header = ["NAME", "ADDRESS", "USER", "TAGS", "RUNNING", "LAST PUSH", "ALERT"];
+  const rows = nodes.map((node) => [
+    node.name,
+    `${node.host.includes(":") ? `[${node.host}]` : node.host}:${node.port}`,
+    node.user,
+    node.tags.join(",") || "-",
+    node.running ? node.running.hash.slice(0, 12) : "-",
+    node.lastDeployment ? node.lastDeployment.state.toLowerCase().replace("_", " ") : "-",
+    node.hostKeyAlert ? "HOST KEY CHANGED" : "-",
+  ]);
+  const table = [header, ...rows.map((row) => row.map(printable))];
+  const widths = header.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
+  return table.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  "));
+}
+
+export async function nodesList(values: { json?: boolean }): Promise<void> {
+  await withDatabase(async () => {
+    const nodes = await listNodes(cliCaller());
+    if (values.json) console.log(JSON.stringify(nodes.map(nodeJson), null, 2));
+    else for (const line of formatNodeTable(nodes)) console.log(line);
+  });
+}
+
+export async function secretsRotate(values: Record<string, string | undefined>): Promise<void> {
+  const path = values["old-key-file"];
+  if (!path) throw new UsageError("usage: secrets rotate --old-key-file FILE   (FILE holds the previous master secret)");
+  const oldSecret = (await readSmallFile(path, "--old-key-file", 4096)).trim();
+  if (oldSecret.length === 0) throw new UsageError(`--old-key-file: ${path} is empty.`);
+  await withDatabase(async () => {
+    const result = await rotateNodeKeys(getCliActor(), nodeKeyEncryptionKey(oldSecret), nodeKeyEncryptionKey());
+    console.log(`re-encrypted ${result.rotated} node key${result.rotated === 1 ? "" : "s"} under the current master secret (${result.current} already used it)`);
+  });
+}

@@ -1,0 +1,282 @@
+import { z } from "zod";
+import { nodeCreateSchema, nodeUpdateSchema } from "@/lib/validation/node";
+import { pushRequestSchema } from "@/lib/validation/push";
+
+// OpenAPI 3.1 description of /api/v1/nodes and /api/v1/pushes (merged into /api/v1/openapi.json by
+// ./index.ts). Request bodies come from the same zod schemas the routes parse with. No response ever holds a
+// private key: nodes carry their public key only.
+
+/** The JSON Schema of what a client sends, without the `$schema` key (OpenAPI 3.1 gives the dialect). */
+function requestSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const json = (schema: unknown) => ({ "application/json": { schema } });
+const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: "null" }] });
+const dateTime = { type: "string", format: "date-time" };
+const uuid = { type: "string", format: "uuid" };
+const hash = { type: "string", pattern: "^[0-9a-f]{64}$", description: "SHA-256 of the ruleset version." };
+const fingerprint = { type: "string", pattern: "^SHA256:[A-Za-z0-9+/]{43}$", description: "OpenSSH SHA256 fingerprint, as `ssh-keygen -lf` prints it." };
+const deploymentState = {
+  type: "string",
+  enum: ["PENDING", "UPLOADING", "VALIDATING", "APPLIED", "CONFIRMED", "ROLLED_BACK", "FAILED", "UNREACHABLE", "SKIPPED"],
+};
+const firewallTool = nullable({
+  type: "object",
+  required: ["version", "backend"],
+  properties: { version: { type: "string" }, backend: { type: "string", enum: ["nft", "legacy"] } },
+});
+
+const nodeCreateBody = requestSchema(nodeCreateSchema);
+const nodeUpdateBody = { ...requestSchema(nodeUpdateSchema), minProperties: 1 };
+
+const nodeIdParameter = { name: "id", in: "path", required: true, description: "The node's id.", schema: uuid };
+
+export const components = {
+  schemas: {
+    NodeTools: {
+      type: "object",
+      description: "What the last connection test found on the node.",
+      required: ["iptables", "ip6tables", "ipset", "fail2ban", "missing", "kernel"],
+      properties: {
+        iptables: firewallTool,
+        ip6tables: firewallTool,
+        ipset: nullable({ type: "string" }),
+        fail2ban: nullable({ type: "string" }),
+        missing: { type: "array", items: { type: "string" }, description: "Tools a push needs that the node lacks." },
+        kernel: { type: "string" },
+      },
+    },
+    NodeDeployment: {
+      type: "object",
+      required: ["id", "batchId", "state", "progress", "message", "rulesetHash", "canary", "createdAt", "finishedAt"],
+      properties: {
+        id: uuid,
+        batchId: uuid,
+        state: deploymentState,
+        progress: { type: "integer", minimum: 0, maximum: 100 },
+        message: { type: "string" },
+        rulesetHash: hash,
+        canary: { type: "boolean" },
+        createdAt: dateTime,
+        finishedAt: nullable(dateTime),
+      },
+    },
+    Node: {
+      type: "object",
+      required: [
+        "id", "name", "host", "port", "user", "tags", "managementAddress", "enabled", "publicKey", "hasPrivateKey", "hostKeyFingerprint",
+        "hostKeyAlert", "tools", "lastTestedAt", "running", "lastDeployment", "createdAt", "updatedAt",
+      ],
+      properties: {
+        id: uuid,
+        name: { type: "string" },
+        host: { type: "string", description: "Canonical IP address or lower-case host name." },
+        port: { type: "integer", minimum: 1, maximum: 65535 },
+        user: { type: "string" },
+        tags: { type: "array", items: { type: "string" } },
+        managementAddress: nullable({ type: "string" }),
+        enabled: { type: "boolean", description: "Disabled nodes are left out of every push." },
+        publicKey: nullable({ type: "string", description: "The authorized_keys line of the stored key." }),
+        hasPrivateKey: { type: "boolean" },
+        hostKeyFingerprint: nullable(fingerprint),
+        hostKeyAlert: nullable({
+          type: "object",
+          description: "A connection met another host key: every command to the node stops until the key is re-pinned.",
+          required: ["fingerprint", "at"],
+          properties: { fingerprint, at: dateTime },
+        }),
+        tools: nullable(ref("NodeTools")),
+        lastTestedAt: nullable(dateTime),
+        running: nullable({ type: "object", required: ["hash", "confirmedAt"], properties: { hash, confirmedAt: dateTime } }),
+        lastDeployment: nullable(ref("NodeDeployment")),
+        createdAt: dateTime,
+        updatedAt: dateTime,
+      },
+    },
+    NodeDetail: {
+      allOf: [
+        ref("Node"),
+        { type: "object", required: ["deployments"], properties: { deployments: { type: "array", items: ref("NodeDeployment"), maxItems: 50 } } },
+      ],
+    },
+    ConnectionTest: {
+      type: "object",
+      required: ["ok", "message"],
+      properties: {
+        ok: { type: "boolean" },
+        stage: { type: "string", enum: ["connect", "handshake", "command", "upload", "setup"], description: "Where a failed test stopped." },
+        message: { type: "string" },
+        tools: ref("NodeTools"),
+      },
+    },
+    PushBatch: {
+      type: "object",
+      required: ["batchId", "createdAt", "requestedBy", "finished", "deployments"],
+      properties: {
+        batchId: uuid,
+        createdAt: dateTime,
+        requestedBy: { type: "string" },
+        finished: { type: "boolean", description: "Every node reached a final state." },
+        deployments: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["id", "nodeId", "nodeName", "state", "progress", "message", "canary", "rulesetHash", "rollbackAt", "startedAt", "finishedAt"],
+            properties: {
+              id: uuid,
+              nodeId: uuid,
+              nodeName: { type: "string" },
+              state: deploymentState,
+              progress: { type: "integer", minimum: 0, maximum: 100 },
+              message: { type: "string" },
+              canary: { type: "boolean" },
+              rulesetHash: hash,
+              rollbackAt: nullable({ ...dateTime, description: "When the node restores its previous rules by itself unless confirmed." }),
+              startedAt: nullable(dateTime),
+              finishedAt: nullable(dateTime),
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+export const paths: Record<string, unknown> = {
+  "/api/v1/nodes": {
+    get: {
+      operationId: "listNodes",
+      tags: ["Nodes"],
+      summary: "List nodes",
+      description: "Every node in name order, with its running version, last push, host-key alert and tools. One page: `nextCursor` is always null.",
+      responses: {
+        "200": {
+          description: "The nodes.",
+          content: json({ type: "object", required: ["items", "nextCursor"], properties: { items: { type: "array", items: ref("Node") }, nextCursor: { type: "null" } } }),
+        },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+      },
+    },
+    post: {
+      operationId: "createNode",
+      tags: ["Nodes"],
+      summary: "Add a node",
+      description:
+        "Adds a node. Rampart fetches the host key from `host`:`port` and refuses (422 on `hostKeyFingerprint`) unless it equals " +
+        "`hostKeyFingerprint`; an unreachable node is a 422 on `host`. `keySource` paste or upload sends `privateKey` (an unencrypted " +
+        "OpenSSH or PEM key); generate makes an ed25519 pair whose public key is in the answer. The private key is stored encrypted " +
+        "and never returned. Requires an ADMIN token.",
+      requestBody: { required: true, content: json(nodeCreateBody) },
+      responses: {
+        "201": { description: "The node.", content: json(ref("NodeDetail")) },
+        "400": response("BadRequest"),
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "409": response("Conflict"),
+        "422": response("ValidationFailed"),
+      },
+    },
+  },
+  "/api/v1/nodes/{id}": {
+    parameters: [nodeIdParameter],
+    get: {
+      operationId: "getNode",
+      tags: ["Nodes"],
+      summary: "Get a node",
+      description: "The node with its last 50 deployments.",
+      responses: {
+        "200": { description: "The node.", content: json(ref("NodeDetail")) },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "404": response("NotFound"),
+      },
+    },
+    patch: {
+      operationId: "updateNode",
+      tags: ["Nodes"],
+      summary: "Change a node",
+      description:
+        "Partial change. A new host or port needs `hostKeyFingerprint` too; a given fingerprint is checked against the node at the " +
+        "resulting address and re-pins it (clearing a host-key alert). `keySource` with `privateKey` (or generate) replaces the key.",
+      requestBody: { required: true, content: json(nodeUpdateBody) },
+      responses: {
+        "200": { description: "The node after the change.", content: json(ref("NodeDetail")) },
+        "400": response("BadRequest"),
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "404": response("NotFound"),
+        "409": response("Conflict"),
+        "422": response("ValidationFailed"),
+      },
+    },
+    delete: {
+      operationId: "deleteNode",
+      tags: ["Nodes"],
+      summary: "Delete a node",
+      description: "Deletes the node, its key and its history. Refused (409) while a push to it runs. The rules on the node stay.",
+      responses: {
+        "204": { description: "Deleted." },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "404": response("NotFound"),
+        "409": response("Conflict"),
+      },
+    },
+  },
+  "/api/v1/nodes/{id}/test": {
+    parameters: [nodeIdParameter],
+    post: {
+      operationId: "testNodeConnection",
+      tags: ["Nodes"],
+      summary: "Test the connection to a node",
+      description:
+        "Connects with the pinned host key, authenticates and reports the node's tools (iptables backend nft or legacy, ipset, " +
+        "fail2ban). A failed test is a 200 with `ok: false` and the stage that failed. Requires an ADMIN or OPERATOR token.",
+      responses: {
+        "200": { description: "The outcome.", content: json(ref("ConnectionTest")) },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "404": response("NotFound"),
+      },
+    },
+  },
+  "/api/v1/pushes": {
+    post: {
+      operationId: "startPush",
+      tags: ["Pushes"],
+      summary: "Push a ruleset",
+      description:
+        "Starts a push to all enabled nodes, named nodes or the nodes with a tag, of the current policy or of an earlier `version` " +
+        "(a rollback). Answers at once; follow it with GET /api/v1/pushes/{batchId}. Requires an ADMIN or OPERATOR token.",
+      requestBody: { required: true, content: json(requestSchema(pushRequestSchema)) },
+      responses: {
+        "202": { description: "Started.", content: json({ type: "object", required: ["batchId"], properties: { batchId: uuid } }) },
+        "400": response("BadRequest"),
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "409": response("Conflict"),
+        "422": response("ValidationFailed"),
+      },
+    },
+  },
+  "/api/v1/pushes/{batchId}": {
+    parameters: [{ name: "batchId", in: "path", required: true, description: "The push's id.", schema: uuid }],
+    get: {
+      operationId: "getPush",
+      tags: ["Pushes"],
+      summary: "Follow a push",
+      description: "Every node of the push with its state and progress; `finished` once all reached a final state.",
+      responses: {
+        "200": { description: "The push.", content: json(ref("PushBatch")) },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "404": response("NotFound"),
+      },
+    },
+  },
+};

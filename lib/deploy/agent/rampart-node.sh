@@ -1,0 +1,453 @@
+#!/bin/sh
+# rampart-node: Rampart's agent on a PBX node. Uploaded by the panel to /var/lib/rampart/agent/ and run only as
+# `/bin/sh /var/lib/rampart/agent/rampart-node.sh VERB` (lib/ssh/commands.ts): the verb is the only argument,
+# and every piece of data (artefacts, set names, the timer, addresses to unban) comes from files the panel
+# uploaded into /var/lib/rampart/staging after validating them. Nothing here evaluates file contents as code.
+#
+# Rampart owns: chains RAMPART-*, ipset sets rampart-* (fail2ban's ban sets rampart-f2b-* are never touched,
+# so bans survive every apply and rollback), the INPUT jump to RAMPART-INPUT, and four fail2ban files. fail2ban's
+# own f2b-* chains are never flushed: rules are restored with --noflush.
+
+set -u
+umask 077
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+LC_ALL=C
+export LC_ALL
+
+R=/var/lib/rampart
+STAGE=$R/staging
+SNAP=$R/snapshot
+CUR=$R/current
+LOCK=$R/lock
+PENDING=$R/pending
+RESULT=$R/apply.result
+LAST_ROLLBACK=$R/rollback.last
+AGENT=$R/agent/rampart-node.sh
+F2B=/etc/fail2ban
+F2B_FILES="jail.d/rampart.local filter.d/rampart-asterisk.conf filter.d/rampart-web.conf action.d/rampart-ipset.conf"
+
+die() {
+	echo "error: $*" >&2
+	exit 1
+}
+
+# conf FILE KEY: the value of KEY= in a key=value file the panel wrote (first match; never evaluated).
+conf() {
+	sed -n "s/^$2=//p" "$1" | head -n 1
+}
+
+# Rampart's list sets (not fail2ban's ban sets, not leftover temporary sets).
+owned_sets() {
+	ipset list -n 2>/dev/null | grep '^rampart-' | grep -v '^rampart-f2b-' | grep -v -- '-new$' | grep -v -- '-rb$'
+}
+
+set_exists() {
+	ipset list -n "$1" >/dev/null 2>&1
+}
+
+# Rampart chains present in one family's filter table.
+owned_chains() {
+	"$1" -w -S 2>/dev/null | sed -n 's/^-N \(RAMPART-[A-Z0-9-]*\)$/\1/p'
+}
+
+# chains_in FILE: the chains a rules file declares.
+chains_in() {
+	sed -n 's/^:\(RAMPART-[A-Z0-9-]*\) .*/\1/p' "$1"
+}
+
+f2b_ping() {
+	fail2ban-client ping >/dev/null 2>&1
+}
+
+# --- drift digest: Rampart's chains, the INPUT jump and the owned sets' names, types and sizes -----------------
+# fail2ban's chains and ban sets are left out, so a ban is never drift. Set members are not listed (a 1M-entry
+# set takes seconds to list): member counts stand for them.
+digest() {
+	{
+		for t in iptables ip6tables; do
+			echo "# $t"
+			"$t" -w -S 2>/dev/null | grep -E '^-(N|A) RAMPART-|^-A INPUT .*-j RAMPART-INPUT$'
+		done
+		echo "# ipset"
+		for s in $(owned_sets | sort); do
+			ipset list -t "$s" 2>/dev/null | grep -E '^(Name|Type|Number of entries):'
+		done
+	} | sha256sum | cut -d ' ' -f 1
+}
+
+# --- apply a directory of artefacts (staging, or the snapshot on rollback) ------------------------------------
+# DIR holds ipset.restore (sets under temporary names), sets.list ("name temp lifecycle" lines),
+# iptables.rules, ip6tables.rules and fail2ban/<F2B_FILES>. Chains, sets and fail2ban files that DIR does not
+# have are removed, so applying an empty snapshot takes the node back to "no Rampart".
+load_sets() {
+	dir=$1
+	while read -r name temp life; do
+		[ "$life" = swap ] && ipset destroy "$temp" 2>/dev/null
+	done <"$dir/sets.list"
+	ipset restore -file "$dir/ipset.restore"
+}
+
+swap_sets() {
+	dir=$1
+	while read -r name temp life; do
+		[ "$life" = swap ] || continue
+		set_exists "$temp" || return 1
+		if set_exists "$name"; then
+			ipset swap "$temp" "$name" || return 1
+			ipset destroy "$temp" || return 1
+		else
+			ipset rename "$temp" "$name" || return 1
+		fi
+	done <"$dir/sets.list"
+}
+
+apply_rules() {
+	dir=$1
+	for pair in iptables:iptables.rules ip6tables:ip6tables.rules; do
+		t=${pair%%:*}
+		file=$dir/${pair#*:}
+		if chains_in "$file" | grep -qx 'RAMPART-INPUT'; then
+			if ! "$t" -w -C INPUT -j RAMPART-INPUT 2>/dev/null; then
+				"$t" -w -N RAMPART-INPUT 2>/dev/null
+				"$t" -w -I INPUT 1 -j RAMPART-INPUT || return 1
+			fi
+			"$t-restore" -w --noflush "$file" || return 1
+		else
+			while "$t" -w -D INPUT -j RAMPART-INPUT 2>/dev/null; do :; done
+		fi
+		stale=$(owned_chains "$t" | grep -vxF "$(chains_in "$file")")
+		for c in $stale; do "$t" -w -F "$c"; done
+		for c in $stale; do "$t" -w -X "$c" || return 1; done
+	done
+}
+
+drop_unlisted_sets() {
+	dir=$1
+	for s in $(owned_sets); do
+		if ! awk -v s="$s" '$1 == s { found = 1 } END { exit !found }' "$dir/sets.list"; then
+			ipset destroy "$s" || return 1
+		fi
+	done
+}
+
+apply_fail2ban() {
+	dir=$1
+	for f in $F2B_FILES; do
+		if [ -f "$dir/fail2ban/$f" ]; then
+			mkdir -p "$F2B/$(dirname "$f")"
+			cp "$dir/fail2ban/$f" "$F2B/$f.rampart-tmp" && chmod 644 "$F2B/$f.rampart-tmp" && mv "$F2B/$f.rampart-tmp" "$F2B/$f" || return 1
+		else
+			rm -f "$F2B/$f"
+		fi
+	done
+	if [ -f "$dir/logfiles.list" ]; then
+		while read -r path; do
+			[ -e "$path" ] || { mkdir -p "$(dirname "$path")" && : >>"$path"; } || return 1
+		done <"$dir/logfiles.list"
+	fi
+	f2b_ping || { echo "fail2ban is not running" >&2; return 1; }
+	fail2ban-client reload >/dev/null || return 1
+}
+
+apply_dir() {
+	dir=$1
+	for s in $(awk '$3 == "swap" { print $2 }' "$dir/sets.list"); do
+		set_exists "$s" || { load_sets "$dir" || return 1; break; }
+	done
+	swap_sets "$dir" || { echo "ipset swap failed" >&2; return 1; }
+	apply_rules "$dir" || { echo "iptables-restore failed" >&2; return 1; }
+	drop_unlisted_sets "$dir" || { echo "could not remove a set Rampart no longer uses" >&2; return 1; }
+	apply_fail2ban "$dir" || { echo "fail2ban reload failed" >&2; return 1; }
+}
+
+# --- snapshot of the Rampart-owned state, in the same layout apply_dir reads -----------------------------------
+snapshot() {
+	rm -rf "$SNAP.tmp"
+	mkdir -p "$SNAP.tmp/fail2ban" || return 1
+	: >"$SNAP.tmp/sets.list"
+	: >"$SNAP.tmp/ipset.restore"
+	for s in $(owned_sets); do
+		# Saved under "<name>-rb" so restoring never collides with a set of the pushed version.
+		ipset save "$s" | sed -e "s/^create $s /create $s-rb /" -e "s/^add $s /add $s-rb /" >>"$SNAP.tmp/ipset.restore" || return 1
+		echo "$s $s-rb swap" >>"$SNAP.tmp/sets.list"
+	done
+	for pair in iptables:iptables.rules ip6tables:ip6tables.rules; do
+		t=${pair%%:*}
+		{
+			echo "*filter"
+			"$t-save" -t filter | grep -E '^:RAMPART-|^-A RAMPART-' | sed 's/^\(:RAMPART-[A-Z0-9-]*\) .*/\1 - [0:0]/'
+			echo "COMMIT"
+		} >"$SNAP.tmp/${pair#*:}" || return 1
+	done
+	for f in $F2B_FILES; do
+		if [ -f "$F2B/$f" ]; then
+			mkdir -p "$SNAP.tmp/fail2ban/$(dirname "$f")" && cp "$F2B/$f" "$SNAP.tmp/fail2ban/$f" || return 1
+		fi
+	done
+	cp "$CUR/version" "$SNAP.tmp/version" 2>/dev/null || : >"$SNAP.tmp/version"
+	rm -rf "$SNAP" && mv "$SNAP.tmp" "$SNAP"
+}
+
+# Restores the snapshot (caller holds the lock) and records why.
+restore_snapshot() {
+	reason=$1
+	id=$2
+	out=$(apply_dir "$SNAP" 2>&1)
+	status=$?
+	# Temporary sets of the abandoned version are not Rampart's state any more.
+	if [ -f "$STAGE/sets.list" ]; then
+		awk '$3 == "swap" { print $2 }' "$STAGE/sets.list" | while read -r s; do ipset destroy "$s" 2>/dev/null; done
+	fi
+	printf 'at=%s\ndeployment=%s\nreason=%s\nrestored=%s\nok=%s\n' "$(date +%s)" "$id" "$reason" "$(cat "$SNAP/version")" "$([ $status -eq 0 ] && echo 1 || echo 0)" >"$LAST_ROLLBACK"
+	[ $status -eq 0 ] || echo "$out" >&2
+	return $status
+}
+
+# --- verbs -----------------------------------------------------------------------------------------------------
+cmd_stage_reset() {
+	mkdir -p "$R" || die "cannot create $R"
+	exec 9>"$LOCK"
+	flock -w 30 9 || die "another Rampart operation holds the node lock"
+	rm -rf "$STAGE" && mkdir -p "$STAGE" || die "cannot reset $STAGE"
+	echo "staged"
+}
+
+cmd_validate() {
+	cd "$STAGE" 2>/dev/null || die "nothing is staged"
+	for f in SHA256SUMS apply.conf sets.list logfiles.list ipset.restore iptables.rules ip6tables.rules; do
+		[ -f "$f" ] || die "staged artefacts are incomplete: $f is missing"
+	done
+	for t in ipset iptables-restore ip6tables-restore fail2ban-client flock setsid sha256sum; do
+		command -v "$t" >/dev/null 2>&1 || die "$t is not installed on this node"
+	done
+	sha256sum -c --quiet --strict SHA256SUMS >/dev/null 2>&1 || die "an artefact does not match its checksum (upload damaged)"
+	exec 9>"$LOCK"
+	flock -w 30 9 || die "another Rampart operation holds the node lock"
+	[ -f "$PENDING" ] && die "an earlier push awaits confirmation; the node rolls it back at $(sed -n 's/^deadline=//p' "$PENDING")"
+	# Sets load under temporary names (no effect on traffic); the rules are checked against them.
+	out=$(load_sets "$STAGE" 2>&1) || {
+		awk '$3 == "swap" { print $2 }' sets.list | while read -r s; do ipset destroy "$s" 2>/dev/null; done
+		die "ipset rejected the sets: $out"
+	}
+	: >rename.sed
+	while read -r name temp life; do
+		[ "$life" = swap ] && echo "s/--match-set $name /--match-set $temp /g" >>rename.sed
+	done <sets.list
+	for pair in iptables:iptables.rules ip6tables:ip6tables.rules; do
+		t=${pair%%:*}
+		sed -f rename.sed "${pair#*:}" >"test-${pair#*:}"
+		out=$("$t-restore" -w --test --noflush "test-${pair#*:}" 2>&1) || die "$t-restore rejected ${pair#*:}: $out"
+	done
+	rm -rf f2b-test && cp -a "$F2B" f2b-test || die "cannot copy $F2B for the fail2ban test"
+	for f in $F2B_FILES; do
+		[ -f "fail2ban/$f" ] && mkdir -p "f2b-test/$(dirname "$f")" && cp "fail2ban/$f" "f2b-test/$f"
+	done
+	while read -r path; do
+		[ -e "$path" ] || { mkdir -p "$(dirname "$path")" && : >>"$path"; } || die "cannot create log file $path"
+	done <logfiles.list
+	out=$(fail2ban-client -c "$STAGE/f2b-test" -t 2>&1) || die "fail2ban rejected the configuration: $(echo "$out" | tail -n 5)"
+	rm -rf f2b-test
+	echo "validated $(conf apply.conf version)"
+}
+
+cmd_apply() {
+	[ -f "$STAGE/apply.conf" ] || die "nothing is staged"
+	id=$(conf "$STAGE/apply.conf" deployment)
+	timer=$(conf "$STAGE/apply.conf" timer)
+	case "$timer" in '' | *[!0-9]*) die "bad rollback timer" ;; esac
+	exec 9>"$LOCK"
+	flock -w 30 9 || die "another Rampart operation holds the node lock"
+	[ -f "$PENDING" ] && die "an earlier push awaits confirmation"
+	snapshot || die "could not snapshot the current state"
+	rm -f "$RESULT"
+	printf 'deployment=%s\npid=\ndeadline=\n' "$id" >"$PENDING"
+	# The apply and the timer run detached (own session, lock inherited): a connection cut by the new rules
+	# cannot interrupt them, and the timer fires whether or not the panel ever comes back.
+	setsid /bin/sh "$AGENT" apply-run </dev/null >"$R/apply.log" 2>&1 &
+	exec 9>&-
+	i=0
+	while [ ! -f "$RESULT" ] && [ $i -lt 1200 ]; do
+		sleep 0.25
+		i=$((i + 1))
+	done
+	[ -f "$RESULT" ] || die "the apply did not report within 300 s"
+	cat "$RESULT"
+	grep -q '^applied ' "$RESULT"
+}
+
+cmd_apply_run() {
+	id=$(conf "$STAGE/apply.conf" deployment)
+	timer=$(conf "$STAGE/apply.conf" timer)
+	if ! out=$(apply_dir "$STAGE" 2>&1); then
+		restore_snapshot "apply failed: $out" "$id" >/dev/null 2>&1
+		rm -f "$PENDING"
+		echo "failed $(echo "$out" | tail -n 3 | tr '\n' ' ')" >"$RESULT.tmp" && mv "$RESULT.tmp" "$RESULT"
+		exit 1
+	fi
+	deadline=$(($(date +%s) + timer))
+	printf 'deployment=%s\npid=%s\ndeadline=%s\n' "$id" "$$" "$deadline" >"$PENDING"
+	echo "applied $deadline" >"$RESULT.tmp" && mv "$RESULT.tmp" "$RESULT"
+	exec 9>&-
+	sleep "$timer"
+	exec 9>"$LOCK"
+	flock 9
+	if [ -f "$PENDING" ] && [ "$(conf "$PENDING" deployment)" = "$id" ]; then
+		restore_snapshot "not confirmed within ${timer} s" "$id"
+		rm -f "$PENDING"
+	fi
+}
+
+cmd_confirm() {
+	exec 9>"$LOCK"
+	flock -w 30 9 || die "another Rampart operation holds the node lock"
+	if [ ! -f "$PENDING" ]; then
+		[ -f "$LAST_ROLLBACK" ] && die "nothing to confirm; last rollback: $(conf "$LAST_ROLLBACK" reason)"
+		die "nothing to confirm"
+	fi
+	id=$(conf "$PENDING" deployment)
+	pid=$(conf "$PENDING" pid)
+	problem=""
+	iptables -w -C INPUT -j RAMPART-INPUT 2>/dev/null || problem="the INPUT jump to RAMPART-INPUT is missing"
+	f2b_ping || problem="fail2ban does not answer"
+	case "$pid" in '' | *[!0-9]*) ;; *) kill -TERM -- "-$pid" 2>/dev/null ;; esac
+	if [ -n "$problem" ]; then
+		restore_snapshot "health check failed: $problem" "$id" >/dev/null 2>&1
+		rm -f "$PENDING"
+		die "health check failed ($problem); the previous state was restored"
+	fi
+	rm -rf "$CUR.tmp" && mkdir -p "$CUR.tmp" || die "cannot record the version"
+	cp "$STAGE/apply.conf" "$STAGE/manifest.json" "$CUR.tmp/" 2>/dev/null
+	conf "$STAGE/apply.conf" version >"$CUR.tmp/version"
+	d=$(digest)
+	echo "$d" >"$CUR.tmp/digest"
+	rm -rf "$CUR" && mv "$CUR.tmp" "$CUR"
+	rm -f "$PENDING"
+	echo "confirmed $(cat "$CUR/version") $d"
+}
+
+cmd_rollback() {
+	exec 9>"$LOCK"
+	flock -w 30 9 || die "another Rampart operation holds the node lock"
+	[ -d "$SNAP" ] || die "no snapshot to restore"
+	if [ -f "$PENDING" ]; then
+		pid=$(conf "$PENDING" pid)
+		case "$pid" in '' | *[!0-9]*) ;; *) kill -TERM -- "-$pid" 2>/dev/null ;; esac
+	fi
+	restore_snapshot "rolled back on request" "$(conf "$PENDING" deployment 2>/dev/null)" || die "the snapshot could not be restored"
+	rm -f "$PENDING"
+	echo "rolled-back $(cat "$SNAP/version")"
+}
+
+cmd_status() {
+	echo "version=$(cat "$CUR/version" 2>/dev/null)"
+	echo "confirmed_digest=$(cat "$CUR/digest" 2>/dev/null)"
+	echo "digest=$(digest)"
+	if [ -f "$PENDING" ]; then
+		echo "pending=$(conf "$PENDING" deployment)"
+		echo "pending_deadline=$(conf "$PENDING" deadline)"
+	fi
+	if [ -f "$LAST_ROLLBACK" ]; then
+		echo "rollback_at=$(conf "$LAST_ROLLBACK" at)"
+		echo "rollback_deployment=$(conf "$LAST_ROLLBACK" deployment)"
+		echo "rollback_reason=$(conf "$LAST_ROLLBACK" reason)"
+		echo "rollback_ok=$(conf "$LAST_ROLLBACK" ok)"
+	fi
+	echo "end=1"
+}
+
+# The kernel's HZ, to turn xt_recent's jiffies into ages: from the kernel config, else from jiffies and uptime
+# (jiffies start at 2^32 - 300 HZ on 64-bit kernels), else empty (the panel then shows no ages).
+kernel_hz() {
+	hz=$( (zcat /proc/config.gz 2>/dev/null || cat "/boot/config-$(uname -r)" 2>/dev/null) | sed -n 's/^CONFIG_HZ=//p' | head -n 1)
+	if [ -z "$hz" ]; then
+		hz=$(awk -v j="$1" '{ up = $1 } END { if (up > 400 && j > 4294967296) { h = (j - 4294967296) / (up - 300); for (c = 100; c <= 1000; c += 50) if (h > c * 0.97 && h < c * 1.03) print c } }' /proc/uptime 2>/dev/null)
+	fi
+	echo "$hz"
+}
+
+# Readings for the collector, in "@section" blocks (lib/observe/observe-output.ts parses them). Never lists whole
+# sets. fail2ban prints ban times in local time, hence @tz; @end tells the panel the output is complete.
+cmd_observe() {
+	echo "@time $(date +%s)"
+	echo "@tz $(date +%z)"
+	jiffies=$(sed -n 's/^jiffies: //p' /proc/timer_list 2>/dev/null | head -n 1)
+	echo "@clock ${jiffies:-0} $(kernel_hz "${jiffies:-0}")"
+	echo "@version $(cat "$CUR/version" 2>/dev/null)"
+	echo "@confirmed-digest $(cat "$CUR/digest" 2>/dev/null)"
+	echo "@digest $(digest)"
+	# fail2ban-client is a Python program (~0.2 s per start): one call lists the jails, and one interactive call
+	# (-i, commands on stdin) reads every jail's status and timed ban list; its "fail2ban> " prompt before each
+	# answer becomes the section marker of that command.
+	if f2b_status=$(fail2ban-client status 2>/dev/null); then
+		echo "@fail2ban-up"
+		markers=""
+		cmds=""
+		for j in $(printf '%s\n' "$f2b_status" | sed -n 's/.*Jail list:[[:space:]]*//p' | tr ',' ' '); do
+			markers="$markers@jail $j|@banip $j|"
+			cmds="${cmds}status $j
+get $j banip --with-time
+"
+		done
+		if [ -n "$cmds" ]; then
+			printf '%sexit\n' "$cmds" | fail2ban-client -i 2>/dev/null | awk -v m="$markers" '
+				BEGIN { n = split(m, mk, "|"); k = 0 }
+				/^fail2ban> / { sub(/^fail2ban> /, ""); k++; if (k > n || mk[k] == "") exit; print mk[k] }
+				k > 0 && $0 != "" && substr($0, 1, 1) != "@" { print }'
+		fi
+	else
+		echo "@fail2ban-down"
+	fi
+	# Table names carry a digest of the limit's parameters; after a change the old table goes with its rule.
+	for f in /proc/net/ipt_hashlimit/rampart-sip4* /proc/net/ip6t_hashlimit/rampart-sip6*; do
+		[ -r "$f" ] && { echo "@hashlimit $f"; head -n 5000 "$f"; }
+	done
+	for f in /proc/net/xt_recent/rampart-*; do
+		[ -r "$f" ] && { echo "@recent $f"; head -n 5000 "$f"; }
+	done
+	echo "@counters4"
+	iptables-save -c -t filter 2>/dev/null | grep -E '^\*filter|^:RAMPART-|^\[[0-9]+:[0-9]+\] -A (RAMPART-|INPUT .*RAMPART-INPUT)'
+	echo "@counters6"
+	ip6tables-save -c -t filter 2>/dev/null | grep -E '^\*filter|^:RAMPART-|^\[[0-9]+:[0-9]+\] -A (RAMPART-|INPUT .*RAMPART-INPUT)'
+	log=$(conf "$CUR/apply.conf" security_log 2>/dev/null)
+	if [ -n "$log" ] && [ -r "$log" ]; then
+		size=$(wc -c <"$log")
+		offset=$(cat "$R/observe.offset" 2>/dev/null || echo 0)
+		case "$offset" in '' | *[!0-9]*) offset=0 ;; esac
+		[ "$offset" -gt "$size" ] && offset=0
+		echo "@registrations $offset $size"
+		tail -c +$((offset + 1)) "$log" | head -c $((size - offset)) | grep 'SecurityEvent="SuccessfulAuth"' | grep -v '^@' | tail -n 2000
+		echo "$size" >"$R/observe.offset"
+	fi
+	echo "@end"
+}
+
+# Unbans the "jail address" lines of staging/unban.list (written by the panel from validated values), then
+# re-reads each jail so the answer says whether the address is still banned.
+cmd_unban() {
+	[ -f "$STAGE/unban.list" ] || die "nothing to unban"
+	while read -r jail address; do
+		case "$jail" in rampart-asterisk | rampart-web | rampart-recidive) ;; *) echo "$jail $address refused"; continue ;; esac
+		fail2ban-client set "$jail" unbanip "$address" >/dev/null 2>&1
+		if fail2ban-client get "$jail" banip 2>/dev/null | tr ' ' '\n' | grep -qxF "$address"; then
+			echo "$jail $address still-banned"
+		else
+			echo "$jail $address unbanned"
+		fi
+	done <"$STAGE/unban.list"
+	rm -f "$STAGE/unban.list"
+}
+
+case "${1:-}" in
+stage-reset) cmd_stage_reset ;;
+validate) cmd_validate ;;
+apply) cmd_apply ;;
+apply-run) cmd_apply_run ;;
+confirm) cmd_confirm ;;
+rollback) cmd_rollback ;;
+status) cmd_status ;;
+digest) digest ;;
+observe) cmd_observe ;;
+unban) cmd_unban ;;
+*) die "unknown verb: ${1:-}" ;;
+esac

@@ -1,0 +1,215 @@
+import type { Manifest } from "@/lib/rules/render-manifest";
+import { HostKeyMismatchError, isSshError } from "@/lib/ssh/errors";
+import { NodeSession, type SshDeadlines, type SshTarget } from "@/lib/ssh/session";
+
+import { agentError, parseApplied, parseConfirmed, parseStatus } from "./agent-output";
+import { ensureAgent } from "./agent-script";
+import { buildStagingFiles } from "./staging";
+
+/**
+ * One node, one version: upload → validate (node's own tools) → apply (the node snapshots first and arms its
+ * own rollback timer) → confirm over a NEW connection, which also proves the new rules still let the panel in
+ * → the node cancels the timer. Without confirmation the node restores the snapshot by itself. No database
+ * here: progress goes through `report`, so the same code serves the batch runner, the CLI and the bench.
+ */
+
+export type PushState = "UPLOADING" | "VALIDATING" | "APPLIED" | "CONFIRMED" | "ROLLED_BACK" | "FAILED" | "UNREACHABLE";
+
+export interface PushUpdate {
+  state: PushState;
+  progress: number;
+  message: string;
+  rollbackAt?: Date;
+  digest?: string;
+}
+
+export interface PushOutcome extends PushUpdate {
+  /** Set when the node presented a host key other than the pinned one (nothing was run). */
+  hostKeyMismatch?: string;
+  /** Seconds per stage, for the bench and the deployment message. */
+  timings: Record<string, number>;
+}
+
+export interface NodePushOptions {
+  target: SshTarget;
+  version: { hash: string; files: Readonly<Record<string, string>>; manifest: Manifest };
+  deploymentId: string;
+  timerSeconds: number;
+  agent: { script: string; hash: string };
+  report: (update: PushUpdate) => void | Promise<void>;
+  deadlines?: Partial<SshDeadlines>;
+  /** Test and bench hook, awaited as each stage begins. */
+  onStage?: (stage: "connect" | "upload" | "validate" | "apply" | "confirm") => void | Promise<void>;
+  /** How long after the timer fires the panel waits before asking the node what it did. */
+  graceMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function pushVersionToNode(options: NodePushOptions): Promise<PushOutcome> {
+  const timings: Record<string, number> = {};
+  let stageStarted = Date.now();
+  const mark = (stage: string) => {
+    const now = Date.now();
+    timings[stage] = (now - stageStarted) / 1000;
+    stageStarted = now;
+  };
+  const finish = async (outcome: Omit<PushOutcome, "timings">): Promise<PushOutcome> => {
+    await options.report(outcome);
+    return { ...outcome, timings };
+  };
+  const deadlines = options.deadlines ?? {};
+  const commandMs = deadlines.commandMs ?? 300_000;
+
+  let session: NodeSession;
+  try {
+    await options.onStage?.("connect");
+    await options.report({ state: "UPLOADING", progress: 2, message: "Connecting" });
+    session = await NodeSession.open(options.target, deadlines);
+  } catch (error) {
+    if (error instanceof HostKeyMismatchError) {
+      return finish({ state: "FAILED", progress: 100, message: error.message, hostKeyMismatch: error.received });
+    }
+    if (isSshError(error) && error.reason === "auth") return finish({ state: "FAILED", progress: 100, message: error.message });
+    return finish({ state: "UNREACHABLE", progress: 100, message: `${describe(error)} Nothing was changed on the node.` });
+  }
+  mark("connect");
+
+  let applyStarted = 0;
+  try {
+    const probe = await ensureAgent(session, options.agent);
+    if (probe.tools.missing.length > 0) {
+      return finish({ state: "FAILED", progress: 100, message: `The node lacks ${probe.tools.missing.join(", ")}; nothing was changed.` });
+    }
+    await options.onStage?.("upload");
+    if (probe.version === options.version.hash) {
+      const status = parseStatus((await session.run("status", 60_000)).stdout);
+      if (status.pending === null && status.digest !== null && status.digest === status.confirmedDigest) {
+        return finish({ state: "CONFIRMED", progress: 100, message: "Already running this version; nothing to do.", digest: status.digest });
+      }
+    }
+    const reset = await session.run("stageReset", 60_000);
+    if (reset.code !== 0) return finish({ state: "FAILED", progress: 100, message: `Staging failed: ${agentError(reset)}` });
+    const files = buildStagingFiles({
+      version: options.version.hash,
+      deploymentId: options.deploymentId,
+      timerSeconds: options.timerSeconds,
+      files: options.version.files,
+      manifest: options.version.manifest,
+    });
+    let lastReported = 0;
+    await session.upload(files, (sent, total) => {
+      const progress = 5 + Math.floor((45 * sent) / Math.max(1, total));
+      if (progress - lastReported >= 5) {
+        lastReported = progress;
+        void options.report({ state: "UPLOADING", progress, message: `Uploading ${Math.round(sent / 1024)} of ${Math.round(total / 1024)} KiB` });
+      }
+    });
+    mark("upload");
+
+    await options.onStage?.("validate");
+    await options.report({ state: "VALIDATING", progress: 55, message: "Validating with the node's iptables, ipset and fail2ban" });
+    const validated = await session.run("validate", commandMs);
+    if (validated.code !== 0) return finish({ state: "FAILED", progress: 100, message: `Validation failed; nothing was applied: ${agentError(validated)}` });
+    mark("validate");
+
+    await options.onStage?.("apply");
+    await options.report({ state: "VALIDATING", progress: 70, message: "Applying" });
+    applyStarted = Date.now();
+    const applied = await session.run("apply", commandMs);
+    const rollbackAt = parseApplied(applied.stdout);
+    if (applied.code !== 0 || rollbackAt === null) {
+      return finish({ state: "FAILED", progress: 100, message: `Apply failed and the node restored its previous state: ${agentError(applied)}` });
+    }
+    mark("apply");
+    await options.report({ state: "APPLIED", progress: 80, message: `Applied; the node rolls back at ${rollbackAt.toISOString()} unless confirmed`, rollbackAt });
+    session.close();
+    return await confirm(options, rollbackAt, timings, mark);
+  } catch (error) {
+    session.close();
+    if (applyStarted === 0) {
+      const unreachable = isSshError(error) && (error.reason === "closed" || error.reason === "timeout" || session.isClosed);
+      return finish({ state: unreachable ? "UNREACHABLE" : "FAILED", progress: 100, message: `${describe(error)} Nothing was applied.` });
+    }
+    // The connection went away during the apply: the node carries on by itself and its timer is armed after
+    // the apply, so it fires no earlier than this.
+    const rollbackAt = new Date(applyStarted + options.timerSeconds * 1000);
+    await options.report({ state: "APPLIED", progress: 80, message: `Lost the connection during the apply (${describe(error)}); waiting for the node`, rollbackAt });
+    return await confirm(options, rollbackAt, timings, mark);
+  }
+}
+
+/** Confirms over fresh connections until the timer; afterwards asks the node whether it rolled back. */
+async function confirm(options: NodePushOptions, rollbackAt: Date, timings: Record<string, number>, mark: (stage: string) => void): Promise<PushOutcome> {
+  const finish = async (outcome: Omit<PushOutcome, "timings">): Promise<PushOutcome> => {
+    await options.report(outcome);
+    return { ...outcome, timings };
+  };
+  await options.onStage?.("confirm");
+  const quick: Partial<SshDeadlines> = { connectMs: 4_000, handshakeMs: 8_000, ...options.deadlines };
+  let lastError = "";
+  while (Date.now() < rollbackAt.getTime() - 1_000) {
+    let session: NodeSession | null = null;
+    try {
+      session = await NodeSession.open(options.target, quick);
+      const result = await session.run("confirm", 60_000);
+      const confirmed = parseConfirmed(result.stdout);
+      if (result.code === 0 && confirmed !== null && confirmed.version === options.version.hash) {
+        mark("confirm");
+        return finish({ state: "CONFIRMED", progress: 100, message: "Confirmed over a new connection; health check passed", digest: confirmed.digest });
+      }
+      return finish({ state: "ROLLED_BACK", progress: 100, message: `The node did not confirm and runs its previous version: ${agentError(result)}` });
+    } catch (error) {
+      if (error instanceof HostKeyMismatchError) return finish({ state: "FAILED", progress: 100, message: error.message, hostKeyMismatch: error.received });
+      lastError = describe(error);
+      await sleep(1_000);
+    } finally {
+      session?.close();
+    }
+  }
+  // No confirmation reached the node: its timer restores the snapshot. Ask it afterwards so the record says
+  // what happened instead of what should have.
+  await options.report({ state: "APPLIED", progress: 90, message: `Could not confirm (${lastError}); the node rolls back at ${rollbackAt.toISOString()}` });
+  const waitUntil = rollbackAt.getTime() + (options.graceMs ?? 3_000);
+  await sleep(Math.max(0, waitUntil - Date.now()));
+  const giveUp = Date.now() + 20_000;
+  while (Date.now() < giveUp) {
+    let session: NodeSession | null = null;
+    try {
+      session = await NodeSession.open(options.target, quick);
+      const status = parseStatus((await session.run("status", 60_000)).stdout);
+      if (status.pending !== null) {
+        lastError = "the node still has the apply pending";
+      } else if (status.lastRollback !== null && status.lastRollback.deployment === options.deploymentId) {
+        const rb = status.lastRollback;
+        return finish({
+          state: "ROLLED_BACK",
+          progress: 100,
+          message: `The node restored its previous version by itself at ${rb.at.toISOString()} (${rb.reason})${rb.ok ? "" : "; the restore reported errors"}`,
+          rollbackAt,
+        });
+      } else if (status.version === options.version.hash) {
+        return finish({ state: "CONFIRMED", progress: 100, message: "Confirmed (the node reports this version)", digest: status.confirmedDigest ?? undefined });
+      } else {
+        return finish({ state: "ROLLED_BACK", progress: 100, message: "The node runs its previous version", rollbackAt });
+      }
+    } catch (error) {
+      if (error instanceof HostKeyMismatchError) return finish({ state: "FAILED", progress: 100, message: error.message, hostKeyMismatch: error.received });
+      lastError = describe(error);
+    } finally {
+      session?.close();
+    }
+    await sleep(1_000);
+  }
+  return finish({
+    state: "UNREACHABLE",
+    progress: 100,
+    message: `No confirmation and no answer since (${lastError}); the node restores its previous version by itself at ${rollbackAt.toISOString()}`,
+    rollbackAt,
+  });
+}
+
