@@ -9,6 +9,7 @@ import { ensureFirstAdmin } from "@/lib/runtime/first-admin";
 import { isBuildCurrent, writeBuildStamp } from "@/lib/runtime/build-stamp";
 import { migrate, resolveDatabase } from "@/lib/runtime/database";
 import { deriveKey, loadOrCreateMasterSecret } from "@/lib/secret-key";
+import { startWorkerIfEnabled } from "@/lib/jobs/in-process";
 
 // `npm start`: database (embedded unless DATABASE_URL), migrations, first administrator, a production
 // build when the sources changed, then the Next.js app behind a small HTTP server that records the TCP
@@ -45,6 +46,17 @@ async function main(): Promise<void> {
     log(`created the first administrator ${admin.email} from RAMPART_ADMIN_EMAIL / RAMPART_ADMIN_PASSWORD`);
   }
 
+  // The collector worker (RAMPART_WORKER=off leaves polling to separate `npm run worker` processes).
+  const worker = await startWorkerIfEnabled(log);
+  // Pushes cut short by a restart: closed with what the node did by itself (its own timer rolls back).
+  try {
+    const { recoverInterruptedDeployments } = await import("@/lib/deploy/batch");
+    const closed = await recoverInterruptedDeployments();
+    if (closed > 0) log(`closed ${closed} push(es) interrupted by the last shutdown`);
+  } catch (error) {
+    log(`could not check for interrupted pushes: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
   if (!isDev) buildIfNeeded(env.RAMPART_NEXT_DIST_DIR);
   const app = next({ dev: isDev, dir: root, hostname: env.RAMPART_LISTEN_HOST, port: env.PORT });
   const handle = app.getRequestHandler();
@@ -68,6 +80,7 @@ async function main(): Promise<void> {
     log(`${signal}: shutting down`);
     server.close();
     server.closeAllConnections();
+    await worker?.stop().catch(() => undefined);
     await app.close().catch(() => undefined);
     await disconnectDb().catch(() => undefined);
     await database.close().catch(() => undefined);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { migrateDatabase } from "../lib/db/migrate";
 import { databaseUrl, getTestServerUrl } from "../test/database";
-import { E2E_DATABASE, E2E_PORT } from "./env";
+import { E2E_DATABASE, E2E_POLL_INTERVAL_SECONDS, E2E_PORT, E2E_SECRET_KEY } from "./env";
 
 // Starts the dashboard for Playwright: a fresh `rampart_e2e` database on the local server, migrated,
 // then `server.ts` (the same start-up path as `npm start`) on E2E_PORT. Specs create their own data.
@@ -32,6 +32,8 @@ async function main() {
       RAMPART_DATA_DIR: mkdtempSync(join(tmpdir(), "rampart-e2e-")),
       RAMPART_ADMIN_EMAIL: "first-admin@rampart.test",
       RAMPART_ADMIN_PASSWORD: "first admin password 1",
+      RAMPART_SECRET_KEY: E2E_SECRET_KEY,
+      RAMPART_POLL_INTERVAL_SECONDS: String(E2E_POLL_INTERVAL_SECONDS),
     },
   });
   const stop = () => child.kill("SIGTERM");

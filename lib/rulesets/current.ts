@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db/client";
 import { loadPolicySnapshot } from "@/lib/db/queries/policy-snapshot";
+import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { join } from "node:path";
 import { GEOIP_PACKAGE, loadGeoIpDataset } from "@/lib/rules/geo-data";
@@ -28,11 +29,18 @@ export async function resolveRenderTarget(nodeName?: string | null): Promise<Ren
   return { nodeName: node.name, managementAddresses: node.managementAddress ? [node.managementAddress] : [], tags: [...node.tags].sort() };
 }
 
+/** The policy and GeoIP data a render needs, loaded once for any number of nodes. */
+export async function loadRenderInputs(): Promise<{ snapshot: Awaited<ReturnType<typeof loadPolicySnapshot>>; geo: GeoIpSource }> {
+  const snapshot = await loadPolicySnapshot();
+  // The dataset is located from the working directory: bundlers rewrite require.resolve inside the app.
+  const dir = getEnv().RAMPART_GEOIP_DIR ?? join(process.cwd(), "node_modules", GEOIP_PACKAGE);
+  const geo: GeoIpSource = snapshot.geoip.mode === "OFF" ? emptyGeo : await loadGeoIpDataset(dir);
+  return { snapshot, geo };
+}
+
 /** Renders the current policy for a node (or the cluster); AppError VALIDATION when the stored policy is invalid. */
 export async function renderCurrentRuleset(nodeName?: string | null, now = new Date()): Promise<{ target: RenderTarget; rendered: RenderedRuleset }> {
-  const [snapshot, target] = await Promise.all([loadPolicySnapshot(), resolveRenderTarget(nodeName)]);
-  // The dataset is located from the working directory: bundlers rewrite require.resolve inside the app.
-  const geo: GeoIpSource = snapshot.geoip.mode === "OFF" ? emptyGeo : await loadGeoIpDataset(join(process.cwd(), "node_modules", GEOIP_PACKAGE));
+  const [{ snapshot, geo }, target] = await Promise.all([loadRenderInputs(), resolveRenderTarget(nodeName)]);
   const rendered = renderRuleset(snapshot, target, geo, { now });
   return { target, rendered };
 }

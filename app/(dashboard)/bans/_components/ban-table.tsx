@@ -1,0 +1,284 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition, type ReactNode } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { DataTable, DataTableBody, DataTableCell, DataTableHead, DataTableHeaderCell, DataTableRow } from "@/components/ui/data-table";
+import { SelectField, TextField } from "@/components/ui/field";
+import type { BanNode } from "@/lib/db/queries/bans";
+import type { UnbanResult } from "@/lib/observe/unban";
+import type { UnbanFollowUp } from "@/lib/validation/bans";
+import { unbanAction } from "../actions";
+import { formatInstant, type BanRow } from "./ban-row";
+
+// The banned-address table: row checkboxes, a bulk bar, per-row Unban, and one confirmation dialog for every
+// action (which nodes, and for "unban and whitelist" the comment and optional expiry). The server action
+// re-checks everything; this component only collects the request and shows the per-node result.
+
+interface Pending {
+  then: UnbanFollowUp;
+  addresses: string[];
+}
+
+const ACTION_WORDS: Record<UnbanFollowUp, { title: string; confirm: string }> = {
+  none: { title: "Unban", confirm: "Unban" },
+  whitelist: { title: "Unban and whitelist", confirm: "Unban and whitelist" },
+  block: { title: "Block permanently", confirm: "Add to the blocklist" },
+};
+
+const MAX_LISTED = 8;
+
+function describeResult(result: UnbanResult): { tone: "ok" | "error"; text: string } {
+  const parts: string[] = [];
+  const done = result.unbans.filter((u) => u.isUnbanned);
+  const failed = result.unbans.filter((u) => !u.isUnbanned);
+  if (result.unbans.length > 0) parts.push(`Unbanned ${done.length} of ${result.unbans.length} bans (per node and jail).`);
+  for (const f of failed.slice(0, 5)) parts.push(`${f.address} on ${f.nodeName} (${f.jail}): ${f.message}`);
+  if (failed.length > 5) parts.push(`…and ${failed.length - 5} more not confirmed.`);
+  const added = result.lists.filter((l) => l.isAdded);
+  if (added.length > 0) parts.push(`Added ${added.length} to the ${added[0]!.list}${added[0]!.list === "blocklist" ? "; nodes apply it with the next push" : ""}.`);
+  for (const l of result.lists.filter((x) => !x.isAdded).slice(0, 5)) parts.push(l.message);
+  if (result.notBanned.length > 0) parts.push(`Not banned on the chosen nodes: ${result.notBanned.slice(0, 5).join(", ")}${result.notBanned.length > 5 ? ", …" : ""}.`);
+  return { tone: failed.length > 0 ? "error" : "ok", text: parts.join(" ") || "Nothing to do." };
+}
+
+interface BanTableProps {
+  items: BanRow[];
+  /** Nodes with current bans the caller can see, for "unban on". */
+  nodes: BanNode[];
+  canUnban: boolean;
+  /** May whitelist and block (policy:write). */
+  canList: boolean;
+  emptyState: ReactNode;
+}
+
+export function BanTable({ items, nodes, canUnban, canList, emptyState }: BanTableProps) {
+  const router = useRouter();
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [nodeChoice, setNodeChoice] = useState("all");
+  const [comment, setComment] = useState("");
+  const [expiry, setExpiry] = useState("");
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  const [isPending, startTransition] = useTransition();
+
+  const visible = new Set(items.map((i) => i.address));
+  const selection = [...selected].filter((a) => visible.has(a));
+  const isAllSelected = items.length > 0 && selection.length === items.length;
+  const columns = 9 + (canUnban ? 2 : 0);
+
+  function toggle(address: string, isOn: boolean) {
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (isOn) next.add(address);
+      else next.delete(address);
+      return next;
+    });
+  }
+
+  function open(then: UnbanFollowUp, addresses: string[]) {
+    setPending({ then, addresses });
+    setNodeChoice("all");
+    setComment("");
+    setExpiry("");
+    setFieldErrors({});
+  }
+
+  function confirm() {
+    if (!pending) return;
+    const request = {
+      addresses: pending.addresses,
+      nodeIds: nodeChoice === "all" ? ("all" as const) : [nodeChoice],
+      then: pending.then,
+      ...(pending.then !== "none" && comment ? { comment } : {}),
+      // datetime-local is the browser's local time; the server wants an instant with offset.
+      ...(pending.then === "whitelist" && expiry ? { expiresAt: new Date(expiry).toISOString() } : {}),
+    };
+    startTransition(async () => {
+      const result = await unbanAction(request);
+      if (!result.ok) {
+        setFieldErrors(result.fieldErrors ?? {});
+        if (!result.fieldErrors || Object.keys(result.fieldErrors).every((k) => k.startsWith("addresses") || k === "_form")) {
+          setPending(null);
+          setMessage({ tone: "error", text: result.error });
+        }
+        return;
+      }
+      setPending(null);
+      setSelected(new Set());
+      setMessage(describeResult(result.data));
+      router.refresh();
+    });
+  }
+
+  const words = pending ? ACTION_WORDS[pending.then] : ACTION_WORDS.none;
+  return (
+    <div className="space-y-3">
+      {canUnban && selection.length > 0 ? (
+        <div role="region" aria-label="Selected bans" className="flex flex-wrap items-center gap-2 rounded-lg border border-brand-200 bg-brand-50 px-3 py-2 text-sm dark:border-brand-500/30 dark:bg-brand-500/10">
+          <span className="font-medium">{selection.length} selected</span>
+          <Button size="sm" variant="secondary" onClick={() => open("none", selection)}>
+            Unban
+          </Button>
+          {canList ? (
+            <>
+              <Button size="sm" variant="secondary" onClick={() => open("whitelist", selection)}>
+                Unban and whitelist
+              </Button>
+              <Button size="sm" variant="danger" onClick={() => open("block", selection)}>
+                Block permanently
+              </Button>
+            </>
+          ) : null}
+          <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </Button>
+        </div>
+      ) : null}
+
+      {message ? (
+        <p
+          role={message.tone === "error" ? "alert" : "status"}
+          data-testid="ban-action-result"
+          className={
+            message.tone === "error"
+              ? "rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+              : "rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"
+          }
+        >
+          {message.text}
+        </p>
+      ) : null}
+
+      <DataTable label="Banned addresses">
+        <DataTableHead>
+          {canUnban ? (
+            <DataTableHeaderCell className="w-10">
+              <input
+                type="checkbox"
+                aria-label="Select all bans on this page"
+                checked={isAllSelected}
+                disabled={items.length === 0}
+                onChange={(e) => setSelected(e.target.checked ? new Set(items.map((i) => i.address)) : new Set())}
+                className="size-4 accent-brand-600"
+              />
+            </DataTableHeaderCell>
+          ) : null}
+          <DataTableHeaderCell>Address</DataTableHeaderCell>
+          <DataTableHeaderCell>Country</DataTableHeaderCell>
+          <DataTableHeaderCell>Jails</DataTableHeaderCell>
+          <DataTableHeaderCell>Nodes</DataTableHeaderCell>
+          <DataTableHeaderCell>Banned</DataTableHeaderCell>
+          <DataTableHeaderCell>Ends</DataTableHeaderCell>
+          <DataTableHeaderCell>First seen</DataTableHeaderCell>
+          <DataTableHeaderCell>Last seen</DataTableHeaderCell>
+          <DataTableHeaderCell align="right">Banned before</DataTableHeaderCell>
+          {canUnban ? <DataTableHeaderCell align="right">Actions</DataTableHeaderCell> : null}
+        </DataTableHead>
+        <DataTableBody>
+          {items.length === 0 ? (
+            <tr>
+              <td colSpan={columns} className="px-4 py-2 whitespace-normal">
+                {emptyState}
+              </td>
+            </tr>
+          ) : (
+            items.map((ban) => {
+              const isSelected = selected.has(ban.address);
+              return (
+                <DataTableRow key={ban.address} isSelected={isSelected} data-address={ban.address}>
+                  {canUnban ? (
+                    <DataTableCell>
+                      <input type="checkbox" aria-label={`Select ${ban.address}`} checked={isSelected} onChange={(e) => toggle(ban.address, e.target.checked)} className="size-4 accent-brand-600" />
+                    </DataTableCell>
+                  ) : null}
+                  <DataTableCell isMono>{ban.address}</DataTableCell>
+                  <DataTableCell>{ban.country ?? <span className="text-slate-400 dark:text-slate-500">—</span>}</DataTableCell>
+                  <DataTableCell>
+                    <div className="flex flex-wrap gap-1">
+                      {ban.jails.map((jail) => (
+                        <Badge key={jail} tone={jail.includes("recidive") ? "danger" : "warning"}>
+                          {jail}
+                        </Badge>
+                      ))}
+                    </div>
+                  </DataTableCell>
+                  <DataTableCell className="max-w-xs truncate" title={ban.nodes.map((n) => n.name).join(", ")}>
+                    {ban.nodes.length <= 2 ? ban.nodes.map((n) => n.name).join(", ") : `${ban.nodes[0]!.name} and ${ban.nodes.length - 1} more`}
+                  </DataTableCell>
+                  <DataTableCell className="text-xs">
+                    <time dateTime={ban.bannedAt}>{formatInstant(ban.bannedAt)}</time>
+                  </DataTableCell>
+                  <DataTableCell className="text-xs">
+                    {ban.expiresAt ? <time dateTime={ban.expiresAt}>{formatInstant(ban.expiresAt)}</time> : <Badge tone="danger">Permanent</Badge>}
+                  </DataTableCell>
+                  <DataTableCell className="text-xs">
+                    <time dateTime={ban.firstSeenAt}>{formatInstant(ban.firstSeenAt)}</time>
+                  </DataTableCell>
+                  <DataTableCell className="text-xs">
+                    <time dateTime={ban.lastSeenAt}>{formatInstant(ban.lastSeenAt)}</time>
+                  </DataTableCell>
+                  <DataTableCell align="right">{ban.priorBanCount}</DataTableCell>
+                  {canUnban ? (
+                    <DataTableCell align="right">
+                      <Button variant="ghost" size="sm" onClick={() => open("none", [ban.address])} aria-label={`Unban ${ban.address}`}>
+                        Unban
+                      </Button>
+                    </DataTableCell>
+                  ) : null}
+                </DataTableRow>
+              );
+            })
+          )}
+        </DataTableBody>
+      </DataTable>
+
+      <ConfirmDialog
+        open={pending !== null}
+        isDestructive={pending?.then === "block"}
+        isPending={isPending}
+        title={pending ? `${words.title}: ${pending.addresses.length === 1 ? pending.addresses[0] : `${pending.addresses.length} addresses`}?` : ""}
+        description={
+          pending?.then === "block"
+            ? "The addresses go on the blocklist and are dropped on every node after the next push. Their current fail2ban bans stay until then."
+            : pending?.then === "whitelist"
+              ? "Each node lifts the ban (naming the jail) and is re-read to confirm; then the addresses go on the whitelist, which applies after the next push."
+              : "Each node lifts the ban (naming the jail) and is re-read to confirm. The address can be banned again if it keeps failing."
+        }
+        confirmLabel={words.confirm}
+        onConfirm={confirm}
+        onCancel={() => setPending(null)}
+      >
+        {pending ? (
+          <div className="space-y-3">
+            <ul className="max-h-32 overflow-y-auto font-mono text-xs text-slate-700 dark:text-slate-300">
+              {pending.addresses.slice(0, MAX_LISTED).map((a) => (
+                <li key={a}>{a}</li>
+              ))}
+              {pending.addresses.length > MAX_LISTED ? <li>…and {pending.addresses.length - MAX_LISTED} more</li> : null}
+            </ul>
+            {pending.then !== "block" ? (
+              <SelectField label="Unban on" value={nodeChoice} onChange={(e) => setNodeChoice(e.target.value)} error={fieldErrors.nodeIds}>
+                <option value="all">All nodes</option>
+                {nodes.map((node) => (
+                  <option key={node.id} value={node.id}>
+                    {node.name}
+                  </option>
+                ))}
+              </SelectField>
+            ) : null}
+            {pending.then !== "none" ? (
+              <TextField label="Comment" value={comment} onChange={(e) => setComment(e.target.value)} maxLength={200} error={fieldErrors.comment} placeholder="Customer office, ticket 1234" />
+            ) : null}
+            {pending.then === "whitelist" ? (
+              <TextField label="Expires (optional)" type="datetime-local" value={expiry} onChange={(e) => setExpiry(e.target.value)} error={fieldErrors.expiresAt} hint="Empty: the entry never expires." />
+            ) : null}
+          </div>
+        ) : null}
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,204 @@
+/**
+ * The collector: reads one node over its reused SSH connection (`observe`, a fixed command of the closed set),
+ * parses the output, stores a snapshot, merges the node's fail2ban bans into ban_events (with the country of
+ * each address), and — when the platform setting is on — turns successful registrations into temporary
+ * whitelist entries. Every node is polled on its own with its own deadline, so an unreachable or slow node
+ * only produces an "unreachable" snapshot of its own and never holds up the others.
+ *
+ * The job queue (lib/jobs) calls collectNode once per node and interval; tests and the bench call
+ * runCollectorCycle directly.
+ */
+import { join } from "node:path";
+
+import { getDb } from "@/lib/db/client";
+import { getAutoWhitelistSettings, recordAutoWhitelist, type AutoWhitelistResult } from "@/lib/db/queries/auto-whitelist";
+import { recordBanObservations, type ObservationResult, type ObservedBan } from "@/lib/db/queries/bans";
+import { recordNodeSnapshot } from "@/lib/db/queries/snapshots";
+import { getEnv } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import { summarizeCountries } from "@/lib/geo/countries";
+import { locateAddress } from "@/lib/geo/countries";
+import { parseNetwork } from "@/lib/net/parse";
+import { GEOIP_PACKAGE, loadGeoIpDataset } from "@/lib/rules/geo-data";
+import type { GeoIpSource } from "@/lib/rules/geoip";
+import { isSshError } from "@/lib/ssh/errors";
+
+import { pruneNodeConnections, withNodeConnection } from "./node-connections";
+import { parseObserveOutput } from "./observe-output";
+
+/** Deadline of one `observe` run: well inside the default 15 s interval. */
+export const OBSERVE_DEADLINE_MS = 10_000;
+
+export interface CollectResult {
+  nodeId: string;
+  nodeName: string;
+  isReachable: boolean;
+  error: string | null;
+  pollMs: number;
+  bans: Pick<ObservationResult, "inserted" | "updated" | "closed"> | null;
+  newBans: ObservationResult["newBans"];
+  autoWhitelist: AutoWhitelistResult | null;
+}
+
+export interface CollectOptions {
+  now?: () => Date;
+  observeDeadlineMs?: number;
+  /** Called with each node's new bans (the notifier hooks in here). */
+  onNewBans?: (nodeId: string, nodeName: string, bans: ObservationResult["newBans"]) => void | Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Country of a banned address
+// ---------------------------------------------------------------------------------------------------------
+
+interface GeoIndex {
+  source: GeoIpSource;
+  codes: string[];
+}
+
+let geoIndex: Promise<GeoIndex | null> | undefined;
+const countryCache = new Map<string, string | null>();
+const COUNTRY_CACHE_MAX = 50_000;
+
+function loadGeoIndex(): Promise<GeoIndex | null> {
+  geoIndex ??= (async () => {
+    try {
+      const dir = getEnv().RAMPART_GEOIP_DIR ?? join(process.cwd(), "node_modules", GEOIP_PACKAGE);
+      const source = await loadGeoIpDataset(dir);
+      return { source, codes: summarizeCountries(source).map((c) => c.code) };
+    } catch (error) {
+      // Without the dataset bans are still recorded, only without a country.
+      console.error(`rampart collector: GeoIP data unavailable (${error instanceof Error ? error.message : String(error)}); bans get no country`);
+      return null;
+    }
+  })();
+  return geoIndex;
+}
+
+async function countryOf(address: string): Promise<string | null> {
+  if (countryCache.has(address)) return countryCache.get(address) ?? null;
+  const index = await loadGeoIndex();
+  const parsed = parseNetwork(address);
+  let country: string | null = null;
+  if (index && parsed.ok) {
+    const location = locateAddress(index.source, index.codes, parsed.value);
+    country = location.kind === "country" ? location.code : null;
+  }
+  if (countryCache.size >= COUNTRY_CACHE_MAX) countryCache.clear();
+  countryCache.set(address, country);
+  return country;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// One node
+// ---------------------------------------------------------------------------------------------------------
+
+function describeError(error: unknown): string {
+  if (isSshError(error) || isAppError(error) || error instanceof Error) return error.message;
+  return "The node could not be read.";
+}
+
+/** Polls one node and stores what it found; never throws for node trouble (that becomes the snapshot). */
+export async function collectNode(nodeId: string, options: CollectOptions = {}): Promise<CollectResult> {
+  const now = options.now ?? (() => new Date());
+  const started = Date.now();
+  const node = await getDb().node.findUnique({ where: { id: nodeId }, select: { id: true, name: true } });
+  if (!node) return { nodeId, nodeName: "", isReachable: false, error: "The node does not exist.", pollMs: 0, bans: null, newBans: [], autoWhitelist: null };
+
+  let output: string;
+  try {
+    output = await withNodeConnection(nodeId, async ({ session }) => {
+      const result = await session.run("observe", options.observeDeadlineMs ?? OBSERVE_DEADLINE_MS);
+      if (result.code !== 0) throw new Error(`observe failed on the node: ${result.stderr.trim().split("\n").slice(-2).join(" ") || `exit ${result.code}`}`);
+      return result.stdout;
+    });
+  } catch (error) {
+    const message = describeError(error);
+    const pollMs = Date.now() - started;
+    await recordNodeSnapshot({ nodeId, takenAt: now(), isReachable: false, error: message, rulesetHash: null, driftDigest: null, observation: null });
+    return { nodeId, nodeName: node.name, isReachable: false, error: message, pollMs, bans: null, newBans: [], autoWhitelist: null };
+  }
+
+  const takenAt = now();
+  const pollMs = Date.now() - started;
+  let parsed;
+  try {
+    parsed = parseObserveOutput(output, pollMs);
+  } catch (error) {
+    const message = describeError(error);
+    await recordNodeSnapshot({ nodeId, takenAt, isReachable: false, error: message, rulesetHash: null, driftDigest: null, observation: null });
+    return { nodeId, nodeName: node.name, isReachable: false, error: message, pollMs, bans: null, newBans: [], autoWhitelist: null };
+  }
+
+  const { observation } = parsed;
+  await recordNodeSnapshot({
+    nodeId,
+    takenAt,
+    isReachable: true,
+    error: null,
+    rulesetHash: observation.runningVersion,
+    driftDigest: observation.drift.digest,
+    observation,
+  });
+
+  // Only jails fail2ban answered for are complete lists: bans of jails not read are left as they are.
+  let bans: CollectResult["bans"] = null;
+  let newBans: ObservationResult["newBans"] = [];
+  if (parsed.isFail2banUp) {
+    const observed: ObservedBan[] = [];
+    for (const jail of parsed.jails) {
+      for (const ban of jail.bans) {
+        observed.push({ jail: jail.jail, address: ban.address, bannedAt: ban.bannedAt, expiresAt: ban.expiresAt, country: await countryOf(ban.address) });
+      }
+    }
+    const result = await recordBanObservations(nodeId, { jails: parsed.jails.map((j) => j.jail), bans: observed }, takenAt);
+    bans = { inserted: result.inserted, updated: result.updated, closed: result.closed };
+    newBans = result.newBans;
+    if (newBans.length > 0 && options.onNewBans) await options.onNewBans(nodeId, node.name, newBans);
+  }
+
+  let autoWhitelist: AutoWhitelistResult | null = null;
+  if (parsed.registrations.length > 0) {
+    const settings = await getAutoWhitelistSettings();
+    if (settings.isEnabled) {
+      autoWhitelist = await recordAutoWhitelist(
+        parsed.registrations.map((r) => ({ address: r.address, accountId: r.accountId, nodeName: node.name })),
+        settings.ttlSeconds,
+        takenAt,
+      );
+    }
+  }
+
+  return { nodeId, nodeName: node.name, isReachable: true, error: null, pollMs, bans, newBans, autoWhitelist };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// All nodes
+// ---------------------------------------------------------------------------------------------------------
+
+/** The nodes the collector polls: enabled, with a key and a pinned host key. */
+export async function listCollectableNodeIds(): Promise<string[]> {
+  const nodes = await getDb().node.findMany({
+    where: { enabled: true, encryptedPrivateKey: { not: null }, hostKeyFingerprint: { not: null } },
+    select: { id: true },
+    orderBy: { name: "asc" },
+  });
+  return nodes.map((n) => n.id);
+}
+
+export interface CycleResult {
+  results: CollectResult[];
+  wallMs: number;
+}
+
+/**
+ * Polls every collectable node (or the ones given) at once, each with its own deadline, and closes pooled
+ * connections of nodes that are no longer polled. The job queue does the same work spread over workers.
+ */
+export async function runCollectorCycle(options: CollectOptions & { nodeIds?: string[] } = {}): Promise<CycleResult> {
+  const started = Date.now();
+  const nodeIds = options.nodeIds ?? (await listCollectableNodeIds());
+  if (options.nodeIds === undefined) pruneNodeConnections(new Set(nodeIds));
+  const results = await Promise.all(nodeIds.map((id) => collectNode(id, options)));
+  return { results, wallMs: Date.now() - started };
+}

@@ -1,0 +1,85 @@
+/**
+ * Parser for xt_hashlimit's table, `/proc/net/ipt_hashlimit/<name>` (IPv4) and `/proc/net/ip6t_hashlimit/<name>`
+ * (IPv6). Real lines (kernel 6.x, samples in ./fixtures):
+ *
+ *   0 198.18.0.4:0->0.0.0.0:0 48378511622144 274877906000000 2748779060000
+ *   0 2001:0db8:0018:0000:0000:0000:0000:0000:0->0000:0000:0000:0000:0000:0000:0000:0000:0 2748779069440 274877906000000 13743895300000
+ *
+ * Columns: seconds until the entry expires, source:port->destination:port (IPv6 written in full, masked by
+ * --hashlimit-srcmask), credit, credit_cap and cost in the kernel's internal scaled units, so only the ratio
+ * credit / credit_cap means something: the share of the burst a source has left. Pure; addresses go through
+ * lib/net/parse, lines that do not parse are reported and never passed on.
+ */
+import { parseNetwork, type IpFamily } from "@/lib/net/parse";
+
+import { rejectLine, splitLines, type Parsed, type RejectedLine } from "./parse-result";
+
+/** A source below this share of its burst is about to be limited. */
+export const NEAR_LIMIT_PERCENT = 20;
+
+export interface HashlimitEntry {
+  /** Canonical host, or network when the rule masks sources (IPv6 /64: "2001:db8:18::/64"). */
+  address: string;
+  family: IpFamily;
+  /** credit / credit_cap × 100, two decimals. */
+  tokensLeftPercent: number;
+  isNearLimit: boolean;
+  expiresInSeconds: number;
+}
+
+export interface HashlimitOptions {
+  /** The rule's --hashlimit-srcmask for this family (lib/rules: 32 for IPv4, 64 for IPv6); default a host. */
+  sourcePrefixLength?: number;
+  nearLimitPercent?: number;
+}
+
+// Greedy address parts backtrack to the last ":port", so IPv6's own colons stay in the address.
+const LINE = /^(-?\d{1,12}) ([0-9A-Fa-f.:]+):(\d{1,5})->([0-9A-Fa-f.:]+):(\d{1,5}) (\d{1,30}) (\d{1,30}) (\d{1,30})$/;
+
+/** Entries of one hashlimit table, fewest tokens left first (ties by address). */
+export function parseHashlimit(text: string, options: HashlimitOptions = {}): Parsed<HashlimitEntry> {
+  const nearLimit = options.nearLimitPercent ?? NEAR_LIMIT_PERCENT;
+  const items: HashlimitEntry[] = [];
+  const rejected: RejectedLine[] = [];
+  splitLines(text).forEach((line, index) => {
+    if (line.trim() === "") return;
+    const m = LINE.exec(line);
+    if (!m) {
+      rejected.push(rejectLine(index + 1, line, "not “expiry src:port->dst:port credit credit_cap cost”"));
+      return;
+    }
+    const [, expiryText, sourceText, , , , creditText, capText] = m as unknown as string[];
+    const host = parseNetwork(sourceText!);
+    if (!host.ok || !host.value.isHost) {
+      rejected.push(rejectLine(index + 1, line, `source does not parse: ${host.ok ? "not a host" : host.error}`));
+      return;
+    }
+    let address = host.value.canonical;
+    const prefix = options.sourcePrefixLength;
+    if (prefix !== undefined && prefix < (host.value.family === 4 ? 32 : 128)) {
+      const masked = parseNetwork(`${host.value.canonical}/${prefix}`);
+      if (!masked.ok) {
+        rejected.push(rejectLine(index + 1, line, `source is not a /${prefix} network: ${masked.error}`));
+        return;
+      }
+      address = masked.value.canonical;
+    }
+    const credit = BigInt(creditText!);
+    const cap = BigInt(capText!);
+    if (cap === 0n || credit > cap) {
+      rejected.push(rejectLine(index + 1, line, "credit is not within 0..credit_cap"));
+      return;
+    }
+    // BigInt: the scaled units exceed 2^53 for slow rates with large bursts.
+    const tokensLeftPercent = Number((credit * 10_000n) / cap) / 100;
+    items.push({
+      address,
+      family: host.value.family,
+      tokensLeftPercent,
+      isNearLimit: tokensLeftPercent < nearLimit,
+      expiresInSeconds: Math.max(0, Number(expiryText)),
+    });
+  });
+  items.sort((a, b) => a.tokensLeftPercent - b.tokensLeftPercent || a.address.localeCompare(b.address));
+  return { items, rejected };
+}
