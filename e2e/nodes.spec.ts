@@ -127,7 +127,8 @@ test.describe("nodes", () => {
     const admin = await createUser("ADMIN");
     await signInAndWait(page, admin.email);
     const name = uniqueName("alert");
-    expect((await postNode(page, { name, host: "127.0.0.1", port: ssh.port, user: "rampart", keySource: "generate", hostKeyFingerprint: ssh.fingerprint })).status()).toBe(201);
+    const created = await postNode(page, { name, host: "127.0.0.1", port: ssh.port, user: "rampart", keySource: "generate", hostKeyFingerprint: ssh.fingerprint });
+    expect(created.status(), await created.text()).toBe(201);
     // What a push meeting another key records: the pinned key is the old one, the node now shows ssh.fingerprint.
     await sql(`UPDATE nodes SET host_key_fingerprint = $2, host_key_mismatch_fingerprint = $3, host_key_mismatch_at = now() WHERE name = $1`, [name, WRONG_FINGERPRINT, ssh.fingerprint]);
 
@@ -171,7 +172,7 @@ test.describe("nodes", () => {
 
     // The right one is accepted: the refusal above was about the fingerprint.
     const accepted = await postNode(page, { name, host: "127.0.0.1", port: ssh.port, user: "rampart", keySource: "generate", hostKeyFingerprint: ssh.fingerprint });
-    expect(accepted.status()).toBe(201);
+    expect(accepted.status(), await accepted.text()).toBe(201);
     expect(await nodeCount(name)).toBe(1);
   });
 
