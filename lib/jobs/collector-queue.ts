@@ -15,7 +15,7 @@ import PgBoss from "pg-boss";
 import { pruneNodeSnapshots } from "@/lib/db/queries/snapshots";
 import { sendBanDigest } from "@/lib/notify/mailer";
 import { getDatabaseUrl, getEnv } from "@/lib/env";
-import { collectNode, listCollectableNodeIds } from "@/lib/observe/collector";
+import { collectNode, listCollectableNodeIds, type CollectResult } from "@/lib/observe/collector";
 import { closeAllNodeConnections } from "@/lib/observe/node-connections";
 import { registerSshUnbanner } from "@/lib/observe/ssh-unbanner";
 
@@ -51,6 +51,23 @@ export interface CollectorWorkerOptions {
 
 export interface CollectorWorker {
   stop(): Promise<void>;
+}
+
+/**
+ * Logs a node's reachability when it changes, not on every poll: "unreachable (reason)" once (again only
+ * if the reason changes) and "reachable again" when it answers. The pages show the state; the log keeps
+ * the transitions.
+ */
+export function reachabilityLog(log: (line: string) => void): (result: Pick<CollectResult, "nodeId" | "nodeName" | "isReachable" | "error">) => void {
+  const last = new Map<string, string>();
+  return (result) => {
+    const state = result.isReachable ? "" : (result.error ?? "unknown error");
+    const previous = last.get(result.nodeId);
+    last.set(result.nodeId, state);
+    if (previous === state || (previous === undefined && result.isReachable)) return;
+    const name = result.nodeName || result.nodeId;
+    log(result.isReachable ? `${name}: reachable again` : `${name}: unreachable (${state})`);
+  };
 }
 
 interface NodeJobData {
@@ -104,13 +121,13 @@ export async function startCollectorWorker(options: CollectorWorkerOptions = {})
 
   // Several fetch loops of a few jobs each: a batch completes as a whole, so small batches keep one slow node
   // from holding fast ones back.
+  const logReachability = reachabilityLog(log);
   const loops = Math.max(1, Math.ceil((options.concurrency ?? 16) / 4));
   for (let i = 0; i < loops; i++) {
     await boss.work<NodeJobData>(QUEUES.node, { pollingIntervalSeconds: 1, batchSize: 4 }, async (jobs) => {
       await Promise.all(
         jobs.map(async (job) => {
-          const result = await collectNode(job.data.nodeId);
-          if (!result.isReachable) log(`${result.nodeName || job.data.nodeId}: unreachable (${result.error})`);
+          logReachability(await collectNode(job.data.nodeId));
         }),
       );
     });
