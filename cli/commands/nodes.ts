@@ -1,8 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { z } from "zod";
 import type { Caller } from "@/lib/auth/caller";
-import { nodeKeyEncryptionKey } from "@/lib/crypto/node-keys";
-import { createNode, listNodes, rotateNodeKeys, type NodeView } from "@/lib/db/queries/nodes";
+import { createNode, listNodes, type NodeView } from "@/lib/db/queries/nodes";
+import { rotateSecrets } from "@/lib/db/queries/secrets";
 import { MAX_PRIVATE_KEY_BYTES } from "@/lib/ssh/keys";
 import { assertHostKeyConfirmed } from "@/lib/ssh/host-key-check";
 import { nodeCreateSchema, splitTags } from "@/lib/validation/node";
@@ -109,7 +109,9 @@ export async function secretsRotate(values: Record<string, string | undefined>):
   const oldSecret = (await readSmallFile(path, "--old-key-file", 4096)).trim();
   if (oldSecret.length === 0) throw new UsageError(`--old-key-file: ${path} is empty.`);
   await withDatabase(async () => {
-    const result = await rotateNodeKeys(getCliActor(), nodeKeyEncryptionKey(oldSecret), nodeKeyEncryptionKey());
-    console.log(`re-encrypted ${result.rotated} node key${result.rotated === 1 ? "" : "s"} under the current master secret (${result.current} already used it)`);
+    const result = await rotateSecrets(getCliActor(), oldSecret);
+    const keys = `${result.nodeKeysRotated} node key${result.nodeKeysRotated === 1 ? "" : "s"}`;
+    const smtp = { rotated: "the SMTP password re-encrypted", current: "the SMTP password already used it", none: "no SMTP password stored" }[result.smtpPassword];
+    console.log(`re-encrypted ${keys} under the current master secret (${result.nodeKeysCurrent} already used it); ${smtp}`);
   });
 }

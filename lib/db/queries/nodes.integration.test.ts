@@ -1,14 +1,13 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Caller } from "@/lib/auth/caller";
-import { isSealedWith } from "@/lib/crypto/envelope";
-import { nodeKeyEncryptionKey, openNodeKey, sealNodeKey } from "@/lib/crypto/node-keys";
+import { openNodeKey } from "@/lib/crypto/node-keys";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { generateClientKey } from "@/lib/ssh/keys";
 import { nodeCreateSchema, nodeUpdateSchema, type NodeCreateInput } from "@/lib/validation/node";
-import { createNode, deleteNode, getNode, listNodes, pinHostKey, recordNodeTools, replaceNodeKey, rotateNodeKeys, updateNode } from "./nodes";
+import { createNode, deleteNode, getNode, listNodes, pinHostKey, recordNodeTools, replaceNodeKey, updateNode } from "./nodes";
 
 // The node key is sealed with a key derived from the master secret: give this process its own, so the
 // test never writes a secret.key into the working tree (getEnv reads the environment on first use).
@@ -226,35 +225,5 @@ describe("nodes", () => {
     expect(await getDb().node.count({ where: { id: node.id } })).toBe(0);
     expect((await auditOf(node.id)).at(-1)).toMatchObject({ action: "node.delete", before: { name: node.name } });
     await expectAppError(getNode(admin, node.id), "NOT_FOUND");
-  });
-});
-
-describe("rotateNodeKeys", () => {
-  it("re-seals rows of the old key under the current one in one transaction, and refuses rows it cannot open", async () => {
-    const current = nodeKeyEncryptionKey();
-    const old = nodeKeyEncryptionKey(`old-master-secret-${randomBytes(16).toString("hex")}`);
-    const stranger = nodeKeyEncryptionKey(`unknown-master-secret-${randomBytes(16).toString("hex")}`);
-    // Rows left from other tests are sealed with the current key; take the rotation's view of the whole table.
-    const onOld = await newNode();
-    const onCurrent = await newNode();
-    await getDb().node.update({ where: { id: onOld.id }, data: { encryptedPrivateKey: new Uint8Array(sealNodeKey(clientKey.privateKey, old)) } });
-
-    const lost = await newNode();
-    await getDb().node.update({ where: { id: lost.id }, data: { encryptedPrivateKey: new Uint8Array(sealNodeKey(clientKey.privateKey, stranger)) } });
-    const actor = { type: "CLI" as const, id: null, label: "cli:test" };
-    await expectAppError(rotateNodeKeys(actor, old, current), "CONFLICT", new RegExp(lost.name));
-    expect(isSealedWith(await storedKey(onOld.id), old)).toBe(true);
-
-    await getDb().node.delete({ where: { id: lost.id } });
-    const result = await rotateNodeKeys(actor, old, current);
-    expect(result.rotated).toBe(1);
-    expect(result.current).toBeGreaterThanOrEqual(1);
-    expect(openNodeKey(await storedKey(onOld.id), current)).toBe(clientKey.privateKey);
-    expect(isSealedWith(await storedKey(onCurrent.id), current)).toBe(true);
-    const [audit] = await getDb().auditLog.findMany({ where: { action: "node.rotate-keys" }, orderBy: { id: "desc" }, take: 1 });
-    expect(audit).toMatchObject({ actorLabel: "cli:test", after: { rotated: 1, nodes: [onOld.name] } });
-
-    expect(await rotateNodeKeys(actor, old, current)).toMatchObject({ rotated: 0 });
-    await expectAppError(rotateNodeKeys(actor, current, current), "VALIDATION");
   });
 });

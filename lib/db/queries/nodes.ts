@@ -1,13 +1,12 @@
 import { assertPermission, type Caller } from "@/lib/auth/caller";
-import { isSealedWith } from "@/lib/crypto/envelope";
-import { openNodeKey, sealNodeKey } from "@/lib/crypto/node-keys";
+import { sealNodeKey } from "@/lib/crypto/node-keys";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { DeploymentState } from "@/lib/generated/prisma/enums";
 import { generateClientKey, parseClientPrivateKey } from "@/lib/ssh/keys";
 import { storedNodeToolsSchema, type NodeCreate, type NodeUpdate, type StoredNodeTools } from "@/lib/validation/node";
-import { writeAudit, type Actor } from "./audit";
+import { writeAudit } from "./audit";
 
 // Nodes: the PBX servers Rampart reaches over SSH. Every function checks the caller's permission itself.
 // The private key is sealed (AES-256-GCM, lib/crypto/node-keys) before it reaches the database; no function
@@ -430,56 +429,4 @@ export async function deleteNode(caller: Caller, idOrName: string): Promise<{ id
 /** Records what a connection test found (called by the connection test, not by users: no audit record). */
 export async function recordNodeTools(nodeId: string, tools: StoredNodeTools, testedAt = new Date()): Promise<void> {
   await getDb().node.update({ where: { id: nodeId }, data: { tools: storedNodeToolsSchema.parse(tools), lastTestedAt: testedAt } });
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Key rotation (rampart secrets rotate)
-// ---------------------------------------------------------------------------------------------------------
-
-export interface KeyRotationResult {
-  /** Rows re-encrypted from the old key to the current one. */
-  rotated: number;
-  /** Rows already sealed with the current key. */
-  current: number;
-}
-
-/**
- * Re-encrypts every node key sealed with `oldKey` under `newKey`, in one transaction (all or nothing), with
- * the rows locked so a concurrent key replacement cannot be overwritten. Refuses, changing nothing, when a
- * row opens with neither key: rotating around it would hide that its key is lost. Audited with the node
- * names only. `who` is the CLI's actor: only someone holding both master secrets can run it.
- */
-export async function rotateNodeKeys(actor: Actor, oldKey: Buffer, newKey: Buffer): Promise<KeyRotationResult> {
-  if (oldKey.equals(newKey)) throw new AppError("VALIDATION", "The old key file holds the current master secret: there is nothing to rotate.");
-  return getDb().$transaction(
-    async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; name: string; encrypted_private_key: Uint8Array }[]>`
-        SELECT id::text, name, encrypted_private_key FROM nodes WHERE encrypted_private_key IS NOT NULL ORDER BY name FOR UPDATE`;
-      const unreadable = rows.filter((row) => !isSealedWith(row.encrypted_private_key, oldKey) && !isSealedWith(row.encrypted_private_key, newKey));
-      if (unreadable.length > 0) {
-        throw new AppError(
-          "CONFLICT",
-          `The key of ${unreadable.map((r) => r.name).join(", ")} was sealed with neither the old nor the current master secret; nothing was changed.`,
-        );
-      }
-      const toRotate = rows.filter((row) => isSealedWith(row.encrypted_private_key, oldKey));
-      for (const row of toRotate) {
-        // Opening checks integrity too: a damaged row stops the whole rotation rather than being re-sealed.
-        let text: string;
-        try {
-          text = openNodeKey(row.encrypted_private_key, oldKey);
-        } catch (error) {
-          throw new AppError("CONFLICT", `The key of ${row.name} could not be opened with the old master secret (${(error as Error).message}); nothing was changed.`);
-        }
-        await tx.node.update({ where: { id: row.id }, data: { encryptedPrivateKey: toBytes(sealNodeKey(text, newKey)) } });
-      }
-      await writeAudit(tx, actor, {
-        action: "node.rotate-keys",
-        objectType: "node",
-        after: { rotated: toRotate.length, nodes: toRotate.map((r) => r.name) },
-      });
-      return { rotated: toRotate.length, current: rows.length - toRotate.length };
-    },
-    { timeout: 60_000 },
-  );
 }
