@@ -6,6 +6,7 @@ import type { Manifest } from "@/lib/rules/render-manifest";
 import { AGENT_PATH, STAGING_DIR } from "@/lib/ssh/commands";
 import type { UploadFile } from "@/lib/ssh/session";
 import { DEFAULT_LOG_PATHS } from "@/lib/validation/policy";
+import { isCanonicalUuid } from "@/lib/validation/ids";
 
 /**
  * What a push uploads: the version's artefacts plus the small files the agent reads instead of arguments
@@ -17,7 +18,6 @@ import { DEFAULT_LOG_PATHS } from "@/lib/validation/policy";
 const SET_NAME = /^rampart-[a-z0-9-]{1,40}$/;
 const SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/;
 const HEX64 = /^[0-9a-f]{64}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KNOWN_ARTEFACTS = new Set<string>(Object.values(ARTEFACT_PATHS));
 
 export interface StagingInput {
@@ -37,7 +37,7 @@ const sha256 = (text: string) => createHash("sha256").update(text, "utf8").diges
 /** The staging uploads, in upload order (the small control files last, so a partial upload never validates). */
 export function buildStagingFiles(input: StagingInput): UploadFile[] {
   check(HEX64.test(input.version), "bad version hash");
-  check(UUID.test(input.deploymentId), "bad deployment id");
+  check(isCanonicalUuid(input.deploymentId), "bad deployment id");
   check(Number.isInteger(input.timerSeconds) && input.timerSeconds >= 5 && input.timerSeconds <= 3600, "bad rollback timer");
   const paths = Object.keys(input.files).sort();
   for (const path of [ARTEFACT_PATHS.ipset, ARTEFACT_PATHS.iptables, ARTEFACT_PATHS.ip6tables]) check(paths.includes(path), `artefact ${path} missing`);

@@ -7,6 +7,7 @@ import { isJailName } from "@/lib/observe/fail2ban-status";
 import type { BanListQuery, BanSort } from "@/lib/validation/bans";
 import { writeAudit } from "./audit";
 import { decodeKeysetCursor, encodeKeysetCursor, invalidCursorError } from "./keyset-cursor";
+import { isUuid } from "@/lib/validation/ids";
 
 // Ban events (ban_events): one row per ban of one address in one jail on one node, written by the collector
 // (recordBanObservations) and read by the Bans page (listBans), the CLI and the unban actions.
@@ -53,7 +54,6 @@ export interface BanPage {
   prevCursor: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const CURRENT = (alias: string) => Prisma.raw(`(${alias}.unbanned_at IS NULL AND (${alias}.expires_at IS NULL OR ${alias}.expires_at > now()))`);
 
@@ -414,7 +414,7 @@ export async function markUnbanned(caller: Caller, input: MarkUnbanned, now: Dat
     const parsed = parseNetwork(t.address);
     if (!parsed.ok) throw new AppError("VALIDATION", `Address does not parse: ${parsed.error}`, { addresses: [parsed.error] });
     if (!isJailName(t.jail)) throw new AppError("VALIDATION", `Not a jail name: ${t.jail}`);
-    if (!UUID.test(t.nodeId)) throw new AppError("VALIDATION", `Not a node id: ${t.nodeId}`);
+    if (!isUuid(t.nodeId)) throw new AppError("VALIDATION", `Not a node id: ${t.nodeId}`);
     return { address: parsed.value, nodeId: t.nodeId, jail: t.jail };
   });
   if (targets.length === 0) return { closed: 0 };

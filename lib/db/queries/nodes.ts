@@ -7,6 +7,7 @@ import type { DeploymentState } from "@/lib/generated/prisma/enums";
 import { generateClientKey, parseClientPrivateKey } from "@/lib/ssh/keys";
 import { storedNodeToolsSchema, type NodeCreate, type NodeUpdate, type StoredNodeTools } from "@/lib/validation/node";
 import { writeAudit } from "./audit";
+import { isUuid } from "@/lib/validation/ids";
 
 // Nodes: the PBX servers Rampart reaches over SSH. Every function checks the caller's permission itself.
 // The private key is sealed (AES-256-GCM, lib/crypto/node-keys) before it reaches the database; no function
@@ -233,11 +234,10 @@ function nameTaken(name: string): AppError {
   return new AppError("CONFLICT", message, { name: [message] });
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `{ id }` for a UUID, `{ name }` otherwise (node names start with a letter, so the two never collide). */
 function nodeWhere(idOrName: string): Prisma.NodeWhereUniqueInput {
-  return UUID_PATTERN.test(idOrName) ? { id: idOrName } : { name: idOrName };
+  return isUuid(idOrName) ? { id: idOrName } : { name: idOrName };
 }
 
 /** Prisma's Bytes fields take a Uint8Array over a plain ArrayBuffer, which a pooled Buffer is not. */

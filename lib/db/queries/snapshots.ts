@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { SNAPSHOT_FORMAT, type NodeObservation } from "@/lib/observe/snapshot";
+import { isUuid } from "@/lib/validation/ids";
 
 // Node snapshots (node_snapshots): one row per collector poll of one node, reachable or not. The collector
 // writes them (recordNodeSnapshot); the Overview and Node pages and `rampart status` read them through the
@@ -14,7 +15,6 @@ import { SNAPSHOT_FORMAT, type NodeObservation } from "@/lib/observe/snapshot";
 
 const sql = Prisma.sql;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Snapshots older than this are pruned (the latest reachable one of every node is always kept). */
 export const SNAPSHOT_RETENTION_HOURS = 48;
@@ -75,7 +75,7 @@ function ageSeconds(at: Date | null, now: Date): number | null {
 }
 
 function assertNodeId(nodeId: string): void {
-  if (!UUID.test(nodeId)) throw new AppError("NOT_FOUND", "The node does not exist.");
+  if (!isUuid(nodeId)) throw new AppError("NOT_FOUND", "The node does not exist.");
 }
 
 export interface LastPoll {

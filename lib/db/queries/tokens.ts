@@ -6,6 +6,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { writeAudit, type Actor } from "./audit";
 import { decodeKeysetCursor, encodeKeysetCursor, invalidCursorError } from "./keyset-cursor";
+import { isCanonicalUuid } from "@/lib/validation/ids";
 
 // API tokens are 256-bit random strings shown once; only their SHA-256 is stored (a slow hash adds
 // nothing for secrets of this entropy and would cost every API request). Like users.ts, functions take a
@@ -78,7 +79,6 @@ function auditView(token: { name: string; prefix: string; role: Role; tenantId: 
 }
 
 const TOKEN_NOT_FOUND = "The API token does not exist.";
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export async function createApiToken(
   who: Caller | Actor,
@@ -124,7 +124,7 @@ export async function listApiTokens(caller: Caller, page: { limit: number; curso
   if (page.cursor) {
     const [at, id] = decodeKeysetCursor(page.cursor, 2) as [string, string];
     const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || !UUID_PATTERN.test(id)) throw invalidCursorError();
+    if (Number.isNaN(createdAt.getTime()) || !isCanonicalUuid(id)) throw invalidCursorError();
     where = { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
   }
   const rows = await getDb().apiToken.findMany({
