@@ -6,6 +6,7 @@ import { z } from "zod";
 
 import { parseNetwork } from "@/lib/net/parse";
 import type { ListSort } from "@/lib/validation/address-entry";
+import { decodeJsonCursor, encodeJsonCursor } from "@/lib/validation/cursor-codec";
 
 export interface ListCursor {
   sort: ListSort;
@@ -33,19 +34,12 @@ export function encodeCursor(cursor: ListCursor): string {
     i: cursor.id,
     ...(cursor.sort === "newest" ? { c: cursor.createdAt?.toISOString() } : { n: cursor.network }),
   };
-  return Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
+  return encodeJsonCursor(payload);
 }
 
 /** The cursor, or null if it is malformed or belongs to another sort order. */
 export function decodeCursor(text: string, sort: ListSort): ListCursor | null {
-  if (text.length > 512 || !/^[A-Za-z0-9_-]+$/.test(text)) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-  } catch {
-    return null;
-  }
-  const parsed = payloadSchema.safeParse(json);
+  const parsed = payloadSchema.safeParse(decodeJsonCursor(text, 512));
   if (!parsed.success || parsed.data.s !== sort) return null;
   const { d, i, c, n } = parsed.data;
   const direction = d === "a" ? "after" : "before";

@@ -5,6 +5,7 @@
 import { z } from "zod";
 
 import { tenantNameSchema } from "@/lib/validation/policy";
+import { decodeBase64Url, encodeBase64Url } from "./cursor-codec";
 
 export const TENANT_DESCRIPTION_MAX_LENGTH = 1_000;
 
@@ -50,26 +51,17 @@ export const tenantIdSchema = z.uuid({ error: "Tenant id must be a UUID." });
 export const PAGE_LIMITS = { default: 50, max: 200 } as const;
 const MAX_CURSOR_KEY_LENGTH = 1_000;
 
-/** An opaque cursor for the last key of a page (base64url of its UTF-8 text; works in Node and browsers). */
+/** An opaque cursor for the last key of a page. */
 export function encodeCursor(key: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(key)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return encodeBase64Url(key);
 }
 
 /** The key inside a cursor, or null when it is not one this module made. */
 export function decodeCursor(cursor: string): string | null {
-  if (!/^[A-Za-z0-9_-]{1,1400}$/.test(cursor)) return null;
-  try {
-    const binary = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    const key = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    // PostgreSQL text cannot hold NUL: a key with one would fail in the database instead of here.
-    if (key.length === 0 || key.length > MAX_CURSOR_KEY_LENGTH || key.includes("\u0000") || encodeCursor(key) !== cursor) return null;
-    return key;
-  } catch {
-    return null;
-  }
+  const key = decodeBase64Url(cursor, 1400);
+  // PostgreSQL text cannot hold NUL: a key with one would fail in the database instead of here.
+  if (key === null || key.length === 0 || key.length > MAX_CURSOR_KEY_LENGTH || key.includes("\u0000")) return null;
+  return key;
 }
 
 /** `?limit=&cursor=` → `{ limit, after }` where `after` is the last key of the previous page. */

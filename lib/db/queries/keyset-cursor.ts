@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { decodeJsonCursor, encodeJsonCursor } from "@/lib/validation/cursor-codec";
 
 // Opaque keyset cursors for the user, token and audit lists: the sort key of a page's last (or first)
 // row, as base64url JSON. Clients pass them back unchanged; anything else is a 422, never a 500.
@@ -6,7 +7,7 @@ import { AppError } from "@/lib/errors";
 const INVALID = "cursor is not valid: pass the cursor of the previous page unchanged.";
 
 export function encodeKeysetCursor(key: readonly string[]): string {
-  return Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
+  return encodeJsonCursor(key);
 }
 
 /** The error for a cursor that is well-formed but does not hold a key of the expected shape. */
@@ -16,14 +17,7 @@ export function invalidCursorError(): AppError {
 
 /** The key inside a cursor this module made, with exactly `arity` parts; VALIDATION otherwise. */
 export function decodeKeysetCursor(cursor: string, arity: number): string[] {
-  const invalid = invalidCursorError;
-  if (!/^[A-Za-z0-9_-]{1,2000}$/.test(cursor)) throw invalid();
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(key) || key.length !== arity || !key.every((part) => typeof part === "string")) throw invalid();
+  const key = decodeJsonCursor(cursor, 2000);
+  if (!Array.isArray(key) || key.length !== arity || !key.every((part) => typeof part === "string")) throw invalidCursorError();
   return key as string[];
 }
