@@ -1,6 +1,7 @@
 import * as audit from "./audit";
 import * as lists from "./lists";
 import * as nodes from "./nodes";
+import * as observe from "./observe";
 import * as settings from "./settings";
 import * as tenants from "./tenants";
 import * as users from "./users";
@@ -27,7 +28,7 @@ export type OpenApiDocument = {
 };
 
 /** Every area's description. A new area is added here, explicitly. */
-export const openApiModules: Record<string, OpenApiModule> = { lists, settings, tenants, users, audit, nodes };
+export const openApiModules: Record<string, OpenApiModule> = { lists, settings, tenants, users, audit, nodes, observe };
 
 export const API_PREFIX = "/api/v1";
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;

@@ -1,0 +1,253 @@
+import { z } from "zod";
+import { banListQuerySchema, unbanRequestSchema } from "@/lib/validation/bans";
+import { notificationSettingsSchema } from "@/lib/validation/notifications";
+
+// OpenAPI 3.1 description of /api/v1/bans, /api/v1/bans/unban, /api/v1/status and /api/v1/settings/notifications
+// (merged into /api/v1/openapi.json by ./index.ts). Query parameters and request bodies come from the zod schemas
+// the routes parse with. The SMTP password is write-only: no response schema has it.
+
+/** The JSON Schema of what a client sends, without the `$schema` key (OpenAPI 3.1 gives the dialect). */
+function requestSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const json = (schema: unknown) => ({ "application/json": { schema } });
+const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: "null" }] });
+const dateTime = { type: "string", format: "date-time" };
+const uuid = { type: "string", format: "uuid" };
+
+/** One line per query parameter of banListQuerySchema (a new parameter fails the type check until described). */
+const banQueryDescriptions: Record<keyof typeof banListQuerySchema.shape, string> = {
+  q: "An address (its bans) or a network (every banned address inside it), IPv4 or IPv6.",
+  country: "Two-letter ISO country code, any case.",
+  jail: "fail2ban jail name.",
+  node: "Only bans on this node (its id).",
+  sort: "Latest ban first, last seen first, or by address.",
+  cursor: "`nextCursor` or `prevCursor` of a previous answer with the same sort, unchanged. A bad one answers 422.",
+  limit: "Addresses per page.",
+};
+
+const banQueryProperties = requestSchema(banListQuerySchema).properties as Record<string, Record<string, unknown>>;
+const banQueryParameters = Object.entries(banQueryDescriptions).map(([name, description]) => ({
+  name,
+  in: "query",
+  required: false,
+  description,
+  schema: banQueryProperties[name] ?? { type: "string" },
+}));
+
+const unbanBody = {
+  ...requestSchema(unbanRequestSchema),
+  description:
+    "`addresses`: addresses or networks (not /0), duplicates folded. `nodeIds`: \"all\" or node ids. `jail`: only this jail " +
+    "(default every jail holding the address). `then`: whitelist (unban, then add a whitelist entry; `expiresAt` allowed) " +
+    "or block (add a blocklist entry only: the ban stays until the blocklist is pushed).",
+};
+
+const notificationBody = {
+  ...requestSchema(notificationSettingsSchema),
+  description:
+    "Every field required. `smtpPassword` is `{ \"action\": \"keep\" }`, `{ \"action\": \"set\", \"value\": \"…\" }` or " +
+    "`{ \"action\": \"clear\" }`: it is stored encrypted and never returned. Turning notifications on needs the server, the sender " +
+    "and at least one recipient; a user name needs a password.",
+};
+
+const banNode = { type: "object", required: ["id", "name"], properties: { id: uuid, name: { type: "string" } } };
+
+export const components = {
+  schemas: {
+    BannedAddress: {
+      type: "object",
+      required: ["address", "family", "country", "jails", "nodes", "firstSeenAt", "lastSeenAt", "bannedAt", "expiresAt", "priorBanCount"],
+      properties: {
+        address: { type: "string", description: "Canonical text." },
+        family: { type: "integer", enum: [4, 6] },
+        country: nullable({ type: "string", pattern: "^[A-Z]{2}$" }),
+        jails: { type: "array", items: { type: "string" } },
+        nodes: { type: "array", items: banNode, description: "The nodes holding a current ban of the address." },
+        firstSeenAt: dateTime,
+        lastSeenAt: dateTime,
+        bannedAt: { ...dateTime, description: "The latest start among its current bans." },
+        expiresAt: nullable({ ...dateTime, description: "When the last of its current bans ends; null while any is permanent." }),
+        priorBanCount: { type: "integer", minimum: 0, description: "Earlier bans of the address that have ended." },
+      },
+    },
+    UnbanResult: {
+      type: "object",
+      required: ["unbans", "lists", "notBanned"],
+      properties: {
+        unbans: {
+          type: "array",
+          description: "One row per address, node and jail: whether the node re-read its jail and no longer lists the address.",
+          items: {
+            type: "object",
+            required: ["address", "nodeId", "nodeName", "jail", "isUnbanned", "message"],
+            properties: {
+              address: { type: "string" },
+              nodeId: uuid,
+              nodeName: { type: "string" },
+              jail: { type: "string" },
+              isUnbanned: { type: "boolean" },
+              message: { type: "string", description: "What the node answered, or why it could not be asked (unreachable, no key…)." },
+            },
+          },
+        },
+        lists: {
+          type: "array",
+          description: "The whitelist or blocklist entries of `then`, per address.",
+          items: {
+            type: "object",
+            required: ["address", "list", "isAdded", "message"],
+            properties: {
+              address: { type: "string" },
+              list: { type: "string", enum: ["whitelist", "blocklist"] },
+              isAdded: { type: "boolean", description: "false: already listed or covered (the message says which)." },
+              message: { type: "string" },
+            },
+          },
+        },
+        notBanned: { type: "array", items: { type: "string" }, description: "Requested addresses with no current ban on the chosen nodes." },
+      },
+    },
+    NodeHealth: {
+      type: "object",
+      required: [
+        "nodeId", "name", "host", "isEnabled", "isReachable", "lastPollAt", "lastError", "lastReachableAt", "ageSeconds", "runningVersion",
+        "isDrifted", "isFail2banUp", "currentBans", "hasHostKeyAlert",
+      ],
+      properties: {
+        nodeId: uuid,
+        name: { type: "string" },
+        host: { type: "string" },
+        isEnabled: { type: "boolean" },
+        isReachable: nullable({ type: "boolean", description: "The latest poll reached the node; null: never polled." }),
+        lastPollAt: nullable(dateTime),
+        lastError: nullable({ type: "string" }),
+        lastReachableAt: nullable(dateTime),
+        ageSeconds: nullable({ type: "integer", minimum: 0, description: "Age of the figures: seconds since the last poll that answered." }),
+        runningVersion: nullable({ type: "string", description: "SHA-256 of the ruleset the node runs." }),
+        isDrifted: nullable({ type: "boolean", description: "Rampart's chains or sets differ from what was confirmed; null: nothing to compare." }),
+        isFail2banUp: nullable({ type: "boolean" }),
+        currentBans: nullable({ type: "integer", minimum: 0, description: "Bans the node's jails held at the last poll that answered." }),
+        hasHostKeyAlert: { type: "boolean", description: "Every connection stops until an administrator re-pins the host key." },
+      },
+    },
+    NotificationSettings: {
+      type: "object",
+      required: [
+        "enabled", "smtpHost", "smtpPort", "smtpTlsMode", "smtpUser", "hasPassword", "fromAddress", "recipients", "digestWindowSeconds",
+        "lastDigestAt", "updatedAt",
+      ],
+      properties: {
+        enabled: { type: "boolean" },
+        smtpHost: { type: "string" },
+        smtpPort: { type: "integer", minimum: 1, maximum: 65535 },
+        smtpTlsMode: { type: "string", enum: ["NONE", "STARTTLS", "TLS"] },
+        smtpUser: { type: "string" },
+        hasPassword: { type: "boolean", description: "A password is stored. The password itself is never returned." },
+        fromAddress: { type: "string" },
+        recipients: { type: "array", items: { type: "string", format: "email" } },
+        digestWindowSeconds: { type: "integer", description: "At most one digest per window." },
+        lastDigestAt: nullable(dateTime),
+        updatedAt: dateTime,
+      },
+    },
+  },
+};
+
+export const paths: Record<string, unknown> = {
+  "/api/v1/bans": {
+    get: {
+      operationId: "listBans",
+      tags: ["Bans"],
+      summary: "List current bans",
+      description:
+        "Currently banned addresses, one row per address with its jails and nodes, as on the Bans page. Filters combine with AND; " +
+        "unknown query parameters are ignored. A TENANT_ADMIN token sees only addresses inside its tenant's restrictions.",
+      parameters: banQueryParameters,
+      responses: {
+        "200": {
+          description: "One page of addresses.",
+          content: json({
+            type: "object",
+            required: ["items", "nextCursor", "prevCursor"],
+            properties: { items: { type: "array", items: ref("BannedAddress") }, nextCursor: nullable({ type: "string" }), prevCursor: nullable({ type: "string" }) },
+          }),
+        },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "422": response("ValidationFailed"),
+      },
+    },
+  },
+  "/api/v1/bans/unban": {
+    post: {
+      operationId: "unbanAddresses",
+      tags: ["Bans"],
+      summary: "Unban addresses",
+      description:
+        "Lifts the bans on the chosen nodes over SSH and has each node confirm it; only confirmed bans are closed and audited. A node " +
+        "that cannot be reached is a row with `isUnbanned: false` and the reason, not an error. `then` whitelist or block also needs " +
+        "ADMIN or OPERATOR. A TENANT_ADMIN token may unban only addresses inside its tenant's restrictions; any other address is a 404 " +
+        "and nothing is done. Requires ADMIN, OPERATOR or TENANT_ADMIN.",
+      requestBody: { required: true, content: json(unbanBody) },
+      responses: {
+        "200": { description: "What each node did.", content: json(ref("UnbanResult")) },
+        "400": response("BadRequest"),
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "404": response("NotFound"),
+        "409": response("Conflict"),
+        "422": response("ValidationFailed"),
+      },
+    },
+  },
+  "/api/v1/status": {
+    get: {
+      operationId: "getClusterStatus",
+      tags: ["Status"],
+      summary: "Cluster status",
+      description:
+        "Every node's health by name, as `rampart status --json` prints it: reachability, age of the data, running version, drift, " +
+        "current bans. One page: `nextCursor` is always null. Requires ADMIN, OPERATOR or VIEWER.",
+      responses: {
+        "200": {
+          description: "The nodes' health.",
+          content: json({ type: "object", required: ["items", "nextCursor"], properties: { items: { type: "array", items: ref("NodeHealth") }, nextCursor: { type: "null" } } }),
+        },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+      },
+    },
+  },
+  "/api/v1/settings/notifications": {
+    get: {
+      operationId: "getNotificationSettings",
+      tags: ["Notifications"],
+      summary: "Read the e-mail notification settings",
+      description: "The SMTP server, sender, recipients and digest window. The password is never returned: `hasPassword` says whether one is stored. Requires an ADMIN token.",
+      responses: {
+        "200": { description: "The settings.", content: json(ref("NotificationSettings")) },
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+      },
+    },
+    put: {
+      operationId: "replaceNotificationSettings",
+      tags: ["Notifications"],
+      summary: "Replace the e-mail notification settings",
+      description: "Replaces every field, audited (the password as set or not set). Requires an ADMIN token.",
+      requestBody: { required: true, content: json(notificationBody) },
+      responses: {
+        "200": { description: "The settings after the change.", content: json(ref("NotificationSettings")) },
+        "400": response("BadRequest"),
+        "401": response("Unauthorized"),
+        "403": response("Forbidden"),
+        "422": response("ValidationFailed"),
+      },
+    },
+  },
+};
