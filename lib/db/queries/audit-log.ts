@@ -3,7 +3,9 @@ import { getDb } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { ActorType } from "@/lib/generated/prisma/enums";
 import type { AuditFilter } from "@/lib/validation/audit-log";
-import { decodeKeysetCursor, encodeKeysetCursor, invalidCursorError } from "./keyset-cursor";
+import { cursorInstant, decodeKeysetCursor, encodeKeysetCursor, invalidCursorError } from "./keyset-cursor";
+
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
 // Reading the audit log (the writer is ./audit.ts). Keyset pages on (at DESC, id DESC), which the
 // (at DESC, id DESC) index serves, in either direction from a cursor: "older" (the API's nextCursor)
@@ -45,8 +47,9 @@ function encodeKey(row: Key): string {
 
 function decodeKey(cursor: string): Key {
   const [at, id] = decodeKeysetCursor(cursor, 2) as [string, string];
-  const date = new Date(at);
-  if (Number.isNaN(date.getTime()) || !/^\d{1,19}$/.test(id)) throw invalidCursorError();
+  const date = cursorInstant(at);
+  // audit_log.id is a bigint: 19 digits can still overflow it.
+  if (!/^\d{1,19}$/.test(id) || BigInt(id) > MAX_BIGINT) throw invalidCursorError();
   return { at: date, id: BigInt(id) };
 }
 

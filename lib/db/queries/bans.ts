@@ -6,7 +6,7 @@ import { parseNetwork, type IpFamily, type ParsedNetwork } from "@/lib/net/parse
 import { isJailName } from "@/lib/observe/fail2ban-status";
 import type { BanListQuery, BanSort } from "@/lib/validation/bans";
 import { writeAudit } from "./audit";
-import { decodeKeysetCursor, encodeKeysetCursor, invalidCursorError } from "./keyset-cursor";
+import { cursorInstant, decodeKeysetCursor, encodeKeysetCursor, invalidCursorError } from "./keyset-cursor";
 import { isUuid } from "@/lib/validation/ids";
 
 // Ban events (ban_events): one row per ban of one address in one jail on one node, written by the collector
@@ -129,7 +129,7 @@ function decodeBanCursor(text: string, sort: BanSort): BanCursor {
   const [cursorSort, direction, at, address] = decodeKeysetCursor(text, 4) as [string, string, string, string];
   if (cursorSort !== sort || (direction !== "after" && direction !== "before")) throw invalidCursorError();
   if (!parseNetwork(address).ok) throw invalidCursorError();
-  if (sort !== "address" && Number.isNaN(Date.parse(at))) throw invalidCursorError();
+  if (sort !== "address") cursorInstant(at);
   return { sort, direction, at, address };
 }
 

@@ -21,3 +21,13 @@ export function decodeKeysetCursor(cursor: string, arity: number): string[] {
   if (!Array.isArray(key) || key.length !== arity || !key.every((part) => typeof part === "string")) throw invalidCursorError();
   return key as string[];
 }
+
+/**
+ * A cursor part that must be an instant exactly as toISOString writes it for years 1-9999; VALIDATION
+ * otherwise. Date.parse alone is not enough: PostgreSQL refuses some text it takes ("1 2", year 0).
+ */
+export function cursorInstant(text: string): Date {
+  const time = /^(?!0000)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(time) || new Date(time).toISOString() !== text) throw invalidCursorError();
+  return new Date(time);
+}

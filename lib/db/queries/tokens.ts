@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { writeAudit, type Actor } from "./audit";
-import { decodeKeysetCursor, encodeKeysetCursor, invalidCursorError } from "./keyset-cursor";
+import { cursorInstant, decodeKeysetCursor, encodeKeysetCursor, invalidCursorError } from "./keyset-cursor";
 import { isCanonicalUuid } from "@/lib/validation/ids";
 
 // API tokens are 256-bit random strings shown once; only their SHA-256 is stored (a slow hash adds
@@ -123,8 +123,8 @@ export async function listApiTokens(caller: Caller, page: { limit: number; curso
   let where: Prisma.ApiTokenWhereInput = {};
   if (page.cursor) {
     const [at, id] = decodeKeysetCursor(page.cursor, 2) as [string, string];
-    const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || !isCanonicalUuid(id)) throw invalidCursorError();
+    const createdAt = cursorInstant(at);
+    if (!isCanonicalUuid(id)) throw invalidCursorError();
     where = { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
   }
   const rows = await getDb().apiToken.findMany({
