@@ -153,6 +153,7 @@ test.describe("bans API", () => {
       "jail=bad%3Bjail",
       "node=not-a-uuid",
       "sort=random",
+      "contry=DE",
       "limit=0",
       "limit=abc",
       "limit=201",

@@ -64,6 +64,9 @@ export const banListQuerySchema = z.object({
     .default(BAN_PAGE_SIZE),
 });
 
+/** The same for GET /api/v1/bans, where an unknown parameter (a typo such as `contry`) is an error, not ignored. */
+export const banListApiQuerySchema = z.strictObject(banListQuerySchema.shape);
+
 export type BanListQueryInput = z.input<typeof banListQuerySchema>;
 export type BanListQuery = z.output<typeof banListQuerySchema>;
 

@@ -166,7 +166,7 @@ export const paths: Record<string, unknown> = {
       summary: "List current bans",
       description:
         "Currently banned addresses, one row per address with its jails and nodes, as on the Bans page. Filters combine with AND; " +
-        "unknown query parameters are ignored. A TENANT_ADMIN token sees only addresses inside its tenant's restrictions.",
+        "an unknown query parameter is a 422. A TENANT_ADMIN token sees only addresses inside its tenant's restrictions.",
       parameters: banQueryParameters,
       responses: {
         "200": {
