@@ -1,9 +1,8 @@
 import { AUDIT_PAGE_LIMITS } from "@/lib/validation/audit-log";
+import { nullable, response } from "./schema-helpers";
 
 // OpenAPI 3.1 description of GET /api/v1/audit (merged into /api/v1/openapi.json by ./index.ts).
 
-const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: "null" }] });
-const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
 const timeDescription = "ISO 8601 date-time (without a zone: UTC) or a date";
 
 export const components = {

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { COMMENT_MAX_LENGTH, COMMENT_PATTERN } from "@/lib/validation/policy";
 import {
   bulkDeleteSchema,
@@ -11,24 +10,12 @@ import {
   MAX_PAGE_SIZE,
   MAX_SEARCH_LENGTH,
 } from "@/lib/validation/address-entry";
+import { dateTime, json, nullable, ref, requestSchema, response, uuid, type JsonSchema } from "./schema-helpers";
 
 // OpenAPI 3.1 description of the address lists: /api/v1/whitelist, /api/v1/blocklist,
 // /api/v1/tenants/{id}/restrictions and /api/v1/settings/management-access (merged by ./index.ts). Request
 // bodies are generated from the zod schemas the routes parse with; the address and comment rules, which zod
 // keeps in refinements, are described in words and patterns.
-
-type JsonSchema = Record<string, unknown>;
-
-function requestSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
-  return rest;
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
-const json = (schema: unknown) => ({ "application/json": { schema } });
-const nullable = (schema: JsonSchema) => ({ anyOf: [schema, { type: "null" }] });
-const dateTime = { type: "string", format: "date-time" };
 
 const NETWORK_DESCRIPTION =
   "An IPv4 or IPv6 address or CIDR network in strict form: dotted-quad IPv4 without leading zeros, no shorthand, integer, " +
@@ -40,13 +27,13 @@ const entrySchema: JsonSchema = {
   type: "object",
   required: ["id", "list", "network", "family", "comment", "source", "tenantId", "expiresAt", "author", "createdAt", "updatedAt", "isExpired", "coveredBy", "conflictWith"],
   properties: {
-    id: { type: "string", format: "uuid" },
+    id: uuid,
     list: { type: "string", enum: ["whitelist", "blocklist", "management", "tenant"] },
     network: { type: "string", description: "Canonical text.", examples: ["192.0.2.0/24", "2001:db8::1"] },
     family: { type: "integer", enum: [4, 6] },
     comment: { type: "string", maxLength: COMMENT_MAX_LENGTH },
     source: { type: "string", enum: ["MANUAL", "IMPORT", "FEED", "TENANT", "AUTO_REGISTRATION"] },
-    tenantId: nullable({ type: "string", format: "uuid" }),
+    tenantId: nullable(uuid),
     expiresAt: nullable(dateTime),
     author: { type: "string", description: "E-mail of the user or name of the token that wrote the entry." },
     createdAt: dateTime,
@@ -153,7 +140,7 @@ interface ListDoc {
 function listPaths(doc: ListDoc): Record<string, unknown> {
   const { path, name, tag, words, parameters, entryParam } = doc;
   const notFound = doc.notFound ? { "404": response("NotFound") } : {};
-  const entryParameters = [...parameters, { name: entryParam, in: "path", required: true, schema: { type: "string", format: "uuid" } }];
+  const entryParameters = [...parameters, { name: entryParam, in: "path", required: true, schema: uuid }];
   return {
     [path]: {
       ...(parameters.length ? { parameters } : {}),
@@ -286,7 +273,7 @@ function listPaths(doc: ListDoc): Record<string, unknown> {
   };
 }
 
-const tenantId = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" }, description: "The tenant." };
+const tenantId = { name: "id", in: "path", required: true, schema: uuid, description: "The tenant." };
 
 export const paths: Record<string, unknown> = {
   ...listPaths({ path: "/whitelist", name: "Whitelist", tag: "Whitelist", words: "the whitelist", parameters: [], entryParam: "id", notFound: false }),

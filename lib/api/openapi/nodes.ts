@@ -1,23 +1,11 @@
-import { z } from "zod";
 import { nodeCreateSchema, nodeUpdateSchema } from "@/lib/validation/node";
 import { pushRequestSchema } from "@/lib/validation/push";
+import { dateTime, json, nullable, ref, requestSchema, response, uuid } from "./schema-helpers";
 
 // OpenAPI 3.1 description of /api/v1/nodes and /api/v1/pushes (merged into /api/v1/openapi.json by
 // ./index.ts). Request bodies come from the same zod schemas the routes parse with. No response ever holds a
 // private key: nodes carry their public key only.
 
-/** The JSON Schema of what a client sends, without the `$schema` key (OpenAPI 3.1 gives the dialect). */
-function requestSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-  return rest;
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
-const json = (schema: unknown) => ({ "application/json": { schema } });
-const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: "null" }] });
-const dateTime = { type: "string", format: "date-time" };
-const uuid = { type: "string", format: "uuid" };
 const hash = { type: "string", pattern: "^[0-9a-f]{64}$", description: "SHA-256 of the ruleset version." };
 const fingerprint = { type: "string", pattern: "^SHA256:[A-Za-z0-9+/]{43}$", description: "OpenSSH SHA256 fingerprint, as `ssh-keygen -lf` prints it." };
 const deploymentState = {

@@ -1,23 +1,10 @@
-import { z } from "zod";
 import { banListQuerySchema, unbanRequestSchema } from "@/lib/validation/bans";
 import { notificationSettingsSchema } from "@/lib/validation/notifications";
+import { dateTime, json, nullable, ref, requestSchema, response, uuid } from "./schema-helpers";
 
 // OpenAPI 3.1 description of /api/v1/bans, /api/v1/bans/unban, /api/v1/status and /api/v1/settings/notifications
 // (merged into /api/v1/openapi.json by ./index.ts). Query parameters and request bodies come from the zod schemas
 // the routes parse with. The SMTP password is write-only: no response schema has it.
-
-/** The JSON Schema of what a client sends, without the `$schema` key (OpenAPI 3.1 gives the dialect). */
-function requestSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-  return rest;
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
-const json = (schema: unknown) => ({ "application/json": { schema } });
-const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: "null" }] });
-const dateTime = { type: "string", format: "date-time" };
-const uuid = { type: "string", format: "uuid" };
 
 /** One line per query parameter of banListQuerySchema (a new parameter fails the type check until described). */
 const banQueryDescriptions: Record<keyof typeof banListQuerySchema.shape, string> = {

@@ -18,13 +18,12 @@ import {
   scannerListSchema,
   scannerUpdateSchema,
 } from "@/lib/validation/settings";
+import { json, ref, response, uuid, type JsonSchema } from "./schema-helpers";
 
 // OpenAPI 3.1 description of /api/v1/settings/{geoip, geoip/countries, scanners, scanners/{id}, rate-limit,
 // fail2ban, ports} (merged into /api/v1/openapi.json by ./index.ts). Bodies come from the zod schemas the routes
 // parse with; the text rules zod keeps in refinements (signature and comment allow-lists, strict e-mail, the
 // permanent repeat-offender ban) are added as JSON Schema keywords here.
-
-type JsonSchema = Record<string, unknown>;
 
 /** The schema as JSON Schema, without `$schema`. */
 function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
@@ -99,7 +98,6 @@ const scannerList = withKeywords(
   { ...commentText, description: "Omitted: an existing signature keeps its comment, a new one has none." },
 );
 
-const uuid = { type: "string", format: "uuid" };
 const scanner = {
   type: "object",
   required: ["id", "pattern", "enabled", "comment"],
@@ -130,9 +128,6 @@ export const components = {
   },
 };
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
-const json = (schema: unknown) => ({ "application/json": { schema } });
 const readErrors = { "401": response("Unauthorized"), "403": response("Forbidden") };
 const writeErrors = { "400": response("BadRequest"), ...readErrors, "422": response("ValidationFailed") };
 const TAG = "Policy settings";

@@ -12,12 +12,11 @@ import {
   tenantCallLimitSchema,
 } from "@/lib/validation/call-limits";
 import { PAGE_LIMITS, TENANT_DESCRIPTION_MAX_LENGTH, tenantCreateSchema, tenantUpdateSchema } from "@/lib/validation/tenant";
+import { dateTime, json, nullable, ref, response, uuid, type JsonSchema } from "./schema-helpers";
 
 // OpenAPI 3.1 description of /api/v1/tenants and /api/v1/call-limits (merged into /api/v1/openapi.json by
 // ./index.ts). /api/v1/tenants/{id}/restrictions belongs to the lists module. Request bodies come from the zod
 // schemas the routes parse with, with the text rules (which zod keeps in refinements) added as patterns.
-
-type JsonSchema = Record<string, unknown>;
 
 /** The JSON Schema of what a client sends, without `$schema`, with extra keywords merged into named properties. */
 function requestSchema(schema: z.ZodType, extra: Record<string, JsonSchema> = {}, optional: readonly string[] = []): JsonSchema {
@@ -30,13 +29,6 @@ function requestSchema(schema: z.ZodType, extra: Record<string, JsonSchema> = {}
   const required = Array.isArray(rest.required) ? (rest.required as string[]).filter((name) => !optional.includes(name)) : undefined;
   return { ...rest, properties, ...(required ? { required } : {}) };
 }
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
-const json = (schema: unknown) => ({ "application/json": { schema } });
-const nullable = (schema: JsonSchema) => ({ anyOf: [schema, { type: "null" }] });
-const dateTime = { type: "string", format: "date-time" };
-const uuid = { type: "string", format: "uuid" };
 
 const money = {
   type: "string",

@@ -1,21 +1,9 @@
-import { z } from "zod";
 import { LIST_LIMITS, roles, tokenCreateSchema, userCreateSchema, userUpdateSchema } from "@/lib/validation/auth";
+import { dateTime, json, nullable, ref, requestSchema, response, uuid } from "./schema-helpers";
 
 // OpenAPI 3.1 description of /api/v1/users and /api/v1/tokens (merged into /api/v1/openapi.json by
 // ./index.ts). Request bodies come from the same zod schemas the routes parse with.
 
-/** The JSON Schema of what a client sends, without the `$schema` key (OpenAPI 3.1 gives the dialect). */
-function requestSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input" }) as Record<string, unknown>;
-  return rest;
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
-const json = (schema: unknown) => ({ "application/json": { schema } });
-const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: "null" }] });
-const dateTime = { type: "string", format: "date-time" };
-const uuid = { type: "string", format: "uuid" };
 const role = { type: "string", enum: [...roles] };
 
 const listParameters = [
