@@ -10,9 +10,10 @@
  * credit / credit_cap means something: the share of the burst a source has left. Pure; addresses go through
  * lib/net/parse, lines that do not parse are reported and never passed on.
  */
-import { parseNetwork, type IpFamily } from "@/lib/net/parse";
+import type { IpFamily } from "@/lib/net/parse";
 
 import { rejectLine, splitLines, type Parsed, type RejectedLine } from "./parse-result";
+import { parseSourceAddress } from "./source-address";
 
 /** A source below this share of its burst is about to be limited. */
 export const NEAR_LIMIT_PERCENT = 20;
@@ -49,21 +50,12 @@ export function parseHashlimit(text: string, options: HashlimitOptions = {}): Pa
       return;
     }
     const [, expiryText, sourceText, , , , creditText, capText] = m as unknown as string[];
-    const host = parseNetwork(sourceText!);
-    if (!host.ok || !host.value.isHost) {
-      rejected.push(rejectLine(index + 1, line, `source does not parse: ${host.ok ? "not a host" : host.error}`));
+    const source = parseSourceAddress(sourceText!, options.sourcePrefixLength);
+    if (!source.ok) {
+      rejected.push(rejectLine(index + 1, line, source.reason));
       return;
     }
-    let address = host.value.canonical;
-    const prefix = options.sourcePrefixLength;
-    if (prefix !== undefined && prefix < (host.value.family === 4 ? 32 : 128)) {
-      const masked = parseNetwork(`${host.value.canonical}/${prefix}`);
-      if (!masked.ok) {
-        rejected.push(rejectLine(index + 1, line, `source is not a /${prefix} network: ${masked.error}`));
-        return;
-      }
-      address = masked.value.canonical;
-    }
+    const { address, family } = source;
     const credit = BigInt(creditText!);
     const cap = BigInt(capText!);
     if (cap === 0n || credit > cap) {
@@ -74,7 +66,7 @@ export function parseHashlimit(text: string, options: HashlimitOptions = {}): Pa
     const tokensLeftPercent = Number((credit * 10_000n) / cap) / 100;
     items.push({
       address,
-      family: host.value.family,
+      family,
       tokensLeftPercent,
       isNearLimit: tokensLeftPercent < nearLimit,
       expiresInSeconds: Math.max(0, Number(expiryText)),

@@ -9,9 +9,10 @@
  * node's current jiffies (`jiffies:` in /proc/timer_list) and HZ, which the caller passes when it has them.
  * Pure; addresses go through lib/net/parse, lines that do not parse are reported and never passed on.
  */
-import { parseNetwork, type IpFamily } from "@/lib/net/parse";
+import type { IpFamily } from "@/lib/net/parse";
 
 import { rejectLine, splitLines, type Parsed, type RejectedLine } from "./parse-result";
+import { parseSourceAddress } from "./source-address";
 
 export interface RecentEntry {
   /** Canonical host, or network when the rule masks sources (see RecentOptions.sourcePrefixLength). */
@@ -46,26 +47,17 @@ export function parseRecentList(text: string, options: RecentOptions = {}): Pars
       return;
     }
     const [, sourceText, ttlText, lastSeenText, , stampsText] = m as unknown as string[];
-    const host = parseNetwork(sourceText!);
-    if (!host.ok || !host.value.isHost) {
-      rejected.push(rejectLine(index + 1, line, `source does not parse: ${host.ok ? "not a host" : host.error}`));
+    const source = parseSourceAddress(sourceText!, options.sourcePrefixLength);
+    if (!source.ok) {
+      rejected.push(rejectLine(index + 1, line, source.reason));
       return;
     }
-    let address = host.value.canonical;
-    const prefix = options.sourcePrefixLength;
-    if (prefix !== undefined && prefix < (host.value.family === 4 ? 32 : 128)) {
-      const masked = parseNetwork(`${address}/${prefix}`);
-      if (!masked.ok) {
-        rejected.push(rejectLine(index + 1, line, `source is not a /${prefix} network: ${masked.error}`));
-        return;
-      }
-      address = masked.value.canonical;
-    }
+    const { address, family } = source;
     const stamps = stampsText!.split(",").map((s) => s.trim()).filter(Boolean);
     const lastSeenJiffies = Number(lastSeenText);
     const clock = options.clock;
     const lastSeenSecondsAgo = clock && clock.hz > 0 ? Math.max(0, Math.round((clock.jiffiesNow - lastSeenJiffies) / clock.hz)) : null;
-    items.push({ address, family: host.value.family, ttl: Number(ttlText), lastSeenJiffies, hitCount: stamps.length, lastSeenSecondsAgo });
+    items.push({ address, family, ttl: Number(ttlText), lastSeenJiffies, hitCount: stamps.length, lastSeenSecondsAgo });
   });
   items.sort((a, b) => b.hitCount - a.hitCount || a.address.localeCompare(b.address));
   return { items, rejected };
