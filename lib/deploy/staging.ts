@@ -15,7 +15,8 @@ import { isCanonicalUuid } from "@/lib/validation/ids";
  * newline, a space or a shell character gets through, whatever the stored version contains.
  */
 
-const SET_NAME = /^rampart-[a-z0-9-]{1,40}$/;
+// ipset names are at most 31 characters (lib/rules MAX_SET_NAME_LENGTH).
+const SET_NAME = /^rampart-[a-z0-9-]{1,23}$/;
 const SAFE_PATH = /^\/[A-Za-z0-9._/-]+$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const KNOWN_ARTEFACTS = new Set<string>(Object.values(ARTEFACT_PATHS));
@@ -37,6 +38,7 @@ const sha256 = (text: string) => createHash("sha256").update(text, "utf8").diges
 /** The staging uploads, in upload order (the small control files last, so a partial upload never validates). */
 export function buildStagingFiles(input: StagingInput): UploadFile[] {
   check(HEX64.test(input.version), "bad version hash");
+  check(input.manifest.version === input.version, "the manifest belongs to another version");
   check(isCanonicalUuid(input.deploymentId), "bad deployment id");
   check(Number.isInteger(input.timerSeconds) && input.timerSeconds >= 5 && input.timerSeconds <= 3600, "bad rollback timer");
   const paths = Object.keys(input.files).sort();
@@ -47,6 +49,7 @@ export function buildStagingFiles(input: StagingInput): UploadFile[] {
     check(SET_NAME.test(set.name), `bad set name ${JSON.stringify(set.name)}`);
     check(set.tempName === null || SET_NAME.test(set.tempName), `bad temporary set name ${JSON.stringify(set.tempName)}`);
     check(set.lifecycle === "swap" || set.lifecycle === "persistent", "bad set lifecycle");
+    check(set.lifecycle === "persistent" || set.tempName !== null, `swap set ${set.name} has no temporary name`);
     return `${set.name} ${set.tempName ?? "-"} ${set.lifecycle}\n`;
   });
   for (const path of input.manifest.fail2ban.requiredLogFiles) check(SAFE_PATH.test(path) && !path.split("/").includes(".."), `bad log path ${JSON.stringify(path)}`);

@@ -14,7 +14,7 @@ const agent = (verb: string) => `/bin/sh ${AGENT_PATH} ${verb}`;
 
 /**
  * Runs before the agent may exist: which tools the node has and which agent and version it runs. Prints
- * `key=value` lines (lib/ssh/probe.ts parses them).
+ * `key=value` lines (parseProbe in lib/deploy/agent-output.ts reads them).
  */
 const PROBE = [
   "PATH=/usr/sbin:/usr/bin:/sbin:/bin; export PATH",
