@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { Alert } from "@/components/ui/alert";
 import type { ListTarget } from "@/lib/lists/targets";
 import { createEntryAction } from "./actions";
 import { EntryForm } from "./entry-form";
@@ -28,7 +29,7 @@ export function AddEntry({ target, listName }: { target: ListTarget; listName: s
         }}
       />
       {done ? (
-        <div role="status" className="space-y-1 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
+        <Alert tone="success" as="div" className="space-y-1">
           <p>
             Added <span className="font-mono">{done.network}</span> to {listName}.
           </p>
@@ -37,7 +38,7 @@ export function AddEntry({ target, listName }: { target: ListTarget; listName: s
               {notice}
             </p>
           ))}
-        </div>
+        </Alert>
       ) : null}
     </div>
   );

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Suspense, type ReactNode } from "react";
+import { Alert } from "@/components/ui/alert";
 import { buttonClassName } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -194,9 +195,9 @@ export async function AddressListView({ target, caller, canWrite, searchParams, 
           </div>
         </form>
         {errors._form ? (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+          <Alert tone="error">
             {errors._form.join(" ")}
-          </p>
+          </Alert>
         ) : null}
 
         <EntryTable

@@ -1,7 +1,8 @@
 "use client";
 
 import { useId, useState, useTransition, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { Button, SubmitButton } from "@/components/ui/button";
 import { CheckboxField, TextField } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/action-result";
 import { parseNetwork } from "@/lib/net/parse";
@@ -144,9 +145,7 @@ export function EntryForm({ initial, submitLabel, pendingLabel, onSubmit, onDone
         hint="Optional, in your browser's time zone. Empty: never."
       />
       <div className="flex gap-2 sm:col-span-2 lg:col-span-1 lg:pt-6">
-        <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-          {isPending ? pendingLabel : submitLabel}
-        </Button>
+        <SubmitButton isPending={isPending} pendingLabel={pendingLabel}>{submitLabel}</SubmitButton>
         {onCancel ? (
           <Button variant="secondary" onClick={onCancel} disabled={isPending}>
             Cancel
@@ -174,9 +173,9 @@ export function EntryForm({ initial, submitLabel, pendingLabel, onSubmit, onDone
         />
       ) : null}
       {formError ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 sm:col-span-2 lg:col-span-4 dark:bg-red-950 dark:text-red-200">
+        <Alert tone="error" className="sm:col-span-2 lg:col-span-4">
           {formError}
-        </p>
+        </Alert>
       ) : null}
     </form>
   );

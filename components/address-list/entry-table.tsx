@@ -2,10 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { DataTable, DataTableBody, DataTableCell, DataTableHead, DataTableHeaderCell, DataTableRow } from "@/components/ui/data-table";
+import { DataTable, DataTableBody, DataTableCell, DataTableEmptyRow, DataTableHead, DataTableHeaderCell, DataTableRow, DataTableSelectAllCell, DataTableSelectCell } from "@/components/ui/data-table";
+import { useRowSelection } from "@/components/ui/use-row-selection";
 import type { ListTarget } from "@/lib/lists/targets";
 import { bulkDeleteAction, countMatchingAction, deleteEntryAction, updateEntryAction } from "./actions";
 import { EntryForm, isoToLocalInput } from "./entry-form";
@@ -48,28 +50,12 @@ function describeFilter(filter: ActiveFilter): string {
 /** The entries of one page: selection, status badges, inline edit, delete and bulk delete with confirmation. */
 export function EntryTable({ target, items, canWrite, filter, listName, otherListName, emptyState }: EntryTableProps) {
   const router = useRouter();
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [pending, setPending] = useState<Pending>(null);
   const [editing, setEditing] = useState<EntryRow | null>(null);
-  const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<{ tone: "success" | "error"; text: string } | null>(null);
   const [isPending, startTransition] = useTransition();
 
-  const visibleIds = items.map((e) => e.id);
-  const selectedOnPage = visibleIds.filter((id) => selected.has(id));
-  const isAllSelected = items.length > 0 && selectedOnPage.length === items.length;
-
-  function toggle(id: string, on: boolean) {
-    setSelected((current) => {
-      const next = new Set(current);
-      if (on) next.add(id);
-      else next.delete(id);
-      return next;
-    });
-  }
-
-  function toggleAll(on: boolean) {
-    setSelected(on ? new Set(visibleIds) : new Set());
-  }
+  const { selection: selectedOnPage, isSelected, isAllSelected, toggle, toggleAll, clear } = useRowSelection(items.map((e) => e.id));
 
   function askDeleteMatching() {
     setMessage(null);
@@ -93,16 +79,16 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
     startTransition(async () => {
       if (action.kind === "delete") {
         const result = await deleteEntryAction(target, action.entry.id);
-        setMessage(result.ok ? { tone: "ok", text: `Deleted ${result.data.network}.` } : { tone: "error", text: result.error });
+        setMessage(result.ok ? { tone: "success", text: `Deleted ${result.data.network}.` } : { tone: "error", text: result.error });
         if (result.ok) toggle(action.entry.id, false);
       } else if (action.kind === "delete-selected") {
         const result = await bulkDeleteAction(target, { ids: selectedOnPage });
-        setMessage(result.ok ? { tone: "ok", text: `Deleted ${result.data.deleted.toLocaleString("en-US")} selected ${result.data.deleted === 1 ? "entry" : "entries"}.` } : { tone: "error", text: result.error });
-        if (result.ok) setSelected(new Set());
+        setMessage(result.ok ? { tone: "success", text: `Deleted ${result.data.deleted.toLocaleString("en-US")} selected ${result.data.deleted === 1 ? "entry" : "entries"}.` } : { tone: "error", text: result.error });
+        if (result.ok) clear();
       } else {
         const result = await bulkDeleteAction(target, { filter: { q: filter.q, covers: filter.covers, status: filter.status }, expectedCount: action.count });
-        setMessage(result.ok ? { tone: "ok", text: `Deleted ${result.data.deleted.toLocaleString("en-US")} matching ${result.data.deleted === 1 ? "entry" : "entries"}.` } : { tone: "error", text: result.error });
-        if (result.ok) setSelected(new Set());
+        setMessage(result.ok ? { tone: "success", text: `Deleted ${result.data.deleted.toLocaleString("en-US")} matching ${result.data.deleted === 1 ? "entry" : "entries"}.` } : { tone: "error", text: result.error });
+        if (result.ok) clear();
       }
       setPending(null);
       router.refresh();
@@ -129,31 +115,13 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
       ) : null}
 
       {message ? (
-        <p
-          role={message.tone === "error" ? "alert" : "status"}
-          className={
-            message.tone === "error"
-              ? "rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
-              : "rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"
-          }
-        >
-          {message.text}
-        </p>
+        <Alert tone={message.tone}>{message.text}</Alert>
       ) : null}
 
       <DataTable label={`Entries of ${listName}`}>
         <DataTableHead>
           {canWrite ? (
-            <DataTableHeaderCell className="w-10">
-              <input
-                type="checkbox"
-                aria-label="Select all entries on this page"
-                checked={isAllSelected}
-                disabled={items.length === 0}
-                onChange={(e) => toggleAll(e.target.checked)}
-                className="size-4 accent-brand-600"
-              />
-            </DataTableHeaderCell>
+            <DataTableSelectAllCell label="Select all entries on this page" isChecked={isAllSelected} isDisabled={items.length === 0} onToggle={toggleAll} />
           ) : null}
           <DataTableHeaderCell>Network</DataTableHeaderCell>
           <DataTableHeaderCell>Status</DataTableHeaderCell>
@@ -163,27 +131,13 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
         </DataTableHead>
         <DataTableBody>
           {items.length === 0 ? (
-            <tr>
-              <td colSpan={columns} className="px-4 py-2 whitespace-normal">
-                {emptyState}
-              </td>
-            </tr>
+            <DataTableEmptyRow colSpan={columns}>{emptyState}</DataTableEmptyRow>
           ) : (
             items.map((entry) => {
-              const isSelected = selected.has(entry.id);
+              const isRowSelected = isSelected(entry.id);
               return (
-                <DataTableRow key={entry.id} isSelected={isSelected} data-network={entry.network}>
-                  {canWrite ? (
-                    <DataTableCell>
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${entry.network}`}
-                        checked={isSelected}
-                        onChange={(e) => toggle(entry.id, e.target.checked)}
-                        className="size-4 accent-brand-600"
-                      />
-                    </DataTableCell>
-                  ) : null}
+                <DataTableRow key={entry.id} isSelected={isRowSelected} data-network={entry.network}>
+                  {canWrite ? <DataTableSelectCell label={`Select ${entry.network}`} isChecked={isRowSelected} onToggle={(isOn) => toggle(entry.id, isOn)} /> : null}
                   <DataTableCell isMono className={entry.isExpired ? "text-slate-400 line-through dark:text-slate-500" : undefined}>
                     {entry.network}
                   </DataTableCell>
@@ -271,7 +225,7 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
               onCancel={() => setEditing(null)}
               onDone={(data) => {
                 setEditing(null);
-                setMessage({ tone: "ok", text: [`Saved ${data.entry.network}.`, ...data.notices].join(" ") });
+                setMessage({ tone: "success", text: [`Saved ${data.entry.network}.`, ...data.notices].join(" ") });
                 router.refresh();
               }}
             />

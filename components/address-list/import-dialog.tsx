@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { Button, SubmitButton } from "@/components/ui/button";
 import { CheckboxField, SelectField, TextareaField, TextField } from "@/components/ui/field";
 import type { ListTarget } from "@/lib/lists/targets";
 import { COMMENT_MAX_LENGTH } from "@/lib/validation/policy";
@@ -205,9 +206,9 @@ export function ImportButton({ target, listName }: { target: ListTarget; listNam
               onChange={(e) => setConfirmBroad(e.target.checked)}
             />
             {error ? (
-              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+              <Alert tone="error">
                 {error}
-              </p>
+              </Alert>
             ) : null}
             <div className="flex justify-end gap-2">
               <Button
@@ -220,9 +221,7 @@ export function ImportButton({ target, listName }: { target: ListTarget; listNam
               >
                 Cancel
               </Button>
-              <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-                {isPending ? "Importing…" : "Import"}
-              </Button>
+              <SubmitButton isPending={isPending} pendingLabel="Importing…">Import</SubmitButton>
             </div>
           </form>
         )}

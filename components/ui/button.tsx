@@ -47,3 +47,19 @@ export type ButtonLinkProps = ComponentProps<typeof Link> & Omit<ButtonStyleOpti
 export function ButtonLink({ variant, size, className, ...props }: ButtonLinkProps) {
   return <Link className={buttonClassName({ variant, size, className })} {...props} />;
 }
+
+export interface SubmitButtonProps extends Omit<ButtonProps, "type"> {
+  /** The form is being submitted: the button is disabled, marked busy and says so. */
+  isPending: boolean;
+  /** The label while pending. */
+  pendingLabel?: string;
+}
+
+/** A form's submit button. */
+export function SubmitButton({ isPending, pendingLabel = "Saving…", disabled, children, ...props }: SubmitButtonProps) {
+  return (
+    <Button type="submit" disabled={isPending || disabled} aria-busy={isPending || undefined} {...props}>
+      {isPending ? pendingLabel : children}
+    </Button>
+  );
+}

@@ -119,3 +119,38 @@ export function DataTableEmptyRow({ colSpan, children }: { colSpan: number; chil
     </tr>
   );
 }
+
+const checkboxClassName = "size-4 accent-brand-600";
+
+interface SelectAllCellProps {
+  /** "Select all bans on this page". */
+  label: string;
+  isChecked: boolean;
+  isDisabled?: boolean;
+  onToggle: (isOn: boolean) => void;
+}
+
+/** The header cell whose checkbox selects (or clears) every row on the page. */
+export function DataTableSelectAllCell({ label, isChecked, isDisabled = false, onToggle }: SelectAllCellProps) {
+  return (
+    <DataTableHeaderCell className="w-10">
+      <input type="checkbox" aria-label={label} checked={isChecked} disabled={isDisabled} onChange={(e) => onToggle(e.target.checked)} className={checkboxClassName} />
+    </DataTableHeaderCell>
+  );
+}
+
+interface SelectCellProps {
+  /** Names the row: "Select 203.0.113.7". */
+  label: string;
+  isChecked: boolean;
+  onToggle: (isOn: boolean) => void;
+}
+
+/** The cell with a row's own checkbox; pair it with DataTableRow's isSelected. */
+export function DataTableSelectCell({ label, isChecked, onToggle }: SelectCellProps) {
+  return (
+    <DataTableCell>
+      <input type="checkbox" aria-label={label} checked={isChecked} onChange={(e) => onToggle(e.target.checked)} className={checkboxClassName} />
+    </DataTableCell>
+  );
+}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { NavIcon } from "@/components/shell/nav-icon";
+import { Alert } from "@/components/ui/alert";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { DataTable, DataTableBody, DataTableEmptyRow, DataTableHead, DataTableHeaderCell } from "@/components/ui/data-table";
@@ -111,15 +112,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </Card>
 
       {notice ? (
-        <p role="status" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-500/10 dark:text-amber-200">
+        <Alert tone="warning" className="mb-4">
           {notice}
-        </p>
+        </Alert>
       ) : null}
 
       {!page ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+        <Alert tone="error">
           Correct the highlighted filters to see entries.
-        </p>
+        </Alert>
       ) : (
         <>
           <DataTable label="Audit entries, newest first">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { NavIcon } from "@/components/shell/nav-icon";
+import { Alert } from "@/components/ui/alert";
 import { buttonClassName } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { SelectField, TextField } from "@/components/ui/field";
@@ -168,9 +169,9 @@ export default async function BansPage({ searchParams }: { searchParams: Promise
           </div>
         </form>
         {errors._form ? (
-          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+          <Alert tone="error">
             {errors._form.join(" ")}
-          </p>
+          </Alert>
         ) : null}
 
         <BanTable items={page.items.map(toBanRow)} nodes={options.nodes} canUnban={canUnban} canList={canList} emptyState={emptyState} />

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { NavIcon } from "@/components/shell/nav-icon";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import {
@@ -18,7 +19,6 @@ import { requirePagePermission } from "@/lib/auth/guards";
 import { hasPermission } from "@/lib/auth/permissions";
 import { listNodes, listNodeTags } from "@/lib/db/queries/nodes";
 import { formatAddress, formatUtc, ShortHash, StateBadge, ToolsSummary, UtcTime } from "./_components/display";
-import { FormAlert } from "./_components/form-alert";
 import { NodeActions } from "./_components/node-actions";
 import { PushDialog } from "./_components/push-dialog";
 
@@ -55,9 +55,9 @@ export default async function NodesPage({ searchParams }: { searchParams: Promis
 
       {addedNode ? (
         <div className="mb-4">
-          <FormAlert tone="success">
+          <Alert tone="success">
             Node {addedNode.name} was added with host key {addedNode.hostKeyFingerprint} pinned. Test the connection once its authorized_keys holds Rampart&apos;s public key.
-          </FormAlert>
+          </Alert>
         </div>
       ) : null}
 

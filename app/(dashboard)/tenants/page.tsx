@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { NavIcon } from "@/components/shell/nav-icon";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import {
@@ -49,9 +50,9 @@ export default async function TenantsPage({ searchParams }: { searchParams: Sear
         }
       />
       {deletedName ? (
-        <p role="status" className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
+        <Alert tone="success" className="mb-4">
           Tenant “{deletedName}” deleted.
-        </p>
+        </Alert>
       ) : null}
       {canCreate ? (
         <div className="mb-4 flex justify-end">

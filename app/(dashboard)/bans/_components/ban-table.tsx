@@ -2,11 +2,13 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type ReactNode } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { DataTable, DataTableBody, DataTableCell, DataTableHead, DataTableHeaderCell, DataTableRow } from "@/components/ui/data-table";
+import { DataTable, DataTableBody, DataTableCell, DataTableEmptyRow, DataTableHead, DataTableHeaderCell, DataTableRow, DataTableSelectAllCell, DataTableSelectCell } from "@/components/ui/data-table";
 import { SelectField, TextField } from "@/components/ui/field";
+import { useRowSelection } from "@/components/ui/use-row-selection";
 import type { BanNode } from "@/lib/db/queries/bans";
 import type { UnbanResult } from "@/lib/observe/unban";
 import type { UnbanFollowUp } from "@/lib/validation/bans";
@@ -30,7 +32,7 @@ const ACTION_WORDS: Record<UnbanFollowUp, { title: string; confirm: string }> = 
 
 const MAX_LISTED = 8;
 
-function describeResult(result: UnbanResult): { tone: "ok" | "error"; text: string } {
+function describeResult(result: UnbanResult): { tone: "success" | "error"; text: string } {
   const parts: string[] = [];
   const done = result.unbans.filter((u) => u.isUnbanned);
   const failed = result.unbans.filter((u) => !u.isUnbanned);
@@ -41,7 +43,7 @@ function describeResult(result: UnbanResult): { tone: "ok" | "error"; text: stri
   if (added.length > 0) parts.push(`Added ${added.length} to the ${added[0]!.list}${added[0]!.list === "blocklist" ? "; nodes apply it with the next push" : ""}.`);
   for (const l of result.lists.filter((x) => !x.isAdded).slice(0, 5)) parts.push(l.message);
   if (result.notBanned.length > 0) parts.push(`Not banned on the chosen nodes: ${result.notBanned.slice(0, 5).join(", ")}${result.notBanned.length > 5 ? ", …" : ""}.`);
-  return { tone: failed.length > 0 ? "error" : "ok", text: parts.join(" ") || "Nothing to do." };
+  return { tone: failed.length > 0 ? "error" : "success", text: parts.join(" ") || "Nothing to do." };
 }
 
 interface BanTableProps {
@@ -56,28 +58,16 @@ interface BanTableProps {
 
 export function BanTable({ items, nodes, canUnban, canList, emptyState }: BanTableProps) {
   const router = useRouter();
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [pending, setPending] = useState<Pending | null>(null);
   const [nodeChoice, setNodeChoice] = useState("all");
   const [comment, setComment] = useState("");
   const [expiry, setExpiry] = useState("");
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
-  const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<{ tone: "success" | "error"; text: string } | null>(null);
   const [isPending, startTransition] = useTransition();
 
-  const visible = new Set(items.map((i) => i.address));
-  const selection = [...selected].filter((a) => visible.has(a));
-  const isAllSelected = items.length > 0 && selection.length === items.length;
+  const { selection, isSelected, isAllSelected, toggle, toggleAll, clear } = useRowSelection(items.map((i) => i.address));
   const columns = 9 + (canUnban ? 2 : 0);
-
-  function toggle(address: string, isOn: boolean) {
-    setSelected((prev) => {
-      const next = new Set(prev);
-      if (isOn) next.add(address);
-      else next.delete(address);
-      return next;
-    });
-  }
 
   function open(then: UnbanFollowUp, addresses: string[]) {
     setPending({ then, addresses });
@@ -108,7 +98,7 @@ export function BanTable({ items, nodes, canUnban, canList, emptyState }: BanTab
         return;
       }
       setPending(null);
-      setSelected(new Set());
+      clear();
       setMessage(describeResult(result.data));
       router.refresh();
     });
@@ -133,39 +123,22 @@ export function BanTable({ items, nodes, canUnban, canList, emptyState }: BanTab
               </Button>
             </>
           ) : null}
-          <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>
+          <Button size="sm" variant="ghost" onClick={clear}>
             Clear selection
           </Button>
         </div>
       ) : null}
 
       {message ? (
-        <p
-          role={message.tone === "error" ? "alert" : "status"}
-          data-testid="ban-action-result"
-          className={
-            message.tone === "error"
-              ? "rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
-              : "rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"
-          }
-        >
+        <Alert tone={message.tone} data-testid="ban-action-result">
           {message.text}
-        </p>
+        </Alert>
       ) : null}
 
       <DataTable label="Banned addresses">
         <DataTableHead>
           {canUnban ? (
-            <DataTableHeaderCell className="w-10">
-              <input
-                type="checkbox"
-                aria-label="Select all bans on this page"
-                checked={isAllSelected}
-                disabled={items.length === 0}
-                onChange={(e) => setSelected(e.target.checked ? new Set(items.map((i) => i.address)) : new Set())}
-                className="size-4 accent-brand-600"
-              />
-            </DataTableHeaderCell>
+            <DataTableSelectAllCell label="Select all bans on this page" isChecked={isAllSelected} isDisabled={items.length === 0} onToggle={toggleAll} />
           ) : null}
           <DataTableHeaderCell>Address</DataTableHeaderCell>
           <DataTableHeaderCell>Country</DataTableHeaderCell>
@@ -180,21 +153,13 @@ export function BanTable({ items, nodes, canUnban, canList, emptyState }: BanTab
         </DataTableHead>
         <DataTableBody>
           {items.length === 0 ? (
-            <tr>
-              <td colSpan={columns} className="px-4 py-2 whitespace-normal">
-                {emptyState}
-              </td>
-            </tr>
+            <DataTableEmptyRow colSpan={columns}>{emptyState}</DataTableEmptyRow>
           ) : (
             items.map((ban) => {
-              const isSelected = selected.has(ban.address);
+              const isRowSelected = isSelected(ban.address);
               return (
-                <DataTableRow key={ban.address} isSelected={isSelected} data-address={ban.address}>
-                  {canUnban ? (
-                    <DataTableCell>
-                      <input type="checkbox" aria-label={`Select ${ban.address}`} checked={isSelected} onChange={(e) => toggle(ban.address, e.target.checked)} className="size-4 accent-brand-600" />
-                    </DataTableCell>
-                  ) : null}
+                <DataTableRow key={ban.address} isSelected={isRowSelected} data-address={ban.address}>
+                  {canUnban ? <DataTableSelectCell label={`Select ${ban.address}`} isChecked={isRowSelected} onToggle={(isOn) => toggle(ban.address, isOn)} /> : null}
                   <DataTableCell isMono>{ban.address}</DataTableCell>
                   <DataTableCell>{ban.country ?? <span className="text-slate-400 dark:text-slate-500">—</span>}</DataTableCell>
                   <DataTableCell>

@@ -1,10 +1,11 @@
 "use client";
 
-import { Button } from "@/components/ui/button";
+import { SubmitButton } from "@/components/ui/button";
 import { CheckboxField, TextField } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { fieldError } from "@/components/ui/form-messages";
 import { ABUSE_RANGES } from "@/lib/validation/call-limits";
 import { saveAbuseDetectionAction } from "../actions";
-import { fieldError, FormMessage } from "./form-message";
 import { useFormAction } from "./use-form-action";
 
 interface AbuseDetectionFormProps {
@@ -49,9 +50,7 @@ export function AbuseDetectionForm({ settings }: AbuseDetectionFormProps) {
       </div>
       <FormMessage state={state} success="Abuse detection saved." fields={["enabled", "maxCallsSameNumber", "windowSeconds"]} />
       <div className="flex justify-end">
-        <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-          {isPending ? "Saving…" : "Save abuse detection"}
-        </Button>
+        <SubmitButton isPending={isPending}>Save abuse detection</SubmitButton>
       </div>
     </form>
   );

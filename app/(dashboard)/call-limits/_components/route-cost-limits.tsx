@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState, useTransition } from "react";
-import { Button } from "@/components/ui/button";
+import { Button, SubmitButton } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import {
   DataTable,
@@ -14,11 +14,12 @@ import {
 } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { TextField } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { fieldError } from "@/components/ui/form-messages";
 import type { ActionResult } from "@/lib/action-result";
 import { MONEY_HINT, type CurrencyOption } from "@/lib/validation/call-limits";
 import { createRouteCostLimitAction, deleteRouteCostLimitAction, updateRouteCostLimitAction } from "../actions";
 import { CurrencySelect } from "./currency-select";
-import { fieldError, FormMessage } from "./form-message";
 import { useFormAction } from "./use-form-action";
 
 export interface RouteRow {
@@ -229,9 +230,7 @@ function RouteForm({ row, currencyOptions, defaultCurrency, onDone, onCancel }: 
         <Button variant="secondary" onClick={onCancel} disabled={isPending}>
           Cancel
         </Button>
-        <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-          {isPending ? "Saving…" : row ? "Save route" : "Add route"}
-        </Button>
+        <SubmitButton isPending={isPending}>{row ? "Save route" : "Add route"}</SubmitButton>
       </div>
     </form>
   );

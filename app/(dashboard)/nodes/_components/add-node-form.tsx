@@ -2,10 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
-import { Button, ButtonLink } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { ButtonLink, SubmitButton } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { byField, formMessage } from "@/components/ui/form-messages";
 import { createNodeAction } from "../actions";
-import { byField, FormAlert, formMessage } from "./form-alert";
 import { confirmedFingerprint, HostKeyConfirm, type HostKeyConfirmation } from "./host-key-confirm";
 import { KeyFields } from "./key-fields";
 
@@ -125,11 +126,9 @@ export function AddNodeForm() {
         error={fieldErrors.hostKeyFingerprint}
       />
 
-      {error ? <FormAlert tone="error">{error}</FormAlert> : null}
+      {error ? <Alert tone="error">{error}</Alert> : null}
       <div className="flex flex-wrap gap-2">
-        <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-          {isPending ? "Saving…" : "Save node"}
-        </Button>
+        <SubmitButton isPending={isPending}>Save node</SubmitButton>
         <ButtonLink href="/nodes" variant="secondary">
           Cancel
         </ButtonLink>

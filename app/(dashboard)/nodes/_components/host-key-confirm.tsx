@@ -1,11 +1,11 @@
 "use client";
 
 import { useState, useTransition } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CheckboxField } from "@/components/ui/field";
 import { fetchHostKeyAction } from "../actions";
 import { HOST_KEY_COMMAND } from "./display";
-import { FormAlert } from "./form-alert";
 
 
 export interface HostKeyConfirmation {
@@ -71,7 +71,7 @@ export function HostKeyConfirm({ host, port, onConfirmedChange, pinned, error }:
           {isPending ? "Fetching…" : current ? "Fetch again" : "Fetch host key"}
         </Button>
       </div>
-      {isStale ? <FormAlert tone="info">The address changed since the key was fetched: fetch it again.</FormAlert> : null}
+      {isStale ? <Alert tone="info">The address changed since the key was fetched: fetch it again.</Alert> : null}
       {!current && !isStale ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">
           Rampart pins the node&apos;s SSH host key and refuses to talk to the node if it ever changes. Fetch it and compare it with the node.
@@ -101,7 +101,7 @@ export function HostKeyConfirm({ host, port, onConfirmedChange, pinned, error }:
           />
         </div>
       ) : null}
-      {fetchError ? <FormAlert tone="error">{fetchError}</FormAlert> : null}
+      {fetchError ? <Alert tone="error">{fetchError}</Alert> : null}
       {error?.length ? <p className="text-sm text-red-700 dark:text-red-400">{error.join(" ")}</p> : null}
     </div>
   );

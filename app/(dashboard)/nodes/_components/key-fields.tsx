@@ -1,11 +1,11 @@
 "use client";
 
 import { useId, useState, useTransition } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextareaField, type FieldError } from "@/components/ui/field";
 import type { KeySource } from "@/lib/validation/node";
 import { generateKeyAction } from "../actions";
-import { FormAlert } from "./form-alert";
 import { PublicKeyBox } from "./public-key-box";
 
 const MAX_KEY_FILE_BYTES = 16 * 1024;
@@ -132,7 +132,7 @@ export function KeyFields({ user, error }: { user: string; error?: FieldError })
           <Button variant="secondary" onClick={generate} disabled={isGenerating} aria-busy={isGenerating || undefined}>
             {isGenerating ? "Generating…" : generated ? "Generate another key" : "Generate key pair"}
           </Button>
-          {generateError ? <FormAlert tone="error">{generateError}</FormAlert> : null}
+          {generateError ? <Alert tone="error">{generateError}</Alert> : null}
           {error ? <p className="text-sm text-red-700 dark:text-red-400">{typeof error === "string" ? error : error.join(" ")}</p> : null}
         </div>
       ) : null}

@@ -2,10 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { checkDriftAction, deleteNodeAction, testConnectionAction, type ConnectionTestResult } from "../actions";
-import { FormAlert } from "./form-alert";
 
 interface NodeActionsProps {
   node: { id: string; name: string };
@@ -118,7 +118,7 @@ export function NodeActions({ node, canWrite, canDeploy, isDetail = false }: Nod
         ) : null}
       </div>
       {test ? <TestResult result={test} /> : null}
-      {message ? <FormAlert tone={message.tone}>{message.text}</FormAlert> : null}
+      {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
       <ConfirmDialog
         open={isConfirmingDelete}
         title={`Delete ${node.name}?`}

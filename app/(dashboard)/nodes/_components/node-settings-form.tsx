@@ -2,10 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { SubmitButton } from "@/components/ui/button";
 import { CheckboxField, TextField } from "@/components/ui/field";
+import { byField, formMessage } from "@/components/ui/form-messages";
 import { updateNodeAction } from "../actions";
-import { byField, FormAlert, formMessage } from "./form-alert";
 import { confirmedFingerprint, HostKeyConfirm, type HostKeyConfirmation } from "./host-key-confirm";
 
 interface NodeSettingsFormProps {
@@ -69,11 +70,9 @@ export function NodeSettingsForm({ node }: NodeSettingsFormProps) {
       </div>
       <CheckboxField label="Enabled" name="enabled" defaultChecked={node.enabled} hint="Disabled nodes are left out of every push." />
       {isAddressChange ? <HostKeyConfirm host={host} port={port} onConfirmedChange={setConfirmation} error={fieldErrors.hostKeyFingerprint} /> : null}
-      {error ? <FormAlert tone="error">{error}</FormAlert> : null}
-      {saved ? <FormAlert tone="success">Saved.</FormAlert> : null}
-      <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-        {isPending ? "Saving…" : "Save changes"}
-      </Button>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      {saved ? <Alert tone="success">Saved.</Alert> : null}
+      <SubmitButton isPending={isPending}>Save changes</SubmitButton>
     </form>
   );
 }

@@ -1,31 +1,13 @@
 "use client";
 
-import { useId, useRef, useState } from "react";
+import { useId } from "react";
 import { Button } from "@/components/ui/button";
+import { CopyStatus, useCopyText } from "@/components/ui/copy-text";
 
-/**
- * The public key to put in the node's authorized_keys, with a Copy button. The clipboard API needs a secure
- * context (HTTPS or localhost); on plain HTTP the text is selected and copied the old way.
- */
+/** The public key to put in the node's authorized_keys, with a Copy button. */
 export function PublicKeyBox({ publicKey, user }: { publicKey: string; user: string }) {
-  const ref = useRef<HTMLTextAreaElement>(null);
-  const [status, setStatus] = useState<"idle" | "copied" | "failed">("idle");
+  const { ref, status, copy } = useCopyText<HTMLTextAreaElement>(publicKey);
   const id = useId();
-
-  async function copy() {
-    try {
-      if (navigator.clipboard && window.isSecureContext) {
-        await navigator.clipboard.writeText(publicKey);
-      } else {
-        ref.current?.select();
-        if (!document.execCommand("copy")) throw new Error("copy refused");
-      }
-      setStatus("copied");
-    } catch {
-      ref.current?.select();
-      setStatus("failed");
-    }
-  }
 
   const account = user || "the SSH user";
   return (
@@ -48,9 +30,7 @@ export function PublicKeyBox({ publicKey, user }: { publicKey: string; user: str
           Copy
         </Button>
       </div>
-      <p id={`${id}-status`} aria-live="polite" className="mt-1 min-h-5 text-xs text-slate-600 dark:text-slate-400">
-        {status === "copied" ? "Copied to the clipboard." : status === "failed" ? "Copying is blocked here: the text is selected, press Ctrl+C (⌘C)." : ""}
-      </p>
+      <CopyStatus id={`${id}-status`} status={status} />
       <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">
         Before testing the connection, append this line to <code className="font-mono">~/.ssh/authorized_keys</code> of {account} on the node
         (the file must belong to that user, mode 0600), for example as that user:

@@ -3,11 +3,12 @@
 import { useRouter } from "next/navigation";
 import { useId, useState, useTransition, type FormEvent } from "react";
 import { Modal } from "@/components/address-list/modal";
-import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { Button, SubmitButton } from "@/components/ui/button";
 import { CheckboxField, SelectField, TextField } from "@/components/ui/field";
+import { byField, formMessage } from "@/components/ui/form-messages";
 import { PUSH_LIMITS, type PushRequestInput } from "@/lib/validation/push";
 import { startPushAction } from "../actions";
-import { byField, FormAlert, formMessage } from "./form-alert";
 
 type TargetKind = "all" | "nodes" | "tag";
 
@@ -153,14 +154,12 @@ export function PushDialog({ nodes, tags }: PushDialogProps) {
               error={fieldErrors.timerSeconds}
             />
           </div>
-          {error ? <FormAlert tone="error">{error}</FormAlert> : null}
+          {error ? <Alert tone="error">{error}</Alert> : null}
           <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
             <Button variant="secondary" onClick={close} disabled={isPending}>
               Cancel
             </Button>
-            <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-              {isPending ? "Starting…" : "Start push"}
-            </Button>
+            <SubmitButton isPending={isPending} pendingLabel="Starting…">Start push</SubmitButton>
           </div>
         </form>
       </Modal>

@@ -1,10 +1,10 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { Alert } from "@/components/ui/alert";
 import { DataTable, DataTableBody, DataTableCell, DataTableHead, DataTableHeaderCell, DataTableRow } from "@/components/ui/data-table";
 import type { PushBatchView } from "@/lib/deploy/batch";
 import { formatUtc, ShortHash, StateBadge } from "./display";
-import { FormAlert } from "./form-alert";
 
 /** A push as GET /api/v1/pushes/[batchId] returns it: PushBatchView with its dates as ISO text. */
 export type PushBatchJson = Omit<PushBatchView, "createdAt" | "deployments"> & {
@@ -61,7 +61,7 @@ export function PushProgress({ initial }: { initial: PushBatchJson }) {
                 .join(", ")}.`
           : "In progress; this page follows the push live."}
       </p>
-      {pollError ? <FormAlert tone="error">{pollError}</FormAlert> : null}
+      {pollError ? <Alert tone="error">{pollError}</Alert> : null}
       <DataTable label="Nodes of this push">
         <DataTableHead>
           <DataTableHeaderCell>Node</DataTableHeaderCell>

@@ -2,9 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { pinHostKeyAction } from "../actions";
-import { FormAlert } from "./form-alert";
 import { confirmedFingerprint, HostKeyConfirm, type HostKeyConfirmation } from "./host-key-confirm";
 
 interface RepinHostKeyProps {
@@ -55,7 +55,7 @@ export function RepinHostKey({ node, hasAlert }: RepinHostKeyProps) {
         <Button onClick={pin} disabled={isPending} aria-busy={isPending || undefined}>
           {isPending ? "Pinning…" : "Pin this host key"}
         </Button>
-        {message ? <FormAlert tone={message.tone}>{message.text}</FormAlert> : null}
+        {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
       </div>
     </details>
   );

@@ -2,9 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { SubmitButton } from "@/components/ui/button";
+import { byField, formMessage } from "@/components/ui/form-messages";
 import { replaceNodeKeyAction } from "../actions";
-import { byField, FormAlert, formMessage } from "./form-alert";
 import { KeyFields } from "./key-fields";
 
 /** Replace the node's private key; the old one is overwritten (put the new public key on the node first). */
@@ -35,10 +36,8 @@ export function ReplaceKeyForm({ nodeId, user }: { nodeId: string; user: string 
   return (
     <form key={formKey} onSubmit={onSubmit} noValidate className="space-y-4">
       <KeyFields user={user} error={fieldErrors.privateKey ?? fieldErrors.keySource} />
-      {message ? <FormAlert tone={message.tone}>{message.text}</FormAlert> : null}
-      <Button type="submit" variant="secondary" disabled={isPending} aria-busy={isPending || undefined}>
-        {isPending ? "Replacing…" : "Replace key"}
-      </Button>
+      {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
+      <SubmitButton variant="secondary" isPending={isPending} pendingLabel="Replacing…">Replace key</SubmitButton>
     </form>
   );
 }

@@ -3,7 +3,7 @@
 import { useState, useTransition, type FormEvent } from "react";
 
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, SubmitButton } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CheckboxField, SelectField, TextareaField, TextField } from "@/components/ui/field";
 import {
@@ -14,7 +14,7 @@ import {
   type NotificationFormValues,
 } from "@/lib/validation/notifications";
 
-import { FormMessage, FormSection, useSaveState } from "../../firewall/rate-limits/_components/settings-form-parts";
+import { FormFooter, FormSection, SaveMessage, useSaveState } from "../../firewall/rate-limits/_components/settings-form-parts";
 import { saveNotificationsAction, sendTestEmailAction, type SavedNotifications } from "../actions";
 
 // The Notifications section of the Settings page: SMTP server, sender and recipients, digest window, and a test
@@ -187,21 +187,19 @@ export function NotificationsForm({ initial, hasPassword: initialHasPassword }: 
           </FormSection>
         </fieldset>
 
-        <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:items-center sm:justify-between sm:px-6 dark:border-slate-800">
+        <FormFooter>
           <div className="min-w-0 space-y-1">
-            <FormMessage message={message} />
-            <FormMessage message={testMessage} />
+            <SaveMessage message={message} />
+            <SaveMessage message={testMessage} />
             {fieldErrors._form ? <p className="text-sm text-red-700 dark:text-red-400">{fieldErrors._form.join(" ")}</p> : null}
           </div>
           <div className="flex flex-wrap gap-2">
             <Button variant="secondary" onClick={onTest} disabled={isTesting || isPending} aria-busy={isTesting || undefined}>
               {isTesting ? "Sending…" : "Send test e-mail"}
             </Button>
-            <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-              {isPending ? "Saving…" : "Save notification settings"}
-            </Button>
+            <SubmitButton isPending={isPending}>Save notification settings</SubmitButton>
           </div>
-        </div>
+        </FormFooter>
       </Card>
     </form>
   );

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -83,9 +84,9 @@ export default async function TenantPage({ params, searchParams }: { params: Par
         }
       />
       {isJustCreated ? (
-        <p role="status" className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
+        <Alert tone="success" className="mb-4">
           Tenant created. Add the networks its phones register from under IP restrictions, and its call limits below.
-        </p>
+        </Alert>
       ) : null}
 
       <div className="grid gap-6">

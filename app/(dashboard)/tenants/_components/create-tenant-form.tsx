@@ -2,11 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { Button } from "@/components/ui/button";
+import { Button, SubmitButton } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CheckboxField, TextareaField, TextField } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { fieldError } from "@/components/ui/form-messages";
 import { TENANT_DESCRIPTION_MAX_LENGTH } from "@/lib/validation/tenant";
-import { fieldError, FormMessage } from "../../call-limits/_components/form-message";
 import { useFormAction } from "../../call-limits/_components/use-form-action";
 import { createTenantAction } from "../actions";
 import { AUTO_WHITELIST_HINT } from "./tenant-texts";
@@ -66,9 +67,7 @@ export function CreateTenantForm({ isInitiallyOpen = false }: { isInitiallyOpen?
             <Button variant="secondary" onClick={() => setIsOpen(false)} disabled={isPending}>
               Cancel
             </Button>
-            <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-              {isPending ? "Creating…" : "Create tenant"}
-            </Button>
+            <SubmitButton isPending={isPending} pendingLabel="Creating…">Create tenant</SubmitButton>
           </div>
         </form>
       </CardBody>

@@ -1,11 +1,12 @@
 "use client";
 
 import { useState, useTransition, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { Button, SubmitButton } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+import { formMessage } from "@/components/ui/form-messages";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { createTokenAction } from "../actions";
-import { FormAlert, formMessage } from "./form-alert";
 import { RoleTenantFields } from "./role-tenant-fields";
 import { SecretBox } from "./secret-box";
 
@@ -48,9 +49,9 @@ export function CreateTokenForm({ tenants }: { tenants: { id: string; name: stri
   if (created) {
     return (
       <div className="space-y-4">
-        <FormAlert tone="success">
+        <Alert tone="success">
           API token <strong>{created.name}</strong> was created.
-        </FormAlert>
+        </Alert>
         <SecretBox
           label="API token"
           secret={created.token}
@@ -108,10 +109,8 @@ export function CreateTokenForm({ tenants }: { tenants: { id: string; name: stri
           tenantHint="The token sees and changes only this tenant."
         />
       </div>
-      {error ? <FormAlert tone="error">{error}</FormAlert> : null}
-      <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-        {isPending ? "Creating…" : "Create token"}
-      </Button>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      <SubmitButton isPending={isPending} pendingLabel="Creating…">Create token</SubmitButton>
     </form>
   );
 }

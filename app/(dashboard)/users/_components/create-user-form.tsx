@@ -1,11 +1,12 @@
 "use client";
 
 import { useState, useTransition, type FormEvent } from "react";
-import { Button, ButtonLink } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { Button, ButtonLink, SubmitButton } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { formMessage } from "@/components/ui/form-messages";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { createUserAction } from "../actions";
-import { FormAlert, formMessage } from "./form-alert";
 import { RoleTenantFields } from "./role-tenant-fields";
 import { SecretBox } from "./secret-box";
 
@@ -53,9 +54,9 @@ export function CreateUserForm({ tenants }: { tenants: { id: string; name: strin
   if (created) {
     return (
       <div className="space-y-4">
-        <FormAlert tone="success">
+        <Alert tone="success">
           User <strong className="break-all">{created.email}</strong> was created.
-        </FormAlert>
+        </Alert>
         <SecretBox
           label="Initial password"
           secret={created.password}
@@ -110,11 +111,9 @@ export function CreateUserForm({ tenants }: { tenants: { id: string; name: strin
       <p className="text-sm text-slate-600 dark:text-slate-400">
         Rampart generates the initial password and shows it once, after the user is created.
       </p>
-      {error ? <FormAlert tone="error">{error}</FormAlert> : null}
+      {error ? <Alert tone="error">{error}</Alert> : null}
       <div className="flex flex-wrap gap-2">
-        <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-          {isPending ? "Creating…" : "Create user"}
-        </Button>
+        <SubmitButton isPending={isPending} pendingLabel="Creating…">Create user</SubmitButton>
         <ButtonLink href="/users" variant="secondary">
           Cancel
         </ButtonLink>

@@ -1,11 +1,12 @@
 "use client";
 
 import { useState, useTransition, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { SubmitButton } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { formMessage } from "@/components/ui/form-messages";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { updateUserAction } from "../actions";
-import { FormAlert, formMessage } from "./form-alert";
 import { RoleTenantFields } from "./role-tenant-fields";
 
 interface EditUserFormProps {
@@ -64,10 +65,8 @@ export function EditUserForm({ user, tenants, isSelf }: EditUserFormProps) {
       {isRoleChange ? (
         <p className="text-sm text-amber-800 dark:text-amber-300">Changing the role or tenant signs the user out everywhere.</p>
       ) : null}
-      {message ? <FormAlert tone={message.tone}>{message.text}</FormAlert> : null}
-      <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-        {isPending ? "Saving…" : "Save changes"}
-      </Button>
+      {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
+      <SubmitButton isPending={isPending}>Save changes</SubmitButton>
     </form>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 
-import { useId, useRef, useState } from "react";
+import { useId } from "react";
 import { Button } from "@/components/ui/button";
+import { CopyStatus, useCopyText } from "@/components/ui/copy-text";
 
 interface SecretBoxProps {
   /** Names the field for assistive technology: "Initial password", "API token". */
@@ -11,29 +12,10 @@ interface SecretBoxProps {
   warning: string;
 }
 
-/**
- * A secret shown exactly once, in a read-only field with a Copy button. The clipboard API needs a secure
- * context (HTTPS or localhost); on plain HTTP the field's text is selected and copied the old way.
- */
+/** A secret shown exactly once, in a read-only field with a Copy button. */
 export function SecretBox({ label, secret, warning }: SecretBoxProps) {
-  const inputRef = useRef<HTMLInputElement>(null);
-  const [status, setStatus] = useState<"idle" | "copied" | "failed">("idle");
+  const { ref: inputRef, status, copy } = useCopyText<HTMLInputElement>(secret);
   const id = useId();
-
-  async function copy() {
-    try {
-      if (navigator.clipboard && window.isSecureContext) {
-        await navigator.clipboard.writeText(secret);
-      } else {
-        inputRef.current?.select();
-        if (!document.execCommand("copy")) throw new Error("copy refused");
-      }
-      setStatus("copied");
-    } catch {
-      inputRef.current?.select();
-      setStatus("failed");
-    }
-  }
 
   return (
     <div className="rounded-lg border border-amber-300 bg-amber-50 p-4 dark:border-amber-500/40 dark:bg-amber-500/10">
@@ -64,9 +46,7 @@ export function SecretBox({ label, secret, warning }: SecretBoxProps) {
           Copy
         </Button>
       </div>
-      <p id={`${id}-copy-status`} aria-live="polite" className="mt-1 min-h-5 text-xs text-slate-600 dark:text-slate-400">
-        {status === "copied" ? "Copied to the clipboard." : status === "failed" ? "Copying is blocked here: the text is selected, press Ctrl+C (⌘C)." : ""}
-      </p>
+      <CopyStatus id={`${id}-copy-status`} status={status} />
     </div>
   );
 }

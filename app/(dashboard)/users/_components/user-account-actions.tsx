@@ -2,10 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { deleteUserAction, resetUserPasswordAction, setUserDisabledAction } from "../actions";
-import { FormAlert } from "./form-alert";
 import { SecretBox } from "./secret-box";
 
 interface UserAccountActionsProps {
@@ -104,7 +104,7 @@ export function UserAccountActions({ user, isSelf }: UserAccountActionsProps) {
           Delete user
         </Button>
       </div>
-      {message ? <FormAlert tone={message.tone}>{message.text}</FormAlert> : null}
+      {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
       {password ? (
         <SecretBox
           label="New password"

@@ -1,14 +1,11 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
-
-import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CheckboxField, TextField } from "@/components/ui/field";
 import { FAIL2BAN_RANGES } from "@/lib/validation/policy";
 import { describeRange, describeSeconds, parseIntegerText, type Fail2banFormValues } from "@/lib/validation/settings";
 
-import { DeployNote, FormMessage, FormSection, useSaveState } from "../../rate-limits/_components/settings-form-parts";
+import { FormSection, PolicyFormFooter, useSettingsForm } from "../../rate-limits/_components/settings-form-parts";
 import { saveFail2banAction } from "../actions";
 
 type Recidive = Fail2banFormValues["recidive"];
@@ -24,21 +21,9 @@ function secondsHint(range: { min: number; max: number }, text: string, extra = 
 const numeric = { inputMode: "numeric" as const, autoComplete: "off" };
 
 export function Fail2banForm({ initial, canWrite }: { initial: Fail2banFormValues; canWrite: boolean }) {
-  const [values, setValues] = useState(initial);
-  const { isPending, fieldErrors, message, save, clearMessage } = useSaveState<Fail2banFormValues>();
-
-  function set<K extends keyof Fail2banFormValues>(key: K, value: Fail2banFormValues[K]) {
-    setValues((v) => ({ ...v, [key]: value }));
-    clearMessage();
-  }
+  const { values, set, onSubmit, isPending, fieldErrors, message } = useSettingsForm(initial, canWrite, saveFail2banAction);
   const setRecidive = (patch: Partial<Recidive>) => set("recidive", { ...values.recidive, ...patch });
   const setNotify = (patch: Partial<Notify>) => set("notify", { ...values.notify, ...patch });
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (!canWrite) return;
-    save(() => saveFail2banAction(values), setValues);
-  }
 
   const r = FAIL2BAN_RANGES;
   return (
@@ -185,17 +170,7 @@ export function Fail2banForm({ initial, canWrite }: { initial: Fail2banFormValue
           </FormSection>
         </fieldset>
 
-        <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:items-center sm:justify-between sm:px-6 dark:border-slate-800">
-          <div className="min-w-0 space-y-1">
-            <FormMessage message={message} />
-            <DeployNote />
-          </div>
-          {canWrite ? (
-            <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-              {isPending ? "Saving…" : "Save fail2ban settings"}
-            </Button>
-          ) : null}
-        </div>
+        <PolicyFormFooter message={message} isPending={isPending} canWrite={canWrite} submitLabel="Save fail2ban settings" />
       </Card>
     </form>
   );

@@ -9,7 +9,7 @@ import { totalsOf, type CountrySummary } from "@/lib/geo/countries";
 import type { GeoIpMode } from "@/lib/validation/policy";
 import type { GeoIpSettings } from "@/lib/validation/settings";
 
-import { DeployNote, FormMessage, useSaveState } from "../../rate-limits/_components/settings-form-parts";
+import { PolicyFormFooter, useSaveState } from "../../rate-limits/_components/settings-form-parts";
 import { saveGeoIpAction } from "../actions";
 import { CountryPicker } from "./country-picker";
 
@@ -154,17 +154,7 @@ export function GeoIpForm({ initial, countries, webPorts, sshPorts, location, ca
           </div>
         </fieldset>
 
-        <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:items-center sm:justify-between sm:px-6 dark:border-slate-800">
-          <div className="min-w-0 space-y-1">
-            <FormMessage message={message} />
-            <DeployNote />
-          </div>
-          {canWrite ? (
-            <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-              {isPending ? "Saving…" : "Save GeoIP policy"}
-            </Button>
-          ) : null}
-        </div>
+        <PolicyFormFooter message={message} isPending={isPending} canWrite={canWrite} submitLabel="Save GeoIP policy" />
       </Card>
     </form>
   );

@@ -1,32 +1,17 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
-
-import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { TextField } from "@/components/ui/field";
 import { PORT_LIMITS } from "@/lib/validation/policy";
 import type { PortsFormValues } from "@/lib/validation/settings";
 
-import { FormMessage, useSaveState } from "../../rate-limits/_components/settings-form-parts";
+import { PolicyFormFooter, useSettingsForm } from "../../rate-limits/_components/settings-form-parts";
 import { savePortsAction } from "../actions";
 
 const LIST_HINT = `Separate ports with commas. ${PORT_LIMITS.min}–${PORT_LIMITS.max.toLocaleString("en-US")}, at most ${PORT_LIMITS.maxPortsPerList}.`;
 
 export function PortsForm({ initial, canWrite }: { initial: PortsFormValues; canWrite: boolean }) {
-  const [values, setValues] = useState(initial);
-  const { isPending, fieldErrors, message, save, clearMessage } = useSaveState<PortsFormValues>();
-
-  function set(key: keyof PortsFormValues, value: string) {
-    setValues((v) => ({ ...v, [key]: value }));
-    clearMessage();
-  }
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (!canWrite) return;
-    save(() => savePortsAction(values), setValues);
-  }
+  const { values, set, onSubmit, isPending, fieldErrors, message } = useSettingsForm(initial, canWrite, savePortsAction);
 
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Platform ports">
@@ -58,16 +43,7 @@ export function PortsForm({ initial, canWrite }: { initial: PortsFormValues; can
             error={fieldErrors.webPorts}
           />
         </fieldset>
-        <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:items-center sm:justify-between sm:px-6 dark:border-slate-800">
-          <div className="min-w-0">
-            <FormMessage message={message} />
-          </div>
-          {canWrite ? (
-            <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-              {isPending ? "Saving…" : "Save ports"}
-            </Button>
-          ) : null}
-        </div>
+        <PolicyFormFooter message={message} isPending={isPending} canWrite={canWrite} submitLabel="Save ports" hasDeployNote={false} />
       </Card>
     </form>
   );

@@ -1,15 +1,12 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
-
-import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CheckboxField, TextField } from "@/components/ui/field";
 import { PORT_LIMITS, RATE_LIMIT_RANGES, SIP_TRANSPORTS, type SipTransport } from "@/lib/validation/policy";
 import { describeRange, describeSeconds, parseIntegerText, type RateLimitFormValues } from "@/lib/validation/settings";
 
 import { saveRateLimitsAction } from "../actions";
-import { DeployNote, FormMessage, FormSection, useSaveState } from "./settings-form-parts";
+import { FormSection, PolicyFormFooter, useSettingsForm } from "./settings-form-parts";
 
 type NumberField = Exclude<keyof RateLimitFormValues, "enabled" | "transports" | "sipPorts">;
 
@@ -26,13 +23,7 @@ function inWords(text: string): string {
 }
 
 export function RateLimitForm({ initial, canWrite }: { initial: RateLimitFormValues; canWrite: boolean }) {
-  const [values, setValues] = useState(initial);
-  const { isPending, fieldErrors, message, save, clearMessage } = useSaveState<RateLimitFormValues>();
-
-  function set<K extends keyof RateLimitFormValues>(key: K, value: RateLimitFormValues[K]) {
-    setValues((v) => ({ ...v, [key]: value }));
-    clearMessage();
-  }
+  const { values, set, onSubmit, isPending, fieldErrors, message } = useSettingsForm(initial, canWrite, saveRateLimitsAction);
 
   function numberProps(key: NumberField) {
     return {
@@ -50,12 +41,6 @@ export function RateLimitForm({ initial, canWrite }: { initial: RateLimitFormVal
     if (isOn) next.add(transport);
     else next.delete(transport);
     set("transports", SIP_TRANSPORTS.filter((t) => next.has(t)));
-  }
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (!canWrite) return;
-    save(() => saveRateLimitsAction(values), setValues);
   }
 
   const r = RATE_LIMIT_RANGES;
@@ -136,17 +121,7 @@ export function RateLimitForm({ initial, canWrite }: { initial: RateLimitFormVal
           </FormSection>
         </fieldset>
 
-        <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:items-center sm:justify-between sm:px-6 dark:border-slate-800">
-          <div className="min-w-0 space-y-1">
-            <FormMessage message={message} />
-            <DeployNote />
-          </div>
-          {canWrite ? (
-            <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-              {isPending ? "Saving…" : "Save rate limits"}
-            </Button>
-          ) : null}
-        </div>
+        <PolicyFormFooter message={message} isPending={isPending} canWrite={canWrite} submitLabel="Save rate limits" />
       </Card>
     </form>
   );

@@ -1,14 +1,15 @@
 "use client";
 
 import Link from "next/link";
-import { useState, useTransition, type ReactNode } from "react";
+import { useState, useTransition, type FormEvent, type ReactNode } from "react";
 
+import { SubmitButton } from "@/components/ui/button";
+import type { FieldErrors } from "@/components/ui/form-messages";
 import type { ActionResult } from "@/lib/action-result";
 
-// Pieces shared by the policy settings forms (rate limits, fail2ban, GeoIP, ports, scanners): the save cycle
-// that keeps the user's input on error, the saved / error message, the read-only note and a titled section.
-
-export type FieldErrors = Record<string, string[]>;
+// Pieces shared by the policy settings forms (rate limits, fail2ban, GeoIP, ports, scanners, notifications): the
+// save cycle that keeps the user's input on error, the saved / error message, the read-only note, a titled
+// section and the bar with the messages and the buttons.
 
 export interface SaveState<R> {
   isPending: boolean;
@@ -47,12 +48,30 @@ export function useSaveState<R>(savedText = "Saved. The nodes get the change wit
   return { isPending, fieldErrors, message, save, clearMessage: () => setMessage((m) => (m?.kind === "saved" ? null : m)) };
 }
 
-/** The messages of a field, nested fields ("notify.email") by their dotted path. */
-export function errorsFor(fieldErrors: FieldErrors, name: string): string[] | undefined {
-  return fieldErrors[name];
+/**
+ * A form over one flat value object that the action stores and returns as saved: `set` edits one value (and
+ * hides a stale "Saved"), `onSubmit` saves the whole object unless the caller may only read.
+ */
+export function useSettingsForm<V extends object>(initial: V, canWrite: boolean, saveValues: (values: V) => Promise<ActionResult<V>>) {
+  const [values, setValues] = useState(initial);
+  const saveState = useSaveState<V>();
+
+  function set<K extends keyof V>(key: K, value: V[K]) {
+    setValues((v) => ({ ...v, [key]: value }));
+    saveState.clearMessage();
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!canWrite) return;
+    saveState.save(() => saveValues(values), setValues);
+  }
+
+  return { ...saveState, values, set, onSubmit };
 }
 
-export function FormMessage({ message }: { message: SaveState<unknown>["message"] }) {
+/** The outcome of the last save, under the form. */
+export function SaveMessage({ message }: { message: SaveState<unknown>["message"] }) {
   // Both regions are always present, so screen readers announce the text when it appears.
   return (
     <>
@@ -83,6 +102,38 @@ export function DeployNote() {
       </Link>
       .
     </p>
+  );
+}
+
+/** The bar under a settings form: messages (and notes) on one side, the buttons on the other. */
+export function FormFooter({ children }: { children: ReactNode }) {
+  return (
+    <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:items-center sm:justify-between sm:px-6 dark:border-slate-800">
+      {children}
+    </div>
+  );
+}
+
+interface PolicyFormFooterProps {
+  message: SaveState<unknown>["message"];
+  isPending: boolean;
+  /** Without write access the form is read-only and has no Save button. */
+  canWrite: boolean;
+  submitLabel: string;
+  /** Say that saved settings reach the nodes with the next deployment (not for settings that need none). */
+  hasDeployNote?: boolean;
+}
+
+/** The footer of a policy form: the save message (with the deployment note) and Save. */
+export function PolicyFormFooter({ message, isPending, canWrite, submitLabel, hasDeployNote = true }: PolicyFormFooterProps) {
+  return (
+    <FormFooter>
+      <div className={hasDeployNote ? "min-w-0 space-y-1" : "min-w-0"}>
+        <SaveMessage message={message} />
+        {hasDeployNote ? <DeployNote /> : null}
+      </div>
+      {canWrite ? <SubmitButton isPending={isPending}>{submitLabel}</SubmitButton> : null}
+    </FormFooter>
   );
 }
 

@@ -16,10 +16,11 @@ import {
 } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { CheckboxField, TextField } from "@/components/ui/field";
+import type { FieldErrors } from "@/components/ui/form-messages";
 import type { ActionResult } from "@/lib/action-result";
 import { COMMENT_MAX_LENGTH, LIST_LIMITS, SIGNATURE_LIMITS } from "@/lib/validation/policy";
 
-import { DeployNote, type FieldErrors } from "../../rate-limits/_components/settings-form-parts";
+import { DeployNote } from "../../rate-limits/_components/settings-form-parts";
 import { createScannerAction, deleteScannerAction, updateScannerAction, type ScannerItem } from "../actions";
 
 const PATTERN_HINT =

@@ -4,8 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { FormMessage } from "@/components/ui/form-message";
 import type { ActionResult } from "@/lib/action-result";
-import { FormMessage } from "../../../call-limits/_components/form-message";
 import { deleteTenantAction } from "../actions";
 
 interface DeleteTenantProps {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState, useTransition } from "react";
-import { Button } from "@/components/ui/button";
+import { Button, SubmitButton } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import {
   DataTable,
@@ -14,10 +14,11 @@ import {
 } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { TextField } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { fieldError } from "@/components/ui/form-messages";
 import type { ActionResult } from "@/lib/action-result";
 import { EXTENSION_MAX_LENGTH, MONEY_HINT, type CurrencyOption } from "@/lib/validation/call-limits";
 import { CurrencySelect } from "../../../call-limits/_components/currency-select";
-import { fieldError, FormMessage } from "../../../call-limits/_components/form-message";
 import { useFormAction } from "../../../call-limits/_components/use-form-action";
 import { createExtensionLimitAction, deleteExtensionLimitAction, updateExtensionLimitAction } from "../actions";
 
@@ -219,9 +220,7 @@ function ExtensionLimitForm({ tenantId, row, currencyOptions, defaultCurrency, o
         <Button variant="secondary" onClick={onCancel} disabled={isPending}>
           Cancel
         </Button>
-        <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-          {isPending ? "Saving…" : row ? "Save limit" : "Add limit"}
-        </Button>
+        <SubmitButton isPending={isPending}>{row ? "Save limit" : "Add limit"}</SubmitButton>
       </div>
     </form>
   );

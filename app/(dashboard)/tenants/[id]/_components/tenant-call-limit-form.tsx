@@ -1,13 +1,14 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { Button } from "@/components/ui/button";
+import { Button, SubmitButton } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { TextField } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { fieldError } from "@/components/ui/form-messages";
 import type { ActionResult } from "@/lib/action-result";
 import { MONEY_HINT, type CurrencyOption } from "@/lib/validation/call-limits";
 import { CurrencySelect } from "../../../call-limits/_components/currency-select";
-import { fieldError, FormMessage } from "../../../call-limits/_components/form-message";
 import { useFormAction } from "../../../call-limits/_components/use-form-action";
 import { removeTenantCallLimitAction, setTenantCallLimitAction } from "../actions";
 
@@ -72,9 +73,7 @@ export function TenantCallLimitForm({ tenantId, tenantName, limit, currencyOptio
             Remove limits
           </Button>
         ) : null}
-        <Button type="submit" disabled={isPending || isRemoving} aria-busy={isPending || undefined}>
-          {isPending ? "Saving…" : "Save limits"}
-        </Button>
+        <SubmitButton isPending={isPending} disabled={isRemoving}>Save limits</SubmitButton>
       </div>
       <ConfirmDialog
         open={isConfirmingRemoval}

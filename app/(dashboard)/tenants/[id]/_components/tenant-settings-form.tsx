@@ -1,9 +1,10 @@
 "use client";
 
-import { Button } from "@/components/ui/button";
+import { SubmitButton } from "@/components/ui/button";
 import { CheckboxField, TextareaField, TextField } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { fieldError } from "@/components/ui/form-messages";
 import { TENANT_DESCRIPTION_MAX_LENGTH } from "@/lib/validation/tenant";
-import { fieldError, FormMessage } from "../../../call-limits/_components/form-message";
 import { useFormAction } from "../../../call-limits/_components/use-form-action";
 import { AUTO_WHITELIST_HINT } from "../../_components/tenant-texts";
 import { updateTenantAction } from "../actions";
@@ -36,9 +37,7 @@ export function TenantSettingsForm({ tenant }: TenantSettingsFormProps) {
       />
       <FormMessage state={state} success="Tenant settings saved." fields={["name", "description", "autoWhitelistRestrictions"]} />
       <div className="flex justify-end">
-        <Button type="submit" disabled={isPending} aria-busy={isPending || undefined}>
-          {isPending ? "Saving…" : "Save settings"}
-        </Button>
+        <SubmitButton isPending={isPending}>Save settings</SubmitButton>
       </div>
     </form>
   );
