@@ -1,5 +1,5 @@
 import { AUDIT_PAGE_LIMITS } from "@/lib/validation/audit-log";
-import { nullable, response } from "./schema-helpers";
+import { errorResponses, nullable } from "./schema-helpers";
 
 // OpenAPI 3.1 description of GET /api/v1/audit (merged into /api/v1/openapi.json by ./index.ts).
 
@@ -57,9 +57,7 @@ export const paths: Record<string, unknown> = {
             },
           },
         },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "422": response("ValidationFailed"),
+        ...errorResponses(401, 403, 422),
       },
     },
   },

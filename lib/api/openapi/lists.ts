@@ -10,7 +10,7 @@ import {
   MAX_PAGE_SIZE,
   MAX_SEARCH_LENGTH,
 } from "@/lib/validation/address-entry";
-import { dateTime, json, nullable, ref, requestSchema, response, uuid, type JsonSchema } from "./schema-helpers";
+import { dateTime, errorResponses, json, nullable, ref, requestSchema, response, uuid, type JsonSchema } from "./schema-helpers";
 
 // OpenAPI 3.1 description of the address lists: /api/v1/whitelist, /api/v1/blocklist,
 // /api/v1/tenants/{id}/restrictions and /api/v1/settings/management-access (merged by ./index.ts). Request
@@ -117,9 +117,7 @@ const pageParameters = [
 ];
 
 const errors = {
-  "401": response("Unauthorized"),
-  "403": response("Forbidden"),
-  "422": response("ValidationFailed"),
+  ...errorResponses(401, 403, 422),
 };
 
 interface ListDoc {
@@ -185,8 +183,7 @@ function listPaths(doc: ListDoc): Record<string, unknown> {
           "200": { description: "The entry after the change.", content: json(ref("AddressEntryChange")) },
           "400": response("BadRequest"),
           ...errors,
-          "404": response("NotFound"),
-          "409": response("Conflict"),
+          ...errorResponses(404, 409),
         },
       },
       delete: {
@@ -295,8 +292,7 @@ export const paths: Record<string, unknown> = {
       description: "Networks from which SSH and the PBX web interface stay reachable whatever else is configured.",
       responses: {
         "200": { description: "Every entry, in network order.", content: json({ type: "object", required: ["items"], properties: { items: { type: "array", items: ref("AddressEntry") } } }) },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
+        ...errorResponses(401, 403),
       },
     },
     put: {

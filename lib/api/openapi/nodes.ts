@@ -1,6 +1,6 @@
 import { nodeCreateSchema, nodeUpdateSchema } from "@/lib/validation/node";
 import { pushRequestSchema } from "@/lib/validation/push";
-import { dateTime, json, nullable, ref, requestSchema, response, uuid } from "./schema-helpers";
+import { dateTime, errorResponses, json, nullable, ref, requestSchema, uuid } from "./schema-helpers";
 
 // OpenAPI 3.1 description of /api/v1/nodes and /api/v1/pushes (merged into /api/v1/openapi.json by
 // ./index.ts). Request bodies come from the same zod schemas the routes parse with. No response ever holds a
@@ -146,8 +146,7 @@ export const paths: Record<string, unknown> = {
           description: "The nodes.",
           content: json({ type: "object", required: ["items", "nextCursor"], properties: { items: { type: "array", items: ref("Node") }, nextCursor: { type: "null" } } }),
         },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
+        ...errorResponses(401, 403),
       },
     },
     post: {
@@ -162,11 +161,7 @@ export const paths: Record<string, unknown> = {
       requestBody: { required: true, content: json(nodeCreateBody) },
       responses: {
         "201": { description: "The node.", content: json(ref("NodeDetail")) },
-        "400": response("BadRequest"),
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "409": response("Conflict"),
-        "422": response("ValidationFailed"),
+        ...errorResponses(400, 401, 403, 409, 422),
       },
     },
   },
@@ -179,9 +174,7 @@ export const paths: Record<string, unknown> = {
       description: "The node with its last 50 deployments.",
       responses: {
         "200": { description: "The node.", content: json(ref("NodeDetail")) },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "404": response("NotFound"),
+        ...errorResponses(401, 403, 404),
       },
     },
     patch: {
@@ -194,12 +187,7 @@ export const paths: Record<string, unknown> = {
       requestBody: { required: true, content: json(nodeUpdateBody) },
       responses: {
         "200": { description: "The node after the change.", content: json(ref("NodeDetail")) },
-        "400": response("BadRequest"),
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "404": response("NotFound"),
-        "409": response("Conflict"),
-        "422": response("ValidationFailed"),
+        ...errorResponses(400, 401, 403, 404, 409, 422),
       },
     },
     delete: {
@@ -209,10 +197,7 @@ export const paths: Record<string, unknown> = {
       description: "Deletes the node, its key and its history. Refused (409) while a push to it runs. The rules on the node stay.",
       responses: {
         "204": { description: "Deleted." },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "404": response("NotFound"),
-        "409": response("Conflict"),
+        ...errorResponses(401, 403, 404, 409),
       },
     },
   },
@@ -227,9 +212,7 @@ export const paths: Record<string, unknown> = {
         "fail2ban). A failed test is a 200 with `ok: false` and the stage that failed. Requires an ADMIN or OPERATOR token.",
       responses: {
         "200": { description: "The outcome.", content: json(ref("ConnectionTest")) },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "404": response("NotFound"),
+        ...errorResponses(401, 403, 404),
       },
     },
   },
@@ -244,11 +227,7 @@ export const paths: Record<string, unknown> = {
       requestBody: { required: true, content: json(requestSchema(pushRequestSchema)) },
       responses: {
         "202": { description: "Started.", content: json({ type: "object", required: ["batchId"], properties: { batchId: uuid } }) },
-        "400": response("BadRequest"),
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "409": response("Conflict"),
-        "422": response("ValidationFailed"),
+        ...errorResponses(400, 401, 403, 409, 422),
       },
     },
   },
@@ -261,9 +240,7 @@ export const paths: Record<string, unknown> = {
       description: "Every node of the push with its state and progress; `finished` once all reached a final state.",
       responses: {
         "200": { description: "The push.", content: json(ref("PushBatch")) },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "404": response("NotFound"),
+        ...errorResponses(401, 403, 404),
       },
     },
   },

@@ -1,6 +1,6 @@
 import { banListQuerySchema, unbanRequestSchema } from "@/lib/validation/bans";
 import { notificationSettingsSchema } from "@/lib/validation/notifications";
-import { dateTime, json, nullable, ref, requestSchema, response, uuid } from "./schema-helpers";
+import { dateTime, errorResponses, json, nullable, ref, requestSchema, uuid } from "./schema-helpers";
 
 // OpenAPI 3.1 description of /api/v1/bans, /api/v1/bans/unban, /api/v1/status and /api/v1/settings/notifications
 // (merged into /api/v1/openapi.json by ./index.ts). Query parameters and request bodies come from the zod schemas
@@ -164,9 +164,7 @@ export const paths: Record<string, unknown> = {
             properties: { items: { type: "array", items: ref("BannedAddress") }, nextCursor: nullable({ type: "string" }), prevCursor: nullable({ type: "string" }) },
           }),
         },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "422": response("ValidationFailed"),
+        ...errorResponses(401, 403, 422),
       },
     },
   },
@@ -183,12 +181,7 @@ export const paths: Record<string, unknown> = {
       requestBody: { required: true, content: json(unbanBody) },
       responses: {
         "200": { description: "What each node did.", content: json(ref("UnbanResult")) },
-        "400": response("BadRequest"),
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "404": response("NotFound"),
-        "409": response("Conflict"),
-        "422": response("ValidationFailed"),
+        ...errorResponses(400, 401, 403, 404, 409, 422),
       },
     },
   },
@@ -205,8 +198,7 @@ export const paths: Record<string, unknown> = {
           description: "The nodes' health.",
           content: json({ type: "object", required: ["items", "nextCursor"], properties: { items: { type: "array", items: ref("NodeHealth") }, nextCursor: { type: "null" } } }),
         },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
+        ...errorResponses(401, 403),
       },
     },
   },
@@ -218,8 +210,7 @@ export const paths: Record<string, unknown> = {
       description: "The SMTP server, sender, recipients and digest window. The password is never returned: `hasPassword` says whether one is stored. Requires an ADMIN token.",
       responses: {
         "200": { description: "The settings.", content: json(ref("NotificationSettings")) },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
+        ...errorResponses(401, 403),
       },
     },
     put: {
@@ -230,10 +221,7 @@ export const paths: Record<string, unknown> = {
       requestBody: { required: true, content: json(notificationBody) },
       responses: {
         "200": { description: "The settings after the change.", content: json(ref("NotificationSettings")) },
-        "400": response("BadRequest"),
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "422": response("ValidationFailed"),
+        ...errorResponses(400, 401, 403, 422),
       },
     },
   },

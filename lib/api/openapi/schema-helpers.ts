@@ -17,3 +17,10 @@ export const json = (schema: unknown) => ({ "application/json": { schema } });
 export const nullable = (schema: JsonSchema) => ({ anyOf: [schema, { type: "null" }] });
 export const dateTime = { type: "string", format: "date-time" };
 export const uuid = { type: "string", format: "uuid" };
+
+const ERROR_RESPONSES = { 400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 422: "ValidationFailed" } as const;
+
+/** `responses` entries for these error statuses, each a $ref to the shared response of that status. */
+export function errorResponses(...statuses: (keyof typeof ERROR_RESPONSES)[]): Record<string, { $ref: string }> {
+  return Object.fromEntries(statuses.map((status) => [String(status), response(ERROR_RESPONSES[status])]));
+}

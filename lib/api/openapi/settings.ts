@@ -18,7 +18,7 @@ import {
   scannerListSchema,
   scannerUpdateSchema,
 } from "@/lib/validation/settings";
-import { json, ref, response, uuid, type JsonSchema } from "./schema-helpers";
+import { errorResponses, json, ref, response, uuid, type JsonSchema } from "./schema-helpers";
 
 // OpenAPI 3.1 description of /api/v1/settings/{geoip, geoip/countries, scanners, scanners/{id}, rate-limit,
 // fail2ban, ports} (merged into /api/v1/openapi.json by ./index.ts). Bodies come from the zod schemas the routes
@@ -260,8 +260,7 @@ export const paths: Record<string, unknown> = {
       responses: {
         "200": { description: "The stored signature.", content: json(ref("ScannerSignature")) },
         ...writeErrors,
-        "404": response("NotFound"),
-        "409": response("Conflict"),
+        ...errorResponses(404, 409),
       },
     },
     delete: {

@@ -12,7 +12,7 @@ import {
   tenantCallLimitSchema,
 } from "@/lib/validation/call-limits";
 import { PAGE_LIMITS, TENANT_DESCRIPTION_MAX_LENGTH, tenantCreateSchema, tenantUpdateSchema } from "@/lib/validation/tenant";
-import { dateTime, json, nullable, ref, response, uuid, type JsonSchema } from "./schema-helpers";
+import { dateTime, errorResponses, json, nullable, ref, response, uuid, type JsonSchema } from "./schema-helpers";
 
 // OpenAPI 3.1 description of /api/v1/tenants and /api/v1/call-limits (merged into /api/v1/openapi.json by
 // ./index.ts). /api/v1/tenants/{id}/restrictions belongs to the lists module. Request bodies come from the zod
@@ -66,12 +66,7 @@ const pageOf = (schema: string) => ({
 
 const readErrors = { "401": response("Unauthorized"), "403": response("Forbidden"), "404": response("NotFound") };
 const writeErrors = {
-  "400": response("BadRequest"),
-  "401": response("Unauthorized"),
-  "403": response("Forbidden"),
-  "404": response("NotFound"),
-  "409": response("Conflict"),
-  "422": response("ValidationFailed"),
+  ...errorResponses(400, 401, 403, 404, 409, 422),
 };
 const listErrors = { "401": response("Unauthorized"), "403": response("Forbidden"), "422": response("ValidationFailed") };
 

@@ -1,5 +1,5 @@
 import { LIST_LIMITS, roles, tokenCreateSchema, userCreateSchema, userUpdateSchema } from "@/lib/validation/auth";
-import { dateTime, json, nullable, ref, requestSchema, response, uuid } from "./schema-helpers";
+import { dateTime, errorResponses, json, nullable, ref, requestSchema, uuid } from "./schema-helpers";
 
 // OpenAPI 3.1 description of /api/v1/users and /api/v1/tokens (merged into /api/v1/openapi.json by
 // ./index.ts). Request bodies come from the same zod schemas the routes parse with.
@@ -71,9 +71,7 @@ export const paths: Record<string, unknown> = {
           description: "One page of users.",
           content: json({ type: "object", required: ["items", "nextCursor"], properties: { items: { type: "array", items: ref("User") }, nextCursor: nullable({ type: "string" }) } }),
         },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "422": response("ValidationFailed"),
+        ...errorResponses(401, 403, 422),
       },
     },
     post: {
@@ -88,11 +86,7 @@ export const paths: Record<string, unknown> = {
           description: "The user, with its initial password (shown only in this answer).",
           content: json({ allOf: [ref("User"), { type: "object", required: ["initialPassword"], properties: { initialPassword: { type: "string" } } }] }),
         },
-        "400": response("BadRequest"),
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "409": response("Conflict"),
-        "422": response("ValidationFailed"),
+        ...errorResponses(400, 401, 403, 409, 422),
       },
     },
   },
@@ -104,9 +98,7 @@ export const paths: Record<string, unknown> = {
       summary: "Get a user",
       responses: {
         "200": { description: "The user.", content: json(ref("User")) },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "404": response("NotFound"),
+        ...errorResponses(401, 403, 404),
       },
     },
     patch: {
@@ -120,12 +112,7 @@ export const paths: Record<string, unknown> = {
       requestBody: { required: true, content: json({ ...requestSchema(userUpdateSchema), minProperties: 1 }) },
       responses: {
         "200": { description: "The user after the change.", content: json(ref("User")) },
-        "400": response("BadRequest"),
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "404": response("NotFound"),
-        "409": response("Conflict"),
-        "422": response("ValidationFailed"),
+        ...errorResponses(400, 401, 403, 404, 409, 422),
       },
     },
     delete: {
@@ -135,10 +122,7 @@ export const paths: Record<string, unknown> = {
       description: "Deletes the user and their sessions; tokens they created stay. Same guards as disabling.",
       responses: {
         "204": { description: "Deleted." },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "404": response("NotFound"),
-        "409": response("Conflict"),
+        ...errorResponses(401, 403, 404, 409),
       },
     },
   },
@@ -154,10 +138,7 @@ export const paths: Record<string, unknown> = {
           description: "The new password (shown only in this answer).",
           content: json({ type: "object", required: ["id", "email", "password"], properties: { id: uuid, email: { type: "string" }, password: { type: "string" } } }),
         },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "404": response("NotFound"),
-        "409": response("Conflict"),
+        ...errorResponses(401, 403, 404, 409),
       },
     },
   },
@@ -173,9 +154,7 @@ export const paths: Record<string, unknown> = {
           description: "One page of tokens.",
           content: json({ type: "object", required: ["items", "nextCursor"], properties: { items: { type: "array", items: ref("ApiToken") }, nextCursor: nullable({ type: "string" }) } }),
         },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "422": response("ValidationFailed"),
+        ...errorResponses(401, 403, 422),
       },
     },
     post: {
@@ -191,10 +170,7 @@ export const paths: Record<string, unknown> = {
           description: "The token, with its secret (shown only in this answer).",
           content: json({ allOf: [ref("ApiToken"), { type: "object", required: ["token"], properties: { token: { type: "string" } } }] }),
         },
-        "400": response("BadRequest"),
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "422": response("ValidationFailed"),
+        ...errorResponses(400, 401, 403, 422),
       },
     },
   },
@@ -206,9 +182,7 @@ export const paths: Record<string, unknown> = {
       summary: "Get an API token",
       responses: {
         "200": { description: "The token (without its secret).", content: json(ref("ApiToken")) },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "404": response("NotFound"),
+        ...errorResponses(401, 403, 404),
       },
     },
     delete: {
@@ -218,10 +192,7 @@ export const paths: Record<string, unknown> = {
       description: "The next request with the token is refused (401). The record stays, with its revocation time.",
       responses: {
         "204": { description: "Revoked." },
-        "401": response("Unauthorized"),
-        "403": response("Forbidden"),
-        "404": response("NotFound"),
-        "409": response("Conflict"),
+        ...errorResponses(401, 403, 404, 409),
       },
     },
   },
