@@ -14,6 +14,7 @@ import { z } from "zod";
 
 import { parseNetwork, type ParsedNetwork } from "@/lib/net/parse";
 import { LIST_LIMITS, checkComment, checkInstant, commentSchema } from "@/lib/validation/policy";
+import { optionalNetworkFilter } from "@/lib/validation/address";
 import type { ListKind } from "@/lib/lists/targets";
 
 /** Most entries each list may hold (the compiler refuses bigger snapshots). Per tenant for restrictions. */
@@ -155,18 +156,7 @@ const searchField = z
   .transform((v) => (v ? v : undefined));
 
 /** "Which entries cover this address": an address, or a network (entries equal to or wider than it). */
-const coversField = z
-  .string({ error: "Enter the address to look up as text." })
-  .optional()
-  .transform((value, ctx): ParsedNetwork | undefined => {
-    if (value === undefined || value === "") return undefined;
-    const parsed = parseNetwork(value);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: "custom", message: parsed.error });
-      return z.NEVER;
-    }
-    return parsed.value;
-  });
+const coversField = optionalNetworkFilter("Enter the address to look up as text.");
 
 /** The filter part of a list query, shared by listing, counting, bulk delete by filter and export. */
 export const entryFilterSchema = z.object({

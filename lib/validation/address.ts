@@ -11,6 +11,8 @@
  *                                when confirmBroad is true. For forms that show an "I mean this" checkbox
  *   networkSchemaAllowingBroad   any network, no confirmation: only where breadth is not a user's slip
  *                                (re-validating stored policy, whose breadth was confirmed when entered)
+ *   optionalNetworkFilter(msg)   a search filter (query string): empty is no filter, anything else an address
+ *                                or network of any breadth (a filter exposes nothing)
  *
  * A checkbox posts "on" or nothing, so a server action passes `confirmBroad: formData.get("confirmBroad") === "on"`;
  * the schema takes a boolean only, never a string that merely looks true.
@@ -57,6 +59,23 @@ export const networkSchema = textToNetwork(parseNetwork, false);
 
 /** Any host or network, over-broad ones included, without confirmation. Not for direct user input. */
 export const networkSchemaAllowingBroad = textToNetwork(parseNetwork, true);
+
+/** An address or network to filter by; missing or empty text is no filter. `notText` is the message for a non-string. */
+export function optionalNetworkFilter(notText: string) {
+  return z
+    .string({ error: notText })
+    .trim()
+    .optional()
+    .transform((value, ctx): ParsedNetwork | undefined => {
+      if (value === undefined || value === "") return undefined;
+      const parsed = parseNetwork(value);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: "custom", message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed.value;
+    });
+}
 
 /**
  * `{ network, confirmBroad? }` → ParsedNetwork. Parser errors are reported at path ["network"]; an over-broad

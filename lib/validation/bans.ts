@@ -7,6 +7,7 @@ import { z } from "zod";
 
 import { isJailName } from "@/lib/observe/fail2ban-status";
 import { parseNetwork, type ParsedNetwork } from "@/lib/net/parse";
+import { optionalNetworkFilter } from "@/lib/validation/address";
 import { checkExpiry } from "@/lib/validation/address-entry";
 import { commentSchema } from "@/lib/validation/policy";
 
@@ -18,19 +19,7 @@ export const MAX_BAN_PAGE_SIZE = 200;
 /** Most addresses one unban request takes (one page of bulk selection, with room). */
 export const MAX_UNBAN_ADDRESSES = 500;
 
-const networkField = z
-  .string({ error: "Enter an address or network as text." })
-  .trim()
-  .optional()
-  .transform((value, ctx): ParsedNetwork | undefined => {
-    if (value === undefined || value === "") return undefined;
-    const parsed = parseNetwork(value);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: "custom", message: parsed.error });
-      return z.NEVER;
-    }
-    return parsed.value;
-  });
+const networkField = optionalNetworkFilter("Enter an address or network as text.");
 
 const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 
