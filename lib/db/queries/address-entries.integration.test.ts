@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Caller } from "@/lib/auth/caller";
 import { disconnectDb, getDb } from "@/lib/db/client";
-import { isAppError, type AppErrorCode } from "@/lib/errors";
+import { isAppError } from "@/lib/errors";
 import type { ListTarget } from "@/lib/lists/targets";
 import {
   entryCreateSchema,
@@ -28,6 +28,7 @@ import {
   updateAddressEntry,
 } from "./address-entries";
 import { parseNetwork } from "@/lib/net/parse";
+import { expectAppError } from "@/test/app-error";
 
 afterAll(async () => {
   await disconnectDb();
@@ -52,19 +53,6 @@ async function newTenant(): Promise<string> {
 
 const create = (c: Caller, target: ListTarget, input: EntryCreateInput) => createAddressEntry(c, target, entryCreateSchema.parse(input));
 const list = (c: Caller, target: ListTarget, input: ListQueryInput = {}) => listAddressEntries(c, target, listQuerySchema.parse(input));
-
-async function expectAppError(promise: Promise<unknown>, code: AppErrorCode, message?: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(isAppError(error), String(error)).toBe(true);
-  if (isAppError(error)) {
-    expect(error.code).toBe(code);
-    if (message) expect(error.message).toMatch(message);
-  }
-  return error;
-}
 
 describe("create, duplicates and coverage", () => {
   it("stores the canonical network, refuses duplicates and covered entries with the reason, and audits", async () => {

@@ -2,11 +2,11 @@ import { randomInt, randomUUID } from "node:crypto";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Caller } from "@/lib/auth/caller";
 import { disconnectDb, getDb } from "@/lib/db/client";
-import { isAppError, type AppErrorCode } from "@/lib/errors";
 import { setNodeUnbanner, unbanAddresses, type NodeUnbanJob } from "@/lib/observe/unban";
 import { banListQuerySchema, type BanListQueryInput } from "@/lib/validation/bans";
 import { listBanFilterOptions, listBanTargets, listBans, markUnbanned, recordBanObservations } from "./bans";
 import { parseNetwork } from "@/lib/net/parse";
+import { expectAppError } from "@/test/app-error";
 
 afterAll(async () => {
   await disconnectDb();
@@ -32,18 +32,6 @@ async function newNode(name = "it-bans"): Promise<string> {
 }
 
 const list = (c: Caller, input: BanListQueryInput) => listBans(c, banListQuerySchema.parse(input));
-
-async function expectAppError(promise: Promise<unknown>, code: AppErrorCode, message?: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(isAppError(error), String(error)).toBe(true);
-  if (isAppError(error)) {
-    expect(error.code).toBe(code);
-    if (message) expect(error.message).toMatch(message);
-  }
-}
 
 const minutes = (n: number) => n * 60_000;
 

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Caller } from "@/lib/auth/caller";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
 import {
   abuseDetectionSchema,
@@ -29,6 +28,7 @@ import {
   updateRouteCostLimit,
 } from "./call-limits";
 import { createTenant } from "./tenants";
+import { expectAppError } from "@/test/app-error";
 
 const caller = (role: Role, tenantId: string | null = null): Caller => ({
   role,
@@ -41,17 +41,6 @@ const viewer = caller("VIEWER");
 
 async function newTenant() {
   return createTenant(admin, { name: `tenant-${randomUUID()}`, description: "", autoWhitelistRestrictions: false });
-}
-
-async function expectAppError(promise: Promise<unknown>, code: AppError["code"], message?: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  if (message) expect((error as AppError).message).toMatch(message);
-  return error as AppError;
 }
 
 const uniquePrefix = () => `00${Math.floor(Math.random() * 1e12)}`.slice(0, 15);

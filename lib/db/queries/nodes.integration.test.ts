@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Caller } from "@/lib/auth/caller";
 import { openNodeKey } from "@/lib/crypto/node-keys";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { generateClientKey } from "@/lib/ssh/keys";
 import { nodeCreateSchema, nodeUpdateSchema, type NodeCreateInput } from "@/lib/validation/node";
 import { createNode, deleteNode, getNode, listNodes, pinHostKey, recordNodeTools, replaceNodeKey, updateNode } from "./nodes";
+import { expectAppError } from "@/test/app-error";
 
 // The node key is sealed with a key derived from the master secret: give this process its own, so the
 // test never writes a secret.key into the working tree (getEnv reads the environment on first use).
@@ -42,17 +42,6 @@ function input(overrides: Partial<NodeCreateInput> = {}): NodeCreateInput {
 
 async function newNode(overrides: Partial<NodeCreateInput> = {}) {
   return createNode(admin, nodeCreateSchema.parse(input(overrides)));
-}
-
-async function expectAppError(promise: Promise<unknown>, code: AppError["code"], message?: RegExp): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  if (message) expect((error as AppError).message).toMatch(message);
-  return error as AppError;
 }
 
 async function storedKey(id: string): Promise<Uint8Array> {

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Caller } from "@/lib/auth/caller";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { decodeCursor, tenantCreateSchema } from "@/lib/validation/tenant";
 import { createTenant, deleteTenant, getTenant, listTenants, updateTenant } from "./tenants";
 import { setTenantCallLimit, createExtensionLimit } from "./call-limits";
+import { expectAppError } from "@/test/app-error";
 
 const caller = (role: Role, tenantId: string | null = null): Caller => ({
   role,
@@ -18,17 +18,6 @@ const uniqueName = (label = "tenant") => `${label}-${randomUUID()}`;
 
 async function newTenant(name = uniqueName()) {
   return createTenant(admin, tenantCreateSchema.parse({ name }));
-}
-
-async function expectAppError(promise: Promise<unknown>, code: AppError["code"], message?: RegExp) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  if (message) expect((error as AppError).message).toMatch(message);
-  return error as AppError;
 }
 
 async function auditOf(objectId: string) {
