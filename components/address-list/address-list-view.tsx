@@ -1,9 +1,10 @@
 import Link from "next/link";
 import { Suspense, type ReactNode } from "react";
-import { Alert } from "@/components/ui/alert";
 import { buttonClassName } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { FilterForm } from "@/components/ui/filter-form";
+import { Pager } from "@/components/ui/pager";
 import { SelectField, TextField } from "@/components/ui/field";
 import type { Caller } from "@/lib/auth/caller";
 import { getListSummary, listAddressEntries, type AddressEntryPage } from "@/lib/db/queries/address-entries";
@@ -154,7 +155,13 @@ export async function AddressListView({ target, caller, canWrite, searchParams, 
           </Suspense>
         </div>
 
-        <form method="get" action={listPagePath(target)} role="search" aria-label={`Search ${words.name}`} className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-[minmax(0,1fr)_minmax(0,14rem)_minmax(0,9rem)_minmax(0,10rem)_auto] lg:items-start dark:border-slate-800 dark:bg-slate-900">
+        <FilterForm
+          action={listPagePath(target)}
+          label={`Search ${words.name}`}
+          columnsClassName="lg:grid-cols-[minmax(0,1fr)_minmax(0,14rem)_minmax(0,9rem)_minmax(0,10rem)_auto]"
+          canClear={hasFilter || sort !== "newest"}
+          formErrors={errors._form}
+        >
           <TextField
             label="Search"
             name="q"
@@ -183,22 +190,7 @@ export async function AddressListView({ target, caller, canWrite, searchParams, 
             <option value="newest">Newest first</option>
             <option value="network">By network</option>
           </SelectField>
-          <div className="flex gap-2 sm:col-span-2 lg:col-span-1 lg:pt-6">
-            <button type="submit" className={buttonClassName({ variant: "primary" })}>
-              Search
-            </button>
-            {hasFilter || sort !== "newest" ? (
-              <Link href={listPagePath(target)} className={buttonClassName({ variant: "ghost" })}>
-                Clear
-              </Link>
-            ) : null}
-          </div>
-        </form>
-        {errors._form ? (
-          <Alert tone="error">
-            {errors._form.join(" ")}
-          </Alert>
-        ) : null}
+        </FilterForm>
 
         <EntryTable
           target={target}
@@ -210,22 +202,10 @@ export async function AddressListView({ target, caller, canWrite, searchParams, 
           emptyState={emptyState}
         />
 
-        {page.prevCursor || page.nextCursor ? (
-          <nav aria-label="Pages" className="flex items-center justify-between gap-2">
-            {page.prevCursor ? (
-              <Link href={pageHref(target, { ...keep, cursor: page.prevCursor })} className={buttonClassName({ variant: "secondary" })} rel="prev">
-                ← Previous
-              </Link>
-            ) : (
-              <span />
-            )}
-            {page.nextCursor ? (
-              <Link href={pageHref(target, { ...keep, cursor: page.nextCursor })} className={buttonClassName({ variant: "secondary" })} rel="next">
-                Next →
-              </Link>
-            ) : null}
-          </nav>
-        ) : null}
+        <Pager
+          previousHref={page.prevCursor ? pageHref(target, { ...keep, cursor: page.prevCursor }) : null}
+          nextHref={page.nextCursor ? pageHref(target, { ...keep, cursor: page.nextCursor }) : null}
+        />
       </section>
     </div>
   );

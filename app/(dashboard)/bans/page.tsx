@@ -2,11 +2,12 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { NavIcon } from "@/components/shell/nav-icon";
-import { Alert } from "@/components/ui/alert";
 import { buttonClassName } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { FilterForm } from "@/components/ui/filter-form";
 import { SelectField, TextField } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pager } from "@/components/ui/pager";
 import { toFieldErrors } from "@/lib/action-result";
 import { callerFromUser } from "@/lib/auth/caller";
 import { getClientIp } from "@/lib/auth/client-ip";
@@ -112,12 +113,12 @@ export default async function BansPage({ searchParams }: { searchParams: Promise
         <h2 id="bans-heading" className="sr-only">
           Banned addresses
         </h2>
-        <form
-          method="get"
+        <FilterForm
           action={PATH}
-          role="search"
-          aria-label="Filter bans"
-          className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-[minmax(0,1fr)_minmax(0,7rem)_minmax(0,11rem)_minmax(0,11rem)_minmax(0,10rem)_auto] lg:items-start dark:border-slate-800 dark:bg-slate-900"
+          label="Filter bans"
+          columnsClassName="lg:grid-cols-[minmax(0,1fr)_minmax(0,7rem)_minmax(0,11rem)_minmax(0,11rem)_minmax(0,10rem)_auto]"
+          canClear={hasFilter || sort !== "bannedAt"}
+          formErrors={errors._form}
         >
           <TextField
             label="Address or network"
@@ -157,41 +158,14 @@ export default async function BansPage({ searchParams }: { searchParams: Promise
             <option value="lastSeen">Last seen first</option>
             <option value="address">By address</option>
           </SelectField>
-          <div className="flex gap-2 sm:col-span-2 lg:col-span-1 lg:pt-6">
-            <button type="submit" className={buttonClassName({ variant: "primary" })}>
-              Search
-            </button>
-            {hasFilter || sort !== "bannedAt" ? (
-              <Link href={PATH} className={buttonClassName({ variant: "ghost" })}>
-                Clear
-              </Link>
-            ) : null}
-          </div>
-        </form>
-        {errors._form ? (
-          <Alert tone="error">
-            {errors._form.join(" ")}
-          </Alert>
-        ) : null}
+        </FilterForm>
 
         <BanTable items={page.items.map(toBanRow)} nodes={options.nodes} canUnban={canUnban} canList={canList} emptyState={emptyState} />
 
-        {page.prevCursor || page.nextCursor ? (
-          <nav aria-label="Pages" className="flex items-center justify-between gap-2">
-            {page.prevCursor ? (
-              <Link href={pageHref({ ...keep, cursor: page.prevCursor })} className={buttonClassName({ variant: "secondary" })} rel="prev">
-                ← Previous
-              </Link>
-            ) : (
-              <span />
-            )}
-            {page.nextCursor ? (
-              <Link href={pageHref({ ...keep, cursor: page.nextCursor })} className={buttonClassName({ variant: "secondary" })} rel="next">
-                Next →
-              </Link>
-            ) : null}
-          </nav>
-        ) : null}
+        <Pager
+          previousHref={page.prevCursor ? pageHref({ ...keep, cursor: page.prevCursor }) : null}
+          nextHref={page.nextCursor ? pageHref({ ...keep, cursor: page.nextCursor }) : null}
+        />
       </section>
     </>
   );
