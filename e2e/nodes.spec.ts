@@ -8,6 +8,7 @@ import { expect, test, type Page } from "@playwright/test";
 // ssh2 is CommonJS; under Node's ESM loader only its default export carries every member.
 import ssh2 from "ssh2";
 import { fingerprintOfKeyBlob } from "../lib/ssh/fingerprint";
+import { generateClientKey } from "../lib/ssh/keys";
 import { databaseUrl, getTestServerUrl } from "../test/database";
 import { createUser, sql } from "./db";
 import { E2E_BASE_URL, E2E_DATABASE } from "./env";
@@ -27,11 +28,11 @@ interface SshServer {
 
 /** An SSH server on 127.0.0.1 that presents a fresh ed25519 host key and lets nobody in. */
 async function startSshServer(): Promise<SshServer> {
-  const hostKey = utils.generateKeyPairSync("ed25519");
-  const parsed = utils.parseKey(hostKey.public);
+  const hostKey = generateClientKey("e2e-host");
+  const parsed = utils.parseKey(hostKey.publicKey);
   if (parsed instanceof Error) throw parsed;
   const key = Array.isArray(parsed) ? parsed[0]! : parsed;
-  const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
+  const server = new Server({ hostKeys: [hostKey.privateKey] }, (client) => {
     client.on("authentication", (ctx) => ctx.reject());
     client.on("error", () => undefined);
   });
@@ -179,7 +180,7 @@ test.describe("nodes", () => {
   test("the CLI refuses a fingerprint the node does not present, and stores nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rampart-e2e-cli-"));
     const keyFile = join(dir, "id_ed25519");
-    writeFileSync(keyFile, utils.generateKeyPairSync("ed25519").private, { mode: 0o600 });
+    writeFileSync(keyFile, generateClientKey("e2e-cli").privateKey, { mode: 0o600 });
     const name = uniqueName("cli");
     // Asynchronous on purpose: the SSH server the CLI talks to runs in this process's event loop.
     const run = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
