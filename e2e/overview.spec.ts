@@ -77,8 +77,10 @@ test.describe("Overview", () => {
 
     const downCard = page.locator(`[data-node="${down.name}"]`);
     await expect(downCard.getByText("Unreachable", { exact: true })).toBeVisible();
-    await expect(downCard).toContainText(/showing the last known data from .* \(10 min ago\)/);
-    await expect(downCard).toContainText("ECONNREFUSED");
+    const downAlert = downCard.getByRole("alert");
+    await expect(downAlert).toContainText(/showing the last known data from .* \(10 min ago\)/);
+    await expect(downAlert).toContainText("ECONNREFUSED");
+    await expect(upCard.getByRole("alert")).toHaveCount(0);
 
     // Charts render (Recharts draws an SVG) and state their totals for screen readers.
     await expect(page.locator('[data-chart="bans-per-hour"] .recharts-wrapper > svg.recharts-surface')).toBeVisible();

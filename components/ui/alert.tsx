@@ -16,14 +16,16 @@ interface AlertProps extends Omit<HTMLAttributes<HTMLElement>, "role"> {
   tone: AlertTone;
   /** A <div> when the message holds paragraphs of its own. */
   as?: "p" | "div";
+  /** Smaller text, for a note inside a card. */
+  compact?: boolean;
 }
 
-export function Alert({ tone, as: Element = "p", className, ...props }: AlertProps) {
+export function Alert({ tone, as: Element = "p", compact = false, className, ...props }: AlertProps) {
   return (
     <Element
       role={tone === "error" ? "alert" : "status"}
       // whitespace-normal: the message may sit in a table cell, which does not wrap its text.
-      className={["rounded-md px-3 py-2 text-sm whitespace-normal", toneClassNames[tone], className].filter(Boolean).join(" ")}
+      className={["rounded-md px-3 py-2 whitespace-normal", compact ? "text-xs" : "text-sm", toneClassNames[tone], className].filter(Boolean).join(" ")}
       {...props}
     />
   );

@@ -1,5 +1,6 @@
 import Link from "next/link";
 
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import type { NodeHealth } from "@/lib/db/queries/snapshots";
@@ -47,12 +48,12 @@ export function NodeHealthCard({ node, now }: { node: NodeHealth; now: Date }) {
       </div>
 
       {isDown ? (
-        <p className="mt-3 rounded-md bg-red-50 px-3 py-2 text-xs text-red-800 dark:bg-red-950 dark:text-red-200">
+        <Alert tone="error" compact className="mt-3">
           {node.lastReachableAt
             ? `Unreachable: showing the last known data from ${utc(node.lastReachableAt)} (${formatAge(node.ageSeconds)}).`
             : "Unreachable: it has never answered a poll, so there is no data yet."}
           {node.lastError ? <span className="mt-1 block break-words opacity-80">{node.lastError}</span> : null}
-        </p>
+        </Alert>
       ) : null}
 
       <dl className="mt-3 space-y-1.5 text-xs">
