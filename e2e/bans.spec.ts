@@ -145,4 +145,23 @@ test.describe("Bans page across tenants", () => {
     await page.goto(`/bans?q=${encodeURIComponent(f.networkA)}&country=de`);
     await expect(row(page, f.addressA)).toBeVisible();
   });
+
+  test("on a narrow window the table scrolls sideways and each row's Unban stays in view", async ({ page }) => {
+    const node = await createNode("a-long-node-name-for-the-table");
+    const address = "2001:db8:ffff:1234:5678:9abc:def0:1";
+    const bannedAt = new Date("2026-01-02T03:04:00Z");
+    await insertBanEvent({ nodeId: node.id, address, country: "DE", bannedAt, expiresAt: null });
+    const admin = await createUser("ADMIN");
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await signInAndWait(page, admin.email);
+    await page.goto(`/bans?q=${encodeURIComponent(address)}`);
+
+    const table = page.locator('div[role="region"][aria-label="Banned addresses"]');
+    const [scrollWidth, clientWidth] = await table.evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    expect(scrollWidth).toBeGreaterThan(clientWidth);
+    await expect(row(page, address).getByRole("button", { name: `Unban ${address}` })).toBeInViewport({ ratio: 1 });
+    // The ban's times in one two-line cell: from when, and until when (here: permanent).
+    await expect(row(page, address)).toContainText("from 2026-01-02 03:04");
+    await expect(row(page, address).getByText("Permanent", { exact: true })).toBeVisible();
+  });
 });

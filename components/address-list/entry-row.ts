@@ -37,8 +37,3 @@ export function toEntryRow(entry: AddressEntryView): EntryRow {
     conflictWith: entry.conflictWith,
   };
 }
-
-/** "2025-01-31 14:05 UTC": one unambiguous form on the server and in every browser. */
-export function formatInstant(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}

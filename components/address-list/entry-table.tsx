@@ -11,7 +11,9 @@ import { useRowSelection } from "@/components/ui/use-row-selection";
 import type { ListTarget } from "@/lib/lists/targets";
 import { bulkDeleteAction, countMatchingAction, deleteEntryAction, updateEntryAction } from "./actions";
 import { EntryForm, isoToLocalInput } from "./entry-form";
-import { formatInstant, type EntryRow } from "./entry-row";
+import { formatInstant } from "@/lib/format/instant";
+
+import type { EntryRow } from "./entry-row";
 import { Modal } from "./modal";
 
 export interface ActiveFilter {
@@ -127,7 +129,11 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
           <DataTableHeaderCell>Status</DataTableHeaderCell>
           <DataTableHeaderCell>Comment</DataTableHeaderCell>
           <DataTableHeaderCell>Added</DataTableHeaderCell>
-          {canWrite ? <DataTableHeaderCell align="right">Actions</DataTableHeaderCell> : null}
+          {canWrite ? (
+            <DataTableHeaderCell align="right" isSticky>
+              Actions
+            </DataTableHeaderCell>
+          ) : null}
         </DataTableHead>
         <DataTableBody>
           {items.length === 0 ? (
@@ -169,7 +175,7 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
                     {entry.author ? <span className="block text-slate-500 dark:text-slate-400">{entry.author}</span> : null}
                   </DataTableCell>
                   {canWrite ? (
-                    <DataTableCell align="right">
+                    <DataTableCell align="right" isSticky>
                       <div className="flex justify-end gap-1">
                         <Button variant="ghost" size="sm" onClick={() => setEditing(entry)} aria-label={`Edit ${entry.network}`}>
                           Edit

@@ -49,17 +49,26 @@ export function DataTableHead({ children }: { children: ReactNode }) {
   );
 }
 
+// A sticky last column (row actions) stays in view while a wide table scrolls sideways. Table cells do not
+// inherit the row's background, so the sticky cell repeats it: plain, hovered and selected rows.
+const STICKY_BASE = "sticky right-0 z-10 shadow-[inset_1px_0_0_var(--color-slate-200)] dark:shadow-[inset_1px_0_0_var(--color-slate-800)]";
+const STICKY_HEADER = `${STICKY_BASE} bg-slate-50 dark:bg-slate-800`;
+const STICKY_CELL = `${STICKY_BASE} bg-white group-hover:bg-slate-50 group-data-selected:bg-brand-50 dark:bg-slate-900 dark:group-hover:bg-slate-800 dark:group-data-selected:bg-slate-800`;
+
 interface HeaderCellProps extends ThHTMLAttributes<HTMLTableCellElement> {
   align?: "left" | "right";
+  /** Keep this (last) column in view when the table scrolls sideways. */
+  isSticky?: boolean;
 }
 
-export function DataTableHeaderCell({ align = "left", className, ...props }: HeaderCellProps) {
+export function DataTableHeaderCell({ align = "left", isSticky = false, className, ...props }: HeaderCellProps) {
   return (
     <th
       scope="col"
       className={join(
         "px-4 py-3 text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase first:pl-4 sm:first:pl-6 last:pr-4 sm:last:pr-6 dark:text-slate-400",
         align === "right" && "text-right",
+        isSticky && STICKY_HEADER,
         className,
       )}
       {...props}
@@ -79,8 +88,9 @@ interface RowProps extends HTMLAttributes<HTMLTableRowElement> {
 export function DataTableRow({ isSelected = false, className, ...props }: RowProps) {
   return (
     <tr
+      data-selected={isSelected || undefined}
       className={join(
-        "transition-colors hover:bg-slate-50 dark:hover:bg-slate-800/40",
+        "group transition-colors hover:bg-slate-50 dark:hover:bg-slate-800/40",
         isSelected && "bg-brand-50 hover:bg-brand-50 dark:bg-brand-500/10 dark:hover:bg-brand-500/10",
         className,
       )}
@@ -93,15 +103,18 @@ interface CellProps extends TdHTMLAttributes<HTMLTableCellElement> {
   align?: "left" | "right";
   /** Monospace for addresses, CIDRs and rule text. */
   isMono?: boolean;
+  /** Keep this (last) column in view when the table scrolls sideways; pair with a sticky header cell. */
+  isSticky?: boolean;
 }
 
-export function DataTableCell({ align = "left", isMono = false, className, ...props }: CellProps) {
+export function DataTableCell({ align = "left", isMono = false, isSticky = false, className, ...props }: CellProps) {
   return (
     <td
       className={join(
         "px-4 py-3 whitespace-nowrap text-slate-700 first:pl-4 sm:first:pl-6 last:pr-4 sm:last:pr-6 dark:text-slate-300",
         align === "right" && "text-right tabular-nums",
         isMono && "font-mono text-[0.8125rem]",
+        isSticky && STICKY_CELL,
         className,
       )}
       {...props}

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { formatInstant } from "@/lib/format/instant";
 import type { NodeHealth } from "@/lib/db/queries/snapshots";
 import { formatAge, shortHash } from "@/lib/observe/display";
 
@@ -10,7 +11,7 @@ import { formatAge, shortHash } from "@/lib/observe/display";
 // and whether its rules drifted. An unreachable node keeps its last known figures, labelled with their age.
 
 function utc(date: Date | null): string {
-  return date ? `${date.toISOString().slice(0, 16).replace("T", " ")} UTC` : "never";
+  return date ? formatInstant(date) : "never";
 }
 
 function reachability(node: NodeHealth): { label: string; tone: "success" | "danger" | "neutral" | "warning" } {

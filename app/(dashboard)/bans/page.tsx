@@ -116,7 +116,7 @@ export default async function BansPage({ searchParams }: { searchParams: Promise
         <FilterForm
           action={PATH}
           label="Filter bans"
-          columnsClassName="lg:grid-cols-[minmax(0,1fr)_minmax(0,7rem)_minmax(0,11rem)_minmax(0,11rem)_minmax(0,10rem)_auto]"
+          columnsClassName="lg:grid-cols-[minmax(0,1fr)_minmax(0,4.5rem)_minmax(0,10rem)_minmax(0,10rem)_minmax(0,11.5rem)_auto]"
           canClear={hasFilter || sort !== "bannedAt"}
           formErrors={errors._form}
         >
@@ -125,7 +125,7 @@ export default async function BansPage({ searchParams }: { searchParams: Promise
             name="q"
             type="search"
             defaultValue={raw.q ?? ""}
-            placeholder="198.18.0.7 or 198.18.0.0/16"
+            placeholder="198.18.0.0/16"
             spellCheck={false}
             autoComplete="off"
             error={errors.q}

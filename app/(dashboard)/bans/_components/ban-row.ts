@@ -27,8 +27,3 @@ export function toBanRow(view: BannedAddressView): BanRow {
     priorBanCount: view.priorBanCount,
   };
 }
-
-/** "2025-01-31 14:05 UTC": one unambiguous form on the server and in every browser. */
-export function formatInstant(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}

@@ -13,7 +13,9 @@ import type { BanNode } from "@/lib/db/queries/bans";
 import type { UnbanResult } from "@/lib/observe/unban";
 import type { UnbanFollowUp } from "@/lib/validation/bans";
 import { unbanAction } from "../actions";
-import { formatInstant, type BanRow } from "./ban-row";
+import { formatInstant } from "@/lib/format/instant";
+
+import type { BanRow } from "./ban-row";
 
 // The banned-address table: row checkboxes, a bulk bar, per-row Unban, and one confirmation dialog for every
 // action (which nodes, and for "unban and whitelist" the comment and optional expiry). The server action
@@ -56,6 +58,16 @@ interface BanTableProps {
   emptyState: ReactNode;
 }
 
+/** One labelled instant of a two-line time cell ("from 2025-01-31 14:05"); the column header says UTC. */
+function TimeLine({ label, iso }: { label: string; iso: string }) {
+  return (
+    <div>
+      <span className="text-slate-500 dark:text-slate-400">{label} </span>
+      <time dateTime={iso}>{formatInstant(iso, { hasZone: false })}</time>
+    </div>
+  );
+}
+
 export function BanTable({ items, nodes, canUnban, canList, emptyState }: BanTableProps) {
   const router = useRouter();
   const [pending, setPending] = useState<Pending | null>(null);
@@ -67,7 +79,7 @@ export function BanTable({ items, nodes, canUnban, canList, emptyState }: BanTab
   const [isPending, startTransition] = useTransition();
 
   const { selection, isSelected, isAllSelected, toggle, toggleAll, clear } = useRowSelection(items.map((i) => i.address));
-  const columns = 9 + (canUnban ? 2 : 0);
+  const columns = 7 + (canUnban ? 2 : 0);
 
   function open(then: UnbanFollowUp, addresses: string[]) {
     setPending({ then, addresses });
@@ -144,12 +156,16 @@ export function BanTable({ items, nodes, canUnban, canList, emptyState }: BanTab
           <DataTableHeaderCell>Country</DataTableHeaderCell>
           <DataTableHeaderCell>Jails</DataTableHeaderCell>
           <DataTableHeaderCell>Nodes</DataTableHeaderCell>
-          <DataTableHeaderCell>Banned</DataTableHeaderCell>
-          <DataTableHeaderCell>Ends</DataTableHeaderCell>
-          <DataTableHeaderCell>First seen</DataTableHeaderCell>
-          <DataTableHeaderCell>Last seen</DataTableHeaderCell>
-          <DataTableHeaderCell align="right">Banned before</DataTableHeaderCell>
-          {canUnban ? <DataTableHeaderCell align="right">Actions</DataTableHeaderCell> : null}
+          <DataTableHeaderCell>Banned (UTC)</DataTableHeaderCell>
+          <DataTableHeaderCell>Seen (UTC)</DataTableHeaderCell>
+          <DataTableHeaderCell align="right" title="How often the address was banned before">
+            Prior bans
+          </DataTableHeaderCell>
+          {canUnban ? (
+            <DataTableHeaderCell align="right" isSticky>
+              Actions
+            </DataTableHeaderCell>
+          ) : null}
         </DataTableHead>
         <DataTableBody>
           {items.length === 0 ? (
@@ -175,20 +191,22 @@ export function BanTable({ items, nodes, canUnban, canList, emptyState }: BanTab
                     {ban.nodes.length <= 2 ? ban.nodes.map((n) => n.name).join(", ") : `${ban.nodes[0]!.name} and ${ban.nodes.length - 1} more`}
                   </DataTableCell>
                   <DataTableCell className="text-xs">
-                    <time dateTime={ban.bannedAt}>{formatInstant(ban.bannedAt)}</time>
+                    <TimeLine label="from" iso={ban.bannedAt} />
+                    {ban.expiresAt ? (
+                      <TimeLine label="until" iso={ban.expiresAt} />
+                    ) : (
+                      <Badge tone="danger" className="mt-1">
+                        Permanent
+                      </Badge>
+                    )}
                   </DataTableCell>
                   <DataTableCell className="text-xs">
-                    {ban.expiresAt ? <time dateTime={ban.expiresAt}>{formatInstant(ban.expiresAt)}</time> : <Badge tone="danger">Permanent</Badge>}
-                  </DataTableCell>
-                  <DataTableCell className="text-xs">
-                    <time dateTime={ban.firstSeenAt}>{formatInstant(ban.firstSeenAt)}</time>
-                  </DataTableCell>
-                  <DataTableCell className="text-xs">
-                    <time dateTime={ban.lastSeenAt}>{formatInstant(ban.lastSeenAt)}</time>
+                    <TimeLine label="first" iso={ban.firstSeenAt} />
+                    <TimeLine label="last" iso={ban.lastSeenAt} />
                   </DataTableCell>
                   <DataTableCell align="right">{ban.priorBanCount}</DataTableCell>
                   {canUnban ? (
-                    <DataTableCell align="right">
+                    <DataTableCell align="right" isSticky>
                       <Button variant="ghost" size="sm" onClick={() => open("none", [ban.address])} aria-label={`Unban ${ban.address}`}>
                         Unban
                       </Button>

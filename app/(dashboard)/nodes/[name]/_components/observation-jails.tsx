@@ -1,6 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { DataTable, DataTableBody, DataTableCell, DataTableEmptyRow, DataTableHead, DataTableHeaderCell, DataTableRow } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
+import { formatInstant } from "@/lib/format/instant";
 import { remainingBanTime } from "@/lib/observe/display";
 import type { NodeObservation } from "@/lib/observe/snapshot";
 
@@ -16,7 +17,7 @@ function Remaining({ ban, now }: { ban: NodeObservation["jails"][number]["bans"]
 }
 
 function utc(iso: string | null): string {
-  return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : "—";
+  return iso ? formatInstant(iso) : "—";
 }
 
 export function ObservationJails({ jails, now }: { jails: NodeObservation["jails"]; now: Date }) {

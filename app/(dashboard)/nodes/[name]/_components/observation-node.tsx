@@ -6,6 +6,7 @@ import { callerFromUser } from "@/lib/auth/caller";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { latestCounterRates, latestObservation } from "@/lib/db/queries/snapshots";
 import { getEnv } from "@/lib/env";
+import { formatInstant } from "@/lib/format/instant";
 import { formatAge, formatDuration, secondsSince } from "@/lib/observe/display";
 
 import { ObservationCounters } from "./observation-counters";
@@ -15,9 +16,7 @@ import { ObservationRateTable } from "./observation-rate-table";
 // What the collector last saw on one node: its jails and bans, the SIP rate table and the counters. When the
 // last poll failed, the page says so first ("unreachable since …") and shows the last known data with its age.
 
-function utc(date: Date): string {
-  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
-}
+const utc = (date: Date) => formatInstant(date, { hasSeconds: true });
 
 /** The observation sections of the Node page (server component; checks nodes:read itself). */
 export async function NodeObservation({ nodeId }: { nodeId: string }) {

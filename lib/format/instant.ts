@@ -1,0 +1,18 @@
+/**
+ * Instants as the dashboard writes them: "2025-01-31 14:05 UTC", one unambiguous form on the server and in
+ * every browser (no locale, no time zone guessing). Tables that say "(UTC)" in their header leave the zone
+ * out of each cell.
+ */
+
+export interface InstantFormat {
+  /** Seconds too ("14:05:09"); by default minutes. */
+  hasSeconds?: boolean;
+  /** Append " UTC" (default); false where the column header says it. */
+  hasZone?: boolean;
+}
+
+export function formatInstant(value: string | Date, { hasSeconds = false, hasZone = true }: InstantFormat = {}): string {
+  const iso = typeof value === "string" ? new Date(value).toISOString() : value.toISOString();
+  const text = `${iso.slice(0, 10)} ${iso.slice(11, hasSeconds ? 19 : 16)}`;
+  return hasZone ? `${text} UTC` : text;
+}
