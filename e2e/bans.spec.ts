@@ -156,7 +156,7 @@ test.describe("Bans page across tenants", () => {
     await signInAndWait(page, admin.email);
     await page.goto(`/bans?q=${encodeURIComponent(address)}`);
 
-    const table = page.locator('div[role="region"][aria-label="Banned addresses"]');
+    const table = page.getByRole("region", { name: "Current bans, one row per address" });
     const [scrollWidth, clientWidth] = await table.evaluate((e) => [e.scrollWidth, e.clientWidth]);
     expect(scrollWidth).toBeGreaterThan(clientWidth);
     await expect(row(page, address).getByRole("button", { name: `Unban ${address}` })).toBeInViewport({ ratio: 1 });

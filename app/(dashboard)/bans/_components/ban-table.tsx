@@ -147,7 +147,7 @@ export function BanTable({ items, nodes, canUnban, canList, emptyState }: BanTab
         </Alert>
       ) : null}
 
-      <DataTable label="Banned addresses">
+      <DataTable label="Current bans, one row per address">
         <DataTableHead>
           {canUnban ? (
             <DataTableSelectAllCell label="Select all bans on this page" isChecked={isAllSelected} isDisabled={items.length === 0} onToggle={toggleAll} />
