@@ -12,7 +12,17 @@ export interface InstantFormat {
 }
 
 export function formatInstant(value: string | Date, { hasSeconds = false, hasZone = true }: InstantFormat = {}): string {
-  const iso = typeof value === "string" ? new Date(value).toISOString() : value.toISOString();
+  const iso = toIso(value);
   const text = `${iso.slice(0, 10)} ${iso.slice(11, hasSeconds ? 19 : 16)}`;
   return hasZone ? `${text} UTC` : text;
+}
+
+/** formatInstant, or `fallback` ("Never", "—") when there is no time. */
+export function formatInstantOr(value: string | Date | null | undefined, fallback: string, format?: InstantFormat): string {
+  return value ? formatInstant(value, format) : fallback;
+}
+
+/** The instant as toISOString writes it (for `<time dateTime>`); throws on text that is not an instant. */
+export function toIso(value: string | Date): string {
+  return (typeof value === "string" ? new Date(value) : value).toISOString();
 }

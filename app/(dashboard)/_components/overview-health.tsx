@@ -3,16 +3,14 @@ import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { formatInstant } from "@/lib/format/instant";
+import { formatInstantOr } from "@/lib/format/instant";
 import type { NodeHealth } from "@/lib/db/queries/snapshots";
 import { formatAge, shortHash } from "@/lib/observe/display";
 
 // The Overview's node health cards: is each node answering, how old the figures are, which version it runs,
 // and whether its rules drifted. An unreachable node keeps its last known figures, labelled with their age.
 
-function utc(date: Date | null): string {
-  return date ? formatInstant(date) : "never";
-}
+const utc = (date: Date | null) => formatInstantOr(date, "never");
 
 function reachability(node: NodeHealth): { label: string; tone: "success" | "danger" | "neutral" | "warning" } {
   if (node.hasHostKeyAlert) return { label: "Host key changed", tone: "danger" };

@@ -18,7 +18,10 @@ import { callerFromUser } from "@/lib/auth/caller";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { hasPermission } from "@/lib/auth/permissions";
 import { listNodes, listNodeTags } from "@/lib/db/queries/nodes";
-import { formatAddress, formatUtc, ShortHash, StateBadge, ToolsSummary, UtcTime } from "./_components/display";
+import { UtcTime } from "@/components/ui/utc-time";
+import { formatInstant } from "@/lib/format/instant";
+
+import { formatAddress, ShortHash, StateBadge, ToolsSummary } from "./_components/display";
 import { NodeActions } from "./_components/node-actions";
 import { PushDialog } from "./_components/push-dialog";
 
@@ -69,7 +72,7 @@ export default async function NodesPage({ searchParams }: { searchParams: Promis
         >
           <p className="font-semibold">The host key of {node.name} changed: every command to it is stopped.</p>
           <p className="mt-1">
-            On {formatUtc(node.hostKeyAlert!.at)} the node presented <code className="font-mono break-all">{node.hostKeyAlert!.fingerprint}</code> instead of the pinned{" "}
+            On {formatInstant(node.hostKeyAlert!.at)} the node presented <code className="font-mono break-all">{node.hostKeyAlert!.fingerprint}</code> instead of the pinned{" "}
             <code className="font-mono break-all">{node.hostKeyFingerprint}</code>. If the node was not reinstalled or re-keyed on purpose, someone may be in between.
           </p>
           <Link href={`/nodes/${node.name}#host-key`} className="mt-2 inline-block font-semibold underline">
@@ -127,7 +130,7 @@ export default async function NodesPage({ searchParams }: { searchParams: Promis
                   {node.running ? (
                     <>
                       <ShortHash hash={node.running.hash} />
-                      <span className="block text-xs text-slate-500 dark:text-slate-400">since {formatUtc(node.running.confirmedAt)}</span>
+                      <span className="block text-xs text-slate-500 dark:text-slate-400">since {formatInstant(node.running.confirmedAt)}</span>
                     </>
                   ) : (
                     <span className="text-slate-500 dark:text-slate-400">Nothing pushed yet</span>

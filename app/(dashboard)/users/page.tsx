@@ -23,9 +23,9 @@ import { listApiTokens, type TokenStatus } from "@/lib/db/queries/tokens";
 import { listTenantChoices, listUsers } from "@/lib/db/queries/users";
 import { isAppError } from "@/lib/errors";
 import { CreateTokenForm } from "./_components/create-token-form";
-import { formatUtc } from "./_components/format";
 import { RevokeTokenButton } from "./_components/revoke-token-button";
-import { UtcTime } from "./_components/utc-time";
+import { UtcTime } from "@/components/ui/utc-time";
+import { formatInstant } from "@/lib/format/instant";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -126,7 +126,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   <DataTableCell>{row.tenantName ?? <span className="text-slate-400 dark:text-slate-500">—</span>}</DataTableCell>
                   <DataTableCell>{row.disabled ? <Badge tone="danger">Disabled</Badge> : <Badge tone="success">Active</Badge>}</DataTableCell>
                   <DataTableCell>
-                    <UtcTime date={row.lastSignInAt} />
+                    <UtcTime date={row.lastSignInAt} isStacked />
                   </DataTableCell>
                 </DataTableRow>
               ))
@@ -197,16 +197,16 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                     {token.tenantName ? <span className="block max-w-40 truncate text-xs text-slate-500 dark:text-slate-400" title={token.tenantName}>{token.tenantName}</span> : null}
                   </DataTableCell>
                   <DataTableCell>
-                    <UtcTime date={token.createdAt} />
+                    <UtcTime date={token.createdAt} isStacked />
                     {token.createdBy ? <span className="block max-w-40 truncate text-xs text-slate-500 dark:text-slate-400" title={token.createdBy}>by {token.createdBy}</span> : null}
                   </DataTableCell>
                   <DataTableCell>
-                    <UtcTime date={token.lastUsedAt} />
+                    <UtcTime date={token.lastUsedAt} isStacked />
                   </DataTableCell>
-                  <DataTableCell>{token.revokedAt ? <span className="text-slate-400 dark:text-slate-500">—</span> : <UtcTime date={token.expiresAt} />}</DataTableCell>
+                  <DataTableCell>{token.revokedAt ? <span className="text-slate-400 dark:text-slate-500">—</span> : <UtcTime date={token.expiresAt} isStacked />}</DataTableCell>
                   <DataTableCell>
                     <Badge tone={tokenStatus[token.status].tone}>{tokenStatus[token.status].label}</Badge>
-                    {token.revokedAt ? <span className="mt-1 block text-xs text-slate-500 dark:text-slate-400">{formatUtc(token.revokedAt)}</span> : null}
+                    {token.revokedAt ? <span className="mt-1 block text-xs text-slate-500 dark:text-slate-400">{formatInstant(token.revokedAt)}</span> : null}
                   </DataTableCell>
                   <DataTableCell align="right">{token.status === "active" ? <RevokeTokenButton token={{ id: token.id, name: token.name, prefix: token.prefix }} /> : null}</DataTableCell>
                 </DataTableRow>

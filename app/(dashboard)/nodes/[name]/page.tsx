@@ -20,7 +20,10 @@ import { hasPermission } from "@/lib/auth/permissions";
 import { getNode, NODE_HISTORY_LENGTH, type NodeDetail } from "@/lib/db/queries/nodes";
 import { isAppError } from "@/lib/errors";
 import { nodeNameSchema } from "@/lib/validation/node-slug";
-import { formatAddress, formatUtc, HOST_KEY_COMMAND, ShortHash, StateBadge, ToolsSummary, UtcTime } from "../_components/display";
+import { UtcTime } from "@/components/ui/utc-time";
+import { formatInstant } from "@/lib/format/instant";
+
+import { formatAddress, HOST_KEY_COMMAND, ShortHash, StateBadge, ToolsSummary } from "../_components/display";
 import { NodeActions } from "../_components/node-actions";
 import { NodeSettingsForm } from "../_components/node-settings-form";
 import { PublicKeyBox } from "../_components/public-key-box";
@@ -80,7 +83,7 @@ export default async function NodePage({ params }: Props) {
         <div role="alert" className="mb-6 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900 dark:border-red-500/40 dark:bg-red-950 dark:text-red-100">
           <p className="font-semibold">The host key changed: every command to this node is stopped.</p>
           <p className="mt-1">
-            On {formatUtc(node.hostKeyAlert.at)} the node presented <code className="font-mono break-all">{node.hostKeyAlert.fingerprint}</code>. Review it below before
+            On {formatInstant(node.hostKeyAlert.at)} the node presented <code className="font-mono break-all">{node.hostKeyAlert.fingerprint}</code>. Review it below before
             pinning it.
           </p>
         </div>
@@ -94,7 +97,7 @@ export default async function NodePage({ params }: Props) {
               <Fact label="Running version">
                 {node.running ? (
                   <>
-                    <ShortHash hash={node.running.hash} /> <span className="text-xs text-slate-500">since {formatUtc(node.running.confirmedAt)}</span>
+                    <ShortHash hash={node.running.hash} /> <span className="text-xs text-slate-500">since {formatInstant(node.running.confirmedAt)}</span>
                   </>
                 ) : (
                   "Nothing pushed yet"

@@ -1,9 +1,9 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { formatInstant } from "@/lib/format/instant";
 import type { DeploymentState } from "@/lib/generated/prisma/enums";
 import type { StoredNodeTools } from "@/lib/validation/node";
 
-// Read-only pieces shared by the node list, the node page and the push page. Times are UTC and labelled so
-// what the page shows never depends on the server's or the browser's zone.
+// Read-only pieces shared by the node list, the node page and the push page.
 
 /** What the administrator runs on the node to compare host keys. */
 export const HOST_KEY_COMMAND = "ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub";
@@ -25,23 +25,6 @@ export function StateBadge({ state }: { state: DeploymentState }) {
   return <Badge tone={tone}>{label}</Badge>;
 }
 
-/** "2030-01-31 12:00 UTC", or the fallback for no time. */
-export function formatUtc(date: Date | string | null, fallback = "Never"): string {
-  if (!date) return fallback;
-  const iso = (typeof date === "string" ? new Date(date) : date).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
-export function UtcTime({ date, fallback = "Never" }: { date: Date | string | null; fallback?: string }) {
-  if (!date) return <span className="text-slate-500 dark:text-slate-400">{fallback}</span>;
-  const iso = (typeof date === "string" ? new Date(date) : date).toISOString();
-  return (
-    <time dateTime={iso} className="tabular-nums">
-      {formatUtc(iso)}
-    </time>
-  );
-}
-
 /** The first 12 hex characters of a version hash, the full one on hover and for screen readers. */
 export function ShortHash({ hash }: { hash: string }) {
   return (
@@ -60,7 +43,7 @@ export function formatAddress(host: string, port: number): string {
 export function ToolsSummary({ tools, testedAt }: { tools: StoredNodeTools | null; testedAt: Date | null }) {
   if (!tools) return <span className="text-slate-500 dark:text-slate-400">Not tested</span>;
   return (
-    <div className="flex flex-wrap items-center gap-1" title={testedAt ? `Tested ${formatUtc(testedAt)}; ${tools.kernel}` : tools.kernel}>
+    <div className="flex flex-wrap items-center gap-1" title={testedAt ? `Tested ${formatInstant(testedAt)}; ${tools.kernel}` : tools.kernel}>
       {tools.iptables ? <Badge tone="neutral">iptables {tools.iptables.backend}</Badge> : <Badge tone="danger">no iptables</Badge>}
       {tools.ipset ? <Badge tone="neutral">ipset</Badge> : <Badge tone="danger">no ipset</Badge>}
       {tools.fail2ban ? <Badge tone="neutral">fail2ban</Badge> : <Badge tone="danger">no fail2ban</Badge>}

@@ -4,7 +4,9 @@ import { useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { DataTable, DataTableBody, DataTableCell, DataTableHead, DataTableHeaderCell, DataTableRow } from "@/components/ui/data-table";
 import type { PushBatchView } from "@/lib/deploy/batch";
-import { formatUtc, ShortHash, StateBadge } from "./display";
+import { formatInstant } from "@/lib/format/instant";
+
+import { ShortHash, StateBadge } from "./display";
 
 /** A push as GET /api/v1/pushes/[batchId] returns it: PushBatchView with its dates as ISO text. */
 export type PushBatchJson = Omit<PushBatchView, "createdAt" | "deployments"> & {
@@ -97,7 +99,7 @@ export function PushProgress({ initial }: { initial: PushBatchJson }) {
               <DataTableCell className="max-w-md whitespace-normal">
                 {d.message || <span className="text-slate-400">—</span>}
                 {d.rollbackAt && !d.finishedAt ? (
-                  <span className="block text-xs text-slate-500 dark:text-slate-400">Rolls back by itself at {formatUtc(d.rollbackAt)} unless confirmed.</span>
+                  <span className="block text-xs text-slate-500 dark:text-slate-400">Rolls back by itself at {formatInstant(d.rollbackAt)} unless confirmed.</span>
                 ) : null}
               </DataTableCell>
             </DataTableRow>

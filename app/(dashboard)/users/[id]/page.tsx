@@ -12,7 +12,7 @@ import { getUser, listTenantChoices } from "@/lib/db/queries/users";
 import { isAppError } from "@/lib/errors";
 import { userIdSchema } from "@/lib/validation/auth";
 import { EditUserForm } from "../_components/edit-user-form";
-import { formatUtc } from "../_components/format";
+import { formatInstant, formatInstantOr } from "@/lib/format/instant";
 import { UserAccountActions } from "../_components/user-account-actions";
 
 export const metadata: Metadata = { title: "User" };
@@ -72,9 +72,9 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
               <dt className="text-slate-500 dark:text-slate-400">Status</dt>
               <dd>{target.disabled ? "Disabled: cannot sign in" : "Active"}</dd>
               <dt className="text-slate-500 dark:text-slate-400">Last sign-in</dt>
-              <dd>{formatUtc(target.lastSignInAt)}</dd>
+              <dd>{formatInstantOr(target.lastSignInAt, "Never")}</dd>
               <dt className="text-slate-500 dark:text-slate-400">Created</dt>
-              <dd>{formatUtc(target.createdAt)}</dd>
+              <dd>{formatInstant(target.createdAt)}</dd>
             </dl>
             <UserAccountActions user={{ id: target.id, email: target.email, disabled: target.disabled }} isSelf={isSelf} />
             <p className="text-sm">

@@ -1,7 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { DataTable, DataTableBody, DataTableCell, DataTableEmptyRow, DataTableHead, DataTableHeaderCell, DataTableRow } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatInstant } from "@/lib/format/instant";
+import { formatInstantOr } from "@/lib/format/instant";
 import { remainingBanTime } from "@/lib/observe/display";
 import type { NodeObservation } from "@/lib/observe/snapshot";
 
@@ -16,9 +16,7 @@ function Remaining({ ban, now }: { ban: NodeObservation["jails"][number]["bans"]
   return <span className="tabular-nums">{left.text}</span>;
 }
 
-function utc(iso: string | null): string {
-  return iso ? formatInstant(iso) : "—";
-}
+const utc = (iso: string | null) => formatInstantOr(iso, "—");
 
 export function ObservationJails({ jails, now }: { jails: NodeObservation["jails"]; now: Date }) {
   if (jails.length === 0) {

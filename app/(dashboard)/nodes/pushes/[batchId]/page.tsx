@@ -7,7 +7,7 @@ import { requirePagePermission } from "@/lib/auth/guards";
 import { getPushBatch } from "@/lib/deploy/batch";
 import { isAppError } from "@/lib/errors";
 import { batchIdSchema } from "@/lib/validation/push";
-import { formatUtc } from "../../_components/display";
+import { formatInstant } from "@/lib/format/instant";
 import { PushProgress, type PushBatchJson } from "../../_components/push-progress";
 
 export const metadata: Metadata = { title: "Push" };
@@ -33,7 +33,7 @@ export default async function PushPage({ params }: { params: Promise<{ batchId: 
           Nodes
         </Link>
       </nav>
-      <PageHeader title="Push" description={`Started ${formatUtc(batch.createdAt)} by ${batch.requestedBy}.`} />
+      <PageHeader title="Push" description={`Started ${formatInstant(batch.createdAt)} by ${batch.requestedBy}.`} />
       <PushProgress initial={initial} />
     </>
   );
