@@ -21,6 +21,7 @@ import {
   type ManagementReplace,
 } from "@/lib/validation/address-entry";
 import { writeAudit } from "./audit";
+import { toTwoWayPage } from "./keyset-cursor";
 
 // The one engine behind the whitelist, the blocklist, management access and tenant IP restrictions (rows of
 // address_entries). Every function authorizes the caller itself: whitelist, blocklist and management need
@@ -328,14 +329,7 @@ export async function listAddressEntries(caller: Caller, target: ListTarget, que
     await assertTenantExists(db, scope);
     return selectEntries(db, scope, whereSql(scope, conditions), order, query.limit + 1);
   });
-  const hasMore = rows.length > query.limit;
-  const items = rows.slice(0, query.limit);
-  if (isBackward) items.reverse();
-  const first = items[0];
-  const last = items[items.length - 1];
-  const nextCursor = last && (isBackward || hasMore) ? cursorOf(last, query.sort, "after") : null;
-  const prevCursor = first && cursor !== null && (!isBackward || hasMore) ? cursorOf(first, query.sort, "before") : null;
-  return { items, nextCursor, prevCursor };
+  return toTwoWayPage(rows, { limit: query.limit, isBackward, hasCursor: cursor !== null }, (entry, direction) => cursorOf(entry, query.sort, direction));
 }
 
 /** Every entry covering the address or network (expired ones included, with their status), most specific first. */

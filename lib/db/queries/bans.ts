@@ -6,7 +6,7 @@ import { parseNetwork, type IpFamily, type ParsedNetwork } from "@/lib/net/parse
 import { isJailName } from "@/lib/observe/fail2ban-status";
 import type { BanListQuery, BanSort } from "@/lib/validation/bans";
 import { writeAudit } from "./audit";
-import { cursorInstant, decodeKeysetCursor, encodeKeysetCursor, invalidCursorError } from "./keyset-cursor";
+import { cursorInstant, decodeKeysetCursor, encodeKeysetCursor, invalidCursorError, toTwoWayPage } from "./keyset-cursor";
 import { isUuid } from "@/lib/validation/ids";
 
 // Ban events (ban_events): one row per ban of one address in one jail on one node, written by the collector
@@ -226,14 +226,7 @@ export async function listBans(caller: Caller, query: BanListQuery): Promise<Ban
     const order = isBackward ? ORDER[query.sort].backward : ORDER[query.sort].forward;
     return selectBanPage(tx, where, cursor ? keysetSql(cursor) : sql`TRUE`, order, query.limit + 1);
   });
-  const hasMore = rows.length > query.limit;
-  const items = rows.slice(0, query.limit).map(toView);
-  if (isBackward) items.reverse();
-  const first = items[0];
-  const last = items[items.length - 1];
-  const nextCursor = last && (isBackward || hasMore) ? cursorOf(last, query.sort, "after") : null;
-  const prevCursor = first && cursor !== null && (!isBackward || hasMore) ? cursorOf(first, query.sort, "before") : null;
-  return { items, nextCursor, prevCursor };
+  return toTwoWayPage(rows.map(toView), { limit: query.limit, isBackward, hasCursor: cursor !== null }, (view, direction) => cursorOf(view, query.sort, direction));
 }
 
 export interface BanFilterOptions {

@@ -31,3 +31,31 @@ export function cursorInstant(text: string): Date {
   if (Number.isNaN(time) || new Date(time).toISOString() !== text) throw invalidCursorError();
   return new Date(time);
 }
+
+export interface TwoWayPage<Item> {
+  items: Item[];
+  nextCursor: string | null;
+  prevCursor: string | null;
+}
+
+/**
+ * The page of a two-way keyset query that read `limit + 1` rows in its direction of travel (backward for a
+ * "before" cursor, so those rows come newest-last and are reversed here): the items in display order, a next
+ * cursor when more lie after the page, and a previous one when the page did not start at the beginning.
+ */
+export function toTwoWayPage<Item>(
+  rows: Item[],
+  { limit, isBackward, hasCursor }: { limit: number; isBackward: boolean; hasCursor: boolean },
+  cursorOf: (item: Item, direction: "after" | "before") => string,
+): TwoWayPage<Item> {
+  const hasMore = rows.length > limit;
+  const items = rows.slice(0, limit);
+  if (isBackward) items.reverse();
+  const first = items[0];
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: last !== undefined && (isBackward || hasMore) ? cursorOf(last, "after") : null,
+    prevCursor: first !== undefined && hasCursor && (!isBackward || hasMore) ? cursorOf(first, "before") : null,
+  };
+}
