@@ -5,6 +5,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 
 import { sealNodeKey } from "../lib/crypto/node-keys";
 import { deriveKey } from "../lib/secret-key";
+import type { UnbanResultRow } from "../lib/observe/unban";
 import { generateClientKey } from "../lib/ssh/keys";
 import { createNode, insertBanEvent, insertSnapshot, sql } from "./db";
 import { E2E_SECRET_KEY } from "./env";
@@ -28,15 +29,6 @@ interface BanPage {
   items: BanItem[];
   nextCursor: string | null;
   prevCursor: string | null;
-}
-
-interface UnbanRow {
-  address: string;
-  nodeId: string;
-  nodeName: string;
-  jail: string;
-  isUnbanned: boolean;
-  message: string;
 }
 
 async function call(request: APIRequestContext, token: string, method: string, path: string, data?: unknown) {
@@ -256,7 +248,7 @@ test.describe("bans API", () => {
 
       const response = await call(request, token, "POST", "bans/unban", { addresses: [address, ` ${notBanned} `, address], nodeIds: [node.id] });
       expect(response.status).toBe(200);
-      const result = response.body as { unbans: UnbanRow[]; lists: unknown[]; notBanned: string[] };
+      const result = response.body as { unbans: UnbanResultRow[]; lists: unknown[]; notBanned: string[] };
       expect(result.lists).toEqual([]);
       expect(result.notBanned).toEqual([notBanned]);
       expect(result.unbans.map((u) => u.jail).sort()).toEqual(["rampart-asterisk", "rampart-recidive"]);
