@@ -8,6 +8,7 @@ import { getEnv, publishAuthEnv } from "@/lib/env";
 import { ensureFirstAdmin } from "@/lib/runtime/first-admin";
 import { isBuildCurrent, writeBuildStamp } from "@/lib/runtime/build-stamp";
 import { migrate, resolveDatabase } from "@/lib/runtime/database";
+import { shutDownOnSignals } from "@/lib/runtime/shutdown";
 import { deriveKey, loadOrCreateMasterSecret } from "@/lib/secret-key";
 import { startWorkerIfEnabled } from "@/lib/jobs/in-process";
 
@@ -73,21 +74,14 @@ async function main(): Promise<void> {
   await new Promise<void>((done) => server.listen(env.PORT, env.RAMPART_LISTEN_HOST, done));
   log(`dashboard on ${publicUrl}`);
 
-  let isStopping = false;
-  const stop = async (signal: string) => {
-    if (isStopping) return;
-    isStopping = true;
-    log(`${signal}: shutting down`);
+  shutDownOnSignals(log, async () => {
     server.close();
     server.closeAllConnections();
     await worker?.stop().catch(() => undefined);
     await app.close().catch(() => undefined);
     await disconnectDb().catch(() => undefined);
     await database.close().catch(() => undefined);
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { disconnectDb } from "@/lib/db/client";
 import { startCollectorWorker } from "@/lib/jobs/collector-queue";
 import { migrate, resolveDatabase } from "@/lib/runtime/database";
+import { shutDownOnSignals } from "@/lib/runtime/shutdown";
 
 // `npm run worker`: the collector alone, without the web app, so several machines can share the polling of
 // a large cluster. Uses DATABASE_URL, or joins the embedded database of a running `npm start`.
@@ -12,18 +13,11 @@ async function main(): Promise<void> {
   await migrate(database.url, log);
   const worker = await startCollectorWorker({ log });
 
-  let isStopping = false;
-  const stop = async (signal: string) => {
-    if (isStopping) return;
-    isStopping = true;
-    log(`${signal}: stopping`);
+  shutDownOnSignals(log, async () => {
     await worker.stop();
     await disconnectDb().catch(() => undefined);
     await database.close().catch(() => undefined);
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  });
 }
 
 main().catch((error: unknown) => {

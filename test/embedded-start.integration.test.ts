@@ -71,7 +71,10 @@ describe("npm start without DATABASE_URL", () => {
     expect((await fetch(`${base}/login`)).status).toBe(200);
     expect((await fetch(`${base}/`, { redirect: "manual" })).status).not.toBe(200);
 
+    // SIGTERM shuts down in order (web server, collector, database) and exits 0.
     await stop();
+    expect(first.output()).toContain("SIGTERM: shutting down");
+    expect(child?.exitCode).toBe(0);
     const second = await start(port);
     expect(second.output()).not.toMatch(/created the first administrator/);
     expect(second.output()).toMatch(/database schema is up to date/);
