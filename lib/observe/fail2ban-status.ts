@@ -14,7 +14,7 @@
  */
 import { parseNetwork, type IpFamily } from "@/lib/net/parse";
 
-import { rejectLine, splitLines, type Parsed, type RejectedLine } from "./parse-result";
+import { LineRejection, parseMatchingLines, rejectLine, splitLines, type Parsed, type RejectedLine } from "./parse-result";
 
 /** fail2ban's own jail-name characters; anything else is not a name fail2ban printed. */
 const JAIL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
@@ -158,40 +158,22 @@ const WITH_TIME_LINE = /^(\S+) ?\t(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) \+ (-?\d
 
 /** `fail2ban-client get <jail> banip --with-time`: every ban with its start and end. */
 export function parseBanTimes(text: string, options: TimeOptions): Parsed<TimedBan> {
-  const items: TimedBan[] = [];
-  const rejected: RejectedLine[] = [];
-  splitLines(text).forEach((line, index) => {
-    if (line.trim() === "") return;
-    const m = WITH_TIME_LINE.exec(line);
-    if (!m) {
-      rejected.push(rejectLine(index + 1, line, "not “address <tab>start + seconds = end”"));
-      return;
-    }
+  return parseMatchingLines(text, WITH_TIME_LINE, "address <tab>start + seconds = end", (m): TimedBan | LineRejection => {
     const [, addressText, startText, secondsText, endText] = m as unknown as [string, string, string, string, string];
     const parsed = parseNetwork(addressText);
-    if (!parsed.ok) {
-      rejected.push(rejectLine(index + 1, line, `banned address does not parse: ${parsed.error}`));
-      return;
-    }
+    if (!parsed.ok) return new LineRejection(`banned address does not parse: ${parsed.error}`);
     const bannedAt = parseLocalTime(startText, options.utcOffsetMinutes);
-    if (bannedAt === null) {
-      rejected.push(rejectLine(index + 1, line, "ban start is not a valid date-time"));
-      return;
-    }
+    if (bannedAt === null) return new LineRejection("ban start is not a valid date-time");
     const seconds = Number(secondsText);
     let expiresAt: Date | null = null;
     if (seconds >= 0) {
       // Computed from start + ban time (exact), after checking the printed end agrees with it.
       expiresAt = new Date(bannedAt.getTime() + seconds * 1000);
       const printedEnd = parseLocalTime(endText, options.utcOffsetMinutes);
-      if (printedEnd === null || Math.abs(printedEnd.getTime() - expiresAt.getTime()) > 1000) {
-        rejected.push(rejectLine(index + 1, line, "ban end does not match start + ban time"));
-        return;
-      }
+      if (printedEnd === null || Math.abs(printedEnd.getTime() - expiresAt.getTime()) > 1000) return new LineRejection("ban end does not match start + ban time");
     }
-    items.push({ address: parsed.value.canonical, family: parsed.value.family, bannedAt, banSeconds: seconds >= 0 ? seconds : null, expiresAt });
+    return { address: parsed.value.canonical, family: parsed.value.family, bannedAt, banSeconds: seconds >= 0 ? seconds : null, expiresAt };
   });
-  return { items, rejected };
 }
 
 export interface JailBan {

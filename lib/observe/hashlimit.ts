@@ -12,7 +12,7 @@
  */
 import type { IpFamily } from "@/lib/net/parse";
 
-import { rejectLine, splitLines, type Parsed, type RejectedLine } from "./parse-result";
+import { LineRejection, parseMatchingLines, type Parsed } from "./parse-result";
 import { parseSourceAddress } from "./source-address";
 
 /** A source below this share of its burst is about to be limited. */
@@ -40,37 +40,23 @@ const LINE = /^(-?\d{1,12}) ([0-9A-Fa-f.:]+):(\d{1,5})->([0-9A-Fa-f.:]+):(\d{1,5
 /** Entries of one hashlimit table, fewest tokens left first (ties by address). */
 export function parseHashlimit(text: string, options: HashlimitOptions = {}): Parsed<HashlimitEntry> {
   const nearLimit = options.nearLimitPercent ?? NEAR_LIMIT_PERCENT;
-  const items: HashlimitEntry[] = [];
-  const rejected: RejectedLine[] = [];
-  splitLines(text).forEach((line, index) => {
-    if (line.trim() === "") return;
-    const m = LINE.exec(line);
-    if (!m) {
-      rejected.push(rejectLine(index + 1, line, "not “expiry src:port->dst:port credit credit_cap cost”"));
-      return;
-    }
+  const { items, rejected } = parseMatchingLines(text, LINE, "expiry src:port->dst:port credit credit_cap cost", (m): HashlimitEntry | LineRejection => {
     const [, expiryText, sourceText, , , , creditText, capText] = m as unknown as string[];
     const source = parseSourceAddress(sourceText!, options.sourcePrefixLength);
-    if (!source.ok) {
-      rejected.push(rejectLine(index + 1, line, source.reason));
-      return;
-    }
+    if (!source.ok) return new LineRejection(source.reason);
     const { address, family } = source;
     const credit = BigInt(creditText!);
     const cap = BigInt(capText!);
-    if (cap === 0n || credit > cap) {
-      rejected.push(rejectLine(index + 1, line, "credit is not within 0..credit_cap"));
-      return;
-    }
+    if (cap === 0n || credit > cap) return new LineRejection("credit is not within 0..credit_cap");
     // BigInt: the scaled units exceed 2^53 for slow rates with large bursts.
     const tokensLeftPercent = Number((credit * 10_000n) / cap) / 100;
-    items.push({
+    return {
       address,
       family,
       tokensLeftPercent,
       isNearLimit: tokensLeftPercent < nearLimit,
       expiresInSeconds: Math.max(0, Number(expiryText)),
-    });
+    };
   });
   items.sort((a, b) => a.tokensLeftPercent - b.tokensLeftPercent || a.address.localeCompare(b.address));
   return { items, rejected };

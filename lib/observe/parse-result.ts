@@ -27,3 +27,25 @@ export function splitLines(text: string): string[] {
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines;
 }
+
+/** What a line parser returns for a line that matched the pattern but holds bad values. */
+export class LineRejection {
+  constructor(readonly reason: string) {}
+}
+
+/**
+ * The loop every line-oriented parser shares: blank lines are skipped, a line that does not match `pattern`
+ * is rejected as not being `shape`, and `parseLine` turns a match into an item or a LineRejection.
+ */
+export function parseMatchingLines<T>(text: string, pattern: RegExp, shape: string, parseLine: (match: RegExpExecArray) => T | LineRejection): Parsed<T> {
+  const items: T[] = [];
+  const rejected: RejectedLine[] = [];
+  splitLines(text).forEach((line, index) => {
+    if (line.trim() === "") return;
+    const match = pattern.exec(line);
+    const result = match ? parseLine(match) : new LineRejection(`not “${shape}”`);
+    if (result instanceof LineRejection) rejected.push(rejectLine(index + 1, line, result.reason));
+    else items.push(result);
+  });
+  return { items, rejected };
+}

@@ -11,7 +11,7 @@
  */
 import type { IpFamily } from "@/lib/net/parse";
 
-import { rejectLine, splitLines, type Parsed, type RejectedLine } from "./parse-result";
+import { LineRejection, parseMatchingLines, type Parsed } from "./parse-result";
 import { parseSourceAddress } from "./source-address";
 
 export interface RecentEntry {
@@ -37,27 +37,16 @@ const LINE = /^src=([0-9A-Fa-f.:]+) ttl: (\d{1,3}) last_seen: (\d{1,20}) oldest_
 
 /** Entries of one xt_recent list, most hits first (ties by address). */
 export function parseRecentList(text: string, options: RecentOptions = {}): Parsed<RecentEntry> {
-  const items: RecentEntry[] = [];
-  const rejected: RejectedLine[] = [];
-  splitLines(text).forEach((line, index) => {
-    if (line.trim() === "") return;
-    const m = LINE.exec(line);
-    if (!m) {
-      rejected.push(rejectLine(index + 1, line, "not “src=… ttl: … last_seen: … oldest_pkt: …”"));
-      return;
-    }
+  const { items, rejected } = parseMatchingLines(text, LINE, "src=… ttl: … last_seen: … oldest_pkt: …", (m): RecentEntry | LineRejection => {
     const [, sourceText, ttlText, lastSeenText, , stampsText] = m as unknown as string[];
     const source = parseSourceAddress(sourceText!, options.sourcePrefixLength);
-    if (!source.ok) {
-      rejected.push(rejectLine(index + 1, line, source.reason));
-      return;
-    }
+    if (!source.ok) return new LineRejection(source.reason);
     const { address, family } = source;
     const stamps = stampsText!.split(",").map((s) => s.trim()).filter(Boolean);
     const lastSeenJiffies = Number(lastSeenText);
     const clock = options.clock;
     const lastSeenSecondsAgo = clock && clock.hz > 0 ? Math.max(0, Math.round((clock.jiffiesNow - lastSeenJiffies) / clock.hz)) : null;
-    items.push({ address, family, ttl: Number(ttlText), lastSeenJiffies, hitCount: stamps.length, lastSeenSecondsAgo });
+    return { address, family, ttl: Number(ttlText), lastSeenJiffies, hitCount: stamps.length, lastSeenSecondsAgo };
   });
   items.sort((a, b) => b.hitCount - a.hitCount || a.address.localeCompare(b.address));
   return { items, rejected };
