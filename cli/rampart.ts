@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { migrate, resolveDatabase } from "@/lib/runtime/database";
 import { isAppError } from "@/lib/errors";
 import { defineCommand, isUsageParseError, parseCommandArgs, type Command } from "./args";
@@ -10,6 +11,7 @@ import { render } from "./commands/render";
 import { tokenCreate } from "./commands/token";
 import { userCreate, userResetPassword } from "./commands/user";
 import { UsageError } from "./context";
+import { formatZodError } from "./format";
 
 // `npm run rampart -- <command>`: the same database, validation and data layer as the dashboard.
 
@@ -79,6 +81,11 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError || isAppError(error) || isUsageParseError(error)) {
       console.error(`rampart: ${error.message}`);
+      return 2;
+    }
+    // Input a service refused with its shared schema (the command passed it on unchecked): a usage error too.
+    if (error instanceof z.ZodError) {
+      console.error(`rampart: ${formatZodError(error)}`);
       return 2;
     }
     console.error(`rampart: ${error instanceof Error ? error.message : String(error)}`);

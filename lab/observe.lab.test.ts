@@ -205,6 +205,10 @@ if (!shouldSkip) describe("collector and unban on lab nodes", () => {
     const none = cli("unban", address, "--all");
     expect(none.stdout).toMatch(/no current ban/);
     expect(cli("unban", address).status).toBe(2);
+    // A bad address is refused by the unban request's schema with the address parser's message.
+    const bad = cli("unban", "198.18.1.300", "--all");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^rampart: addresses\.0: 198\.18\.1\.300: .+/m);
   });
 
   it("shows a REGISTER-flooding source near zero tokens in the rate table while a normal source is not", async () => {

@@ -5,7 +5,6 @@ import { clusterHealth, type NodeHealth } from "@/lib/db/queries/snapshots";
 import { closeAllNodeConnections } from "@/lib/observe/node-connections";
 import { registerSshUnbanner } from "@/lib/observe/ssh-unbanner";
 import { unbanAddresses } from "@/lib/observe/unban";
-import { parseNetwork } from "@/lib/net/parse";
 import { getCliActor, UsageError, withDatabase } from "../context";
 import { printable } from "./lists";
 
@@ -50,8 +49,6 @@ export async function bansList(values: { json?: boolean }): Promise<void> {
 export async function unban(values: { node?: string; all?: boolean; jail?: string; json?: boolean }, positionals: string[]): Promise<void> {
   const usage = "usage: unban ADDRESS --node N|--all [--jail J] [--json]";
   if (positionals.length !== 1 || (values.node === undefined) === (values.all !== true)) throw new UsageError(usage);
-  const parsed = parseNetwork(positionals[0]!);
-  if (!parsed.ok) throw new UsageError(`${positionals[0]}: ${parsed.error}`);
   registerSshUnbanner();
   const failed = await withDatabase(async () => {
     try {
@@ -61,7 +58,7 @@ export async function unban(values: { node?: string; all?: boolean; jail?: strin
         if (!node) throw new UsageError(`No node named ${printable(values.node)}.`);
         nodeIds = [node.id];
       }
-      const result = await unbanAddresses(cliCaller(), { addresses: [parsed.value.canonical], nodeIds, jail: values.jail, then: "none" });
+      const result = await unbanAddresses(cliCaller(), { addresses: [positionals[0]!], nodeIds, jail: values.jail, then: "none" });
       if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else {
         for (const row of result.unbans) console.log(`${row.address} ${row.jail} on ${printable(row.nodeName)}: ${row.isUnbanned ? "unbanned" : "NOT unbanned"} (${row.message})`);
