@@ -6,12 +6,11 @@
  */
 import "server-only";
 
-import { join } from "node:path";
-
-import { GEOIP_PACKAGE, loadGeoIpDataset } from "@/lib/rules/geo-data";
+import { loadGeoIpDataset } from "@/lib/rules/geo-data";
 import type { GeoIpSource } from "@/lib/rules/geoip";
 
 import { summarizeCountries, type CountrySummary } from "./countries";
+import { shippedGeoIpDir } from "./dataset-dir";
 
 export interface GeoCatalog {
   /** Dataset name and version, as recorded in ruleset manifests. */
@@ -24,18 +23,8 @@ export interface GeoCatalog {
 
 let pending: Promise<GeoCatalog> | undefined;
 
-/**
- * The dataset package's directory. Not the reader's default (require.resolve): in Next.js server bundles
- * Turbopack replaces require.resolve() with a numeric module id. The package is a dependency of the app, so it
- * sits in the app's node_modules; outside Next.js this is the same path require.resolve gives, so the reader's
- * per-directory cache is shared with the compiler.
- */
-function geoIpPackageDir(): string {
-  return join(process.cwd(), "node_modules", GEOIP_PACKAGE);
-}
-
 async function build(): Promise<GeoCatalog> {
-  const source = await loadGeoIpDataset(geoIpPackageDir());
+  const source = await loadGeoIpDataset(shippedGeoIpDir());
   const countries = summarizeCountries(source);
   return { datasetId: source.datasetId, countries, byCode: new Map(countries.map((c) => [c.code, c])), source };
 }

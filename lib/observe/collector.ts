@@ -8,18 +8,17 @@
  * The job queue (lib/jobs) calls collectNode once per node and interval; tests and the bench call
  * runCollectorCycle directly.
  */
-import { join } from "node:path";
 
 import { getDb } from "@/lib/db/client";
 import { getAutoWhitelistSettings, recordAutoWhitelist, type AutoWhitelistResult } from "@/lib/db/queries/auto-whitelist";
 import { recordBanObservations, type ObservationResult, type ObservedBan } from "@/lib/db/queries/bans";
 import { recordNodeSnapshot } from "@/lib/db/queries/snapshots";
-import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { summarizeCountries } from "@/lib/geo/countries";
 import { locateAddress } from "@/lib/geo/countries";
 import { parseNetwork } from "@/lib/net/parse";
-import { GEOIP_PACKAGE, loadGeoIpDataset } from "@/lib/rules/geo-data";
+import { geoIpDatasetDir } from "@/lib/geo/dataset-dir";
+import { loadGeoIpDataset } from "@/lib/rules/geo-data";
 import type { GeoIpSource } from "@/lib/rules/geoip";
 import { isSshError } from "@/lib/ssh/errors";
 
@@ -63,8 +62,7 @@ const COUNTRY_CACHE_MAX = 50_000;
 function loadGeoIndex(): Promise<GeoIndex | null> {
   geoIndex ??= (async () => {
     try {
-      const dir = getEnv().RAMPART_GEOIP_DIR ?? join(process.cwd(), "node_modules", GEOIP_PACKAGE);
-      const source = await loadGeoIpDataset(dir);
+      const source = await loadGeoIpDataset(geoIpDatasetDir());
       return { source, codes: summarizeCountries(source).map((c) => c.code) };
     } catch (error) {
       // Without the dataset bans are still recorded, only without a country.

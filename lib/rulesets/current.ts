@@ -1,9 +1,8 @@
 import { getDb } from "@/lib/db/client";
 import { loadPolicySnapshot } from "@/lib/db/queries/policy-snapshot";
-import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { join } from "node:path";
-import { GEOIP_PACKAGE, loadGeoIpDataset } from "@/lib/rules/geo-data";
+import { geoIpDatasetDir } from "@/lib/geo/dataset-dir";
+import { loadGeoIpDataset } from "@/lib/rules/geo-data";
 import { createMemoryGeoIpSource, type GeoIpSource } from "@/lib/rules/geoip";
 import { renderRuleset, type RenderedRuleset } from "@/lib/rules/render";
 
@@ -32,9 +31,7 @@ export async function resolveRenderTarget(nodeName?: string | null): Promise<Ren
 /** The policy and GeoIP data a render needs, loaded once for any number of nodes. */
 export async function loadRenderInputs(): Promise<{ snapshot: Awaited<ReturnType<typeof loadPolicySnapshot>>; geo: GeoIpSource }> {
   const snapshot = await loadPolicySnapshot();
-  // The dataset is located from the working directory: bundlers rewrite require.resolve inside the app.
-  const dir = getEnv().RAMPART_GEOIP_DIR ?? join(process.cwd(), "node_modules", GEOIP_PACKAGE);
-  const geo: GeoIpSource = snapshot.geoip.mode === "OFF" ? emptyGeo : await loadGeoIpDataset(dir);
+  const geo: GeoIpSource = snapshot.geoip.mode === "OFF" ? emptyGeo : await loadGeoIpDataset(geoIpDatasetDir());
   return { snapshot, geo };
 }
 
