@@ -309,11 +309,6 @@ async function runBatch(
   return { batchId, states, isAllConfirmed };
 }
 
-/** A running batch's completion in this process, if it runs here. */
-export function waitForBatch(batchId: string): Promise<BatchSummary> | undefined {
-  return running.get(batchId);
-}
-
 export interface PushBatchView {
   batchId: string;
   createdAt: Date;

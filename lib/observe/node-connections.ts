@@ -104,8 +104,3 @@ export function pruneNodeConnections(keep: ReadonlySet<string>): void {
 export function closeAllNodeConnections(): void {
   for (const nodeId of [...pool.keys()]) dropNodeConnection(nodeId);
 }
-
-/** How many connections are open (for tests and the bench). */
-export function countNodeConnections(): number {
-  return [...pool.values()].filter((e) => !e.session.isClosed).length;
-}

@@ -50,7 +50,3 @@ export const NODE_COMMANDS = {
 } as const;
 
 export type NodeCommand = keyof typeof NODE_COMMANDS;
-
-export function isNodeCommand(name: string): name is NodeCommand {
-  return Object.hasOwn(NODE_COMMANDS, name);
-}

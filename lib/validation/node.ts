@@ -190,8 +190,6 @@ export type NodeUpdate = z.output<typeof nodeUpdateSchema>;
 
 export const nodeIdSchema = z.uuid({ error: "Node id must be a UUID." });
 
-export const pinHostKeySchema = z.strictObject({ hostKeyFingerprint: hostKeyFingerprintSchema });
-
 /** Where to fetch a host key from (the "Fetch host key" step). */
 export const hostKeyTargetSchema = z.strictObject({ host: nodeHostSchema, port: nodePortSchema.default(22) });
 
