@@ -76,6 +76,17 @@ export function getAuthSecret(): string | undefined {
   return process.env.NEXTAUTH_SECRET;
 }
 
+/** The address users reach Rampart at: RAMPART_PUBLIC_URL, or localhost on PORT (what server.ts announces). */
+export function getPublicUrl(): string {
+  const env = getEnv();
+  return env.RAMPART_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+}
+
+/** HTTPS in the public URL: browsers are told to use nothing else (HSTS). */
+export function isPublicUrlHttps(): boolean {
+  return getPublicUrl().startsWith("https:");
+}
+
 export function isProduction(): boolean {
   return getEnv().NODE_ENV === "production";
 }

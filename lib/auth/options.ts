@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db/client";
 import { signInSchema } from "@/lib/validation/auth";
 import { getClientIp } from "./client-ip";
+import { toSafeRedirectPath } from "./safe-redirect";
 import { verifyPassword } from "./password";
 import { checkSignInThrottle, recordSignInAttempt } from "./throttle";
 import { reportFailedSignIn } from "./web-auth-log";
@@ -78,6 +79,10 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    // next-auth's own sign-in and sign-out redirects go through the same check as the sign-in page's.
+    redirect({ url, baseUrl }) {
+      return new URL(toSafeRedirectPath(url, baseUrl, { isAbsoluteAllowed: true }), baseUrl).href;
+    },
     jwt({ token, user }) {
       if (user) token.sid = user.id;
       return token;

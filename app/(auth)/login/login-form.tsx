@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
+import { toSafeRedirectPath } from "@/lib/auth/safe-redirect";
 
 const THROTTLED_PREFIX = "THROTTLED:";
 
@@ -37,7 +38,8 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         setError(describeError(result?.error ?? ""));
         return;
       }
-      router.replace(callbackUrl);
+      // The page checked it already; checked again here because this is where the browser leaves.
+      router.replace(toSafeRedirectPath(callbackUrl, window.location.origin));
       router.refresh();
     } catch {
       setError(describeError(""));

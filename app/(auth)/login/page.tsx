@@ -1,19 +1,16 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { toSafeRedirectPath } from "@/lib/auth/safe-redirect";
 import { getCurrentUser } from "@/lib/auth/session";
+import { getPublicUrl } from "@/lib/env";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-/** Only same-site paths may be a post-sign-in target (no open redirect). */
-function safeCallback(value: string | string[] | undefined): string {
-  const text = Array.isArray(value) ? value[0] : value;
-  return text && text.startsWith("/") && !text.startsWith("//") && !text.startsWith("/\\") ? text : "/";
-}
-
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  // Only a path of this origin may be the post-sign-in target (no open redirect, no header injection).
+  const callbackUrl = toSafeRedirectPath(params.callbackUrl, getPublicUrl());
   if (await getCurrentUser()) redirect(callbackUrl);
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
