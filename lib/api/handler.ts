@@ -8,6 +8,8 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { toFieldErrors } from "@/lib/action-result";
 import { findActiveToken, touchToken } from "@/lib/db/queries/tokens";
 import { AppError, isAppError } from "@/lib/errors";
+import { isPublicUrlHttps } from "@/lib/env";
+import { HSTS_VALUE } from "@/lib/web/security-headers";
 
 // The one wrapper around every /api/v1 route handler: authenticates (bearer token, or the browser
 // session for same-origin requests), checks the permission, and maps every failure to a 4xx with a
@@ -79,12 +81,23 @@ export function apiRoute<P extends z.ZodType>(
       const rawParams = context?.params ? await context.params : {};
       const params = options.params ? options.params.parse(rawParams) : rawParams;
       const result = await handler({ request, caller, params: params as z.infer<P> });
-      return result instanceof Response ? result : NextResponse.json(result);
+      return withApiHeaders(result instanceof Response ? result : NextResponse.json(result));
     } catch (error) {
       if (error instanceof z.ZodError && options.params && error.issues.some((i) => i.path.length === 1 && i.path[0] === "id")) {
-        return NextResponse.json({ error: "Not found." }, { status: 404 });
+        return withApiHeaders(NextResponse.json({ error: "Not found." }, { status: 404 }));
       }
-      return errorResponse(error);
+      return withApiHeaders(errorResponse(error));
     }
   };
+}
+
+/**
+ * API answers hold policy, users and tokens: no cache (browser, proxy) may keep them unless a handler
+ * says otherwise, and behind HTTPS the browser is told never to use plain HTTP (the proxy does the same
+ * for pages; it does not run for the API).
+ */
+function withApiHeaders(response: Response): Response {
+  if (!response.headers.has("Cache-Control")) response.headers.set("Cache-Control", "no-store");
+  if (isPublicUrlHttps()) response.headers.set("Strict-Transport-Security", HSTS_VALUE);
+  return response;
 }
