@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isAppError } from "@/lib/errors";
 import { defineCommand, isUsageParseError, parseCommandArgs } from "./args";
 
 const options = { json: { type: "boolean" }, name: { type: "string" } } as const;
@@ -37,5 +38,13 @@ describe("command options", () => {
     });
     await command.run(parseCommandArgs(command.options, ["--json", "--name", "x"]).values, []);
     expect(seen).toEqual({ json: true, name: "x" });
+  });
+
+  it("refuses an argument holding a control character or an unpaired surrogate as a usage error", () => {
+    for (const args of [["--name", "pbx\u0001"], ["--name=a\nb"], ["extra\ud800"]]) {
+      const error = parseError(args);
+      expect(isAppError(error) && error.status, JSON.stringify(args)).toBe(422);
+    }
+    expect(parseCommandArgs(options, ["--name", "Zürich 😀"]).values).toEqual({ name: "Zürich 😀" });
   });
 });

@@ -1,4 +1,6 @@
 import { parseArgs } from "node:util";
+import { AppError } from "@/lib/errors";
+import { findUnsafeCharacter, unsafeTextMessage } from "@/lib/validation/text";
 
 // Option parsing of `rampart <command>`: node's parseArgs in strict mode (unknown options, a missing value
 // and a value given to a flag are errors with code ERR_PARSE_ARGS_*), typed per command.
@@ -21,8 +23,16 @@ export function defineCommand<const O extends OptionSpecs>(options: O, run: (val
   return { options, run: (values, positionals) => run(values as OptionValues<O>, positionals) };
 }
 
-/** Parses a command's arguments; throws parseArgs' TypeError (code ERR_PARSE_ARGS_*) on bad usage. */
+/**
+ * Parses a command's arguments; throws parseArgs' TypeError (code ERR_PARSE_ARGS_*) on bad usage, and a
+ * VALIDATION AppError (a usage error too, exit 2) for an argument holding a control character or an unpaired
+ * surrogate: no option of any command takes one, and it would otherwise reach the database or a file.
+ */
 export function parseCommandArgs(options: OptionSpecs, args: string[]): { values: ParsedValues; positionals: string[] } {
+  args.forEach((arg, index) => {
+    const found = findUnsafeCharacter(arg);
+    if (found !== null) throw new AppError("VALIDATION", `argument ${index + 1}: ${unsafeTextMessage(found)}`);
+  });
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
   return { values: values as ParsedValues, positionals };
 }

@@ -12,6 +12,7 @@ import { getCliActor, UsageError, withDatabase } from "../context";
 import { formatZodError } from "../format";
 import { readStdin } from "./address";
 import { resolveTenantId } from "./user";
+import { safeText } from "@/lib/validation/text";
 
 // `rampart lists import` and `rampart lists export`: the same parser, checks and import path as the dashboard
 // and the API (lib/db/queries/address-entries importAddressText), acting as the CLI actor with full rights.
@@ -84,9 +85,9 @@ export async function listsImport(values: Record<string, string | undefined>, po
   const args = z
     .object({
       list: listArg,
-      tenant: z.string().optional(),
+      tenant: safeText().optional(),
       format: z.enum(IMPORT_FORMATS, { error: "--format must be auto, text or csv." }).optional(),
-      comment: z.string().optional(),
+      comment: safeText().optional(),
       covered: z.enum(["skip", "add"], { error: "--covered must be skip or add." }).optional(),
       broad: z.enum(["refuse", "allow"], { error: "--broad must be refuse or allow." }).optional(),
     })
@@ -123,7 +124,7 @@ export async function listsImport(values: Record<string, string | undefined>, po
 }
 
 export async function listsExport(values: Record<string, string | undefined>): Promise<void> {
-  const args = z.object({ list: listArg, tenant: z.string().optional(), output: z.string().optional() }).safeParse(values);
+  const args = z.object({ list: listArg, tenant: safeText().optional(), output: safeText().optional() }).safeParse(values);
   if (!args.success) throw new UsageError(`${formatZodError(args.error)}\nusage:\n${LISTS_HELP}`);
   await withDatabase(async () => {
     const target = await resolveTarget(args.data.list, args.data.tenant);

@@ -9,6 +9,7 @@ import { nodeCreateSchema, splitTags } from "@/lib/validation/node";
 import { getCliActor, UsageError, withDatabase } from "../context";
 import { formatZodError } from "../format";
 import { printable } from "./lists";
+import { safeText } from "@/lib/validation/text";
 
 // `rampart node add`, `rampart nodes list` and `rampart secrets rotate`: the same schema, host-key check and
 // data layer as the dashboard and the API, acting as the CLI actor with full rights.
@@ -30,7 +31,7 @@ async function readSmallFile(path: string, option: string, maxBytes: number): Pr
 
 export async function nodeAdd(values: Record<string, string | undefined>): Promise<void> {
   const args = z
-    .object({ name: z.string(), host: z.string(), user: z.string(), "key-file": z.string(), "host-key-fingerprint": z.string() })
+    .object({ name: safeText(), host: safeText(), user: safeText(), "key-file": safeText(), "host-key-fingerprint": safeText() })
     .safeParse(values);
   if (!args.success) throw new UsageError(NODE_ADD_USAGE);
   const privateKey = await readSmallFile(args.data["key-file"], "--key-file", MAX_PRIVATE_KEY_BYTES);

@@ -3,8 +3,9 @@ import { z } from "zod";
 import { writeArtefacts } from "@/lib/rules/write";
 import { renderCurrentRuleset } from "@/lib/rulesets/current";
 import { UsageError, withDatabase } from "../context";
+import { safeText } from "@/lib/validation/text";
 
-const args = z.object({ out: z.string().min(1), node: z.string().min(1).max(200).optional() });
+const args = z.object({ out: safeText().min(1), node: safeText().min(1).max(200).optional() });
 
 /** `rampart render --out DIR [--node NAME]`: writes the artefacts of the current policy. */
 export async function render(values: Record<string, string | undefined>): Promise<void> {

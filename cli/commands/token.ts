@@ -4,9 +4,10 @@ import { tokenCreateSchema } from "@/lib/validation/auth";
 import { getCliActor, UsageError, withDatabase } from "../context";
 import { formatZodError } from "../format";
 import { resolveTenantId } from "./user";
+import { safeText } from "@/lib/validation/text";
 
 export async function tokenCreate(values: Record<string, string | undefined>): Promise<void> {
-  const args = z.object({ name: z.string(), role: z.string(), tenant: z.string().optional(), "expires-at": z.string().optional() }).safeParse(values);
+  const args = z.object({ name: safeText(), role: safeText(), tenant: safeText().optional(), "expires-at": safeText().optional() }).safeParse(values);
   if (!args.success) throw new UsageError("usage: token create --name NAME --role ROLE [--tenant TENANT] [--expires-at ISO-DATE]");
   await withDatabase(async () => {
     const tenantId = await resolveTenantId(args.data.tenant);

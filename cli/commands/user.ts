@@ -5,8 +5,9 @@ import { generatePassword } from "@/lib/auth/password-policy";
 import { emailSchema, roleSchema } from "@/lib/validation/auth";
 import { getCliActor, UsageError, withDatabase } from "../context";
 import { formatZodError } from "../format";
+import { safeText } from "@/lib/validation/text";
 
-const createArgs = z.object({ email: emailSchema, role: roleSchema, tenant: z.string().min(1).optional(), name: z.string().max(120).optional() });
+const createArgs = z.object({ email: emailSchema, role: roleSchema, tenant: safeText().min(1).optional(), name: safeText().max(120).optional() });
 
 /** Finds a tenant by id or by exact name. */
 export async function resolveTenantId(ref: string | undefined): Promise<string | null> {

@@ -59,6 +59,19 @@ describe("parseImportText (text)", () => {
   });
 });
 
+describe("parseImportText (hostile lines)", () => {
+  it("rejects a line holding a control character or an unpaired surrogate, shown with U+FFFD in its place", () => {
+    const text = ["192.0.2.1\u0000", "198.51.100.1 # a\ud800", "203.0.113.9\t# ok", "192.0.2.2,\u001b[31m"].join("\n");
+    const result = parseImportText(text, { format: "text", now });
+    expect(result.candidates.map((c) => c.line)).toEqual([3]);
+    expect(result.rejected).toEqual([
+      { line: 1, text: "192.0.2.1\ufffd", reason: "The line holds a control character (U+0000) at position 10." },
+      { line: 2, text: "198.51.100.1 # a\ufffd", reason: expect.stringContaining("unpaired surrogate (U+D800)") },
+      { line: 4, text: "192.0.2.2,\ufffd[31m", reason: expect.stringContaining("U+001B") },
+    ]);
+  });
+});
+
 describe("parseImportText (csv)", () => {
   it("reads network,comment,expiry with quotes and rejects bad expiry, past expiry and extra fields", () => {
     const text = [

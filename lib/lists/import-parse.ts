@@ -13,6 +13,7 @@
  */
 import type { ParsedNetwork } from "@/lib/net/parse";
 import { checkComment, checkEntryNetwork, checkExpiry, type ImportFormat } from "@/lib/validation/address-entry";
+import { findUnsafeCharacter } from "@/lib/validation/text";
 import { parseCsvLine, unprotectCell } from "./csv";
 
 export interface ImportCandidate {
@@ -57,6 +58,14 @@ export const MAX_SHOWN_TEXT = 200;
 const NETWORK_HEADERS = new Set(["network", "address", "ip", "cidr", "network/address"]);
 const COMMENT_HEADERS = new Set(["comment", "comments", "description", "note"]);
 const EXPIRY_HEADERS = new Set(["expiry", "expires", "expires_at", "expiresat", "expires at"]);
+
+// Control characters and unpaired surrogates, as lib/validation/text finds them (tabs separate fields and pass).
+const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** A refused line as reports show it: its unsafe characters as U+FFFD, so the report itself can be stored and sent. */
+function shownUnsafe(text: string): string {
+  return shown(text.replace(UNSAFE_CHARACTERS, "\ufffd"));
+}
 
 function shown(text: string): string {
   return text.length > MAX_SHOWN_TEXT ? `${text.slice(0, MAX_SHOWN_TEXT)}…` : text;
@@ -151,7 +160,12 @@ export function parseImportText(text: string, options: ParseImportOptions): Pars
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
     if (line.length > MAX_LINE_LENGTH) {
-      reject(index, line, `The line is too long (${line.length} characters); the limit is ${MAX_LINE_LENGTH}.`);
+      reject(index, shownUnsafe(line), `The line is too long (${line.length} characters); the limit is ${MAX_LINE_LENGTH}.`);
+      continue;
+    }
+    const unsafe = findUnsafeCharacter(line, { isMultiline: true });
+    if (unsafe !== null) {
+      reject(index, shownUnsafe(line), `The line holds ${unsafe}.`);
       continue;
     }
     const trimmed = trimField(line);

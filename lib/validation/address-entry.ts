@@ -16,6 +16,7 @@ import { parseNetwork, type ParsedNetwork } from "@/lib/net/parse";
 import { LIST_LIMITS, checkComment, checkInstant, commentSchema } from "@/lib/validation/policy";
 import { optionalNetworkFilter } from "@/lib/validation/address";
 import type { ListKind } from "@/lib/lists/targets";
+import { safeText } from "@/lib/validation/text";
 
 /** Most entries each list may hold (the compiler refuses bigger snapshots). Per tenant for restrictions. */
 export const LIST_MAX_ENTRIES: Record<ListKind, number> = {
@@ -75,7 +76,7 @@ export function checkExpiry(text: unknown, now: Date): ExpiryCheck {
 export { checkComment };
 
 const expiresAtField = z
-  .union([z.string({ error: "Expiry must be an ISO 8601 date-time, or null." }), z.null()], {
+  .union([safeText({ error: "Expiry must be an ISO 8601 date-time, or null." }), z.null()], {
     error: "Expiry must be an ISO 8601 date-time, or null.",
   })
   .optional()
@@ -90,7 +91,7 @@ const expiresAtField = z
   });
 
 const networkFields = {
-  network: z.string({ error: "Enter the IP address or network as text." }),
+  network: safeText({ error: "Enter the IP address or network as text." }),
   confirmBroad: z.boolean({ error: "confirmBroad must be true or false." }).optional(),
   allowCovered: z.boolean({ error: "allowCovered must be true or false." }).optional(),
 };
@@ -147,8 +148,7 @@ export const LIST_SORTS = ["newest", "network"] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
 
 /** Free-text search: bounded, no control or invisible characters. */
-const searchField = z
-  .string({ error: "Search must be text." })
+const searchField = safeText({ error: "Search must be text." })
   .trim()
   .max(MAX_SEARCH_LENGTH, `Search is too long: at most ${MAX_SEARCH_LENGTH} characters.`)
   .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, "Search must not contain control or invisible characters.")
@@ -178,7 +178,7 @@ export const listQuerySchema = entryFilterSchema.extend({
     .max(MAX_PAGE_SIZE, `Limit must be 1 to ${MAX_PAGE_SIZE}.`)
     .optional()
     .default(DEFAULT_PAGE_SIZE),
-  cursor: z.string({ error: "Cursor must be text." }).max(512, "The page cursor is invalid.").optional(),
+  cursor: safeText({ error: "Cursor must be text." }).max(512, "The page cursor is invalid.").optional(),
 });
 
 export type ListQueryInput = z.input<typeof listQuerySchema>;
@@ -228,8 +228,7 @@ export const MAX_IMPORT_TEXT_LENGTH = 48 * 1024 * 1024;
 
 /** JSON body of a bulk import: the pasted text plus options. */
 export const importBodySchema = importOptionsSchema.extend({
-  text: z
-    .string({ error: "text must be the pasted lines as one string." })
+  text: safeText({ error: "text must be the pasted lines as one string.", isMultiline: true })
     .max(MAX_IMPORT_TEXT_LENGTH, `The import is too large: at most ${MAX_IMPORT_TEXT_LENGTH / 1024 / 1024} MB; use the CLI for bigger files.`),
 });
 
@@ -239,7 +238,7 @@ export const managementReplaceSchema = z
     entries: z
       .array(
         z.strictObject({
-          network: z.string({ error: "Enter the IP address or network as text." }),
+          network: safeText({ error: "Enter the IP address or network as text." }),
           comment: commentSchema.optional(),
           expiresAt: expiresAtField,
         }),

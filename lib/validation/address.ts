@@ -20,6 +20,7 @@
 import { z } from "zod";
 
 import { parseHostAddress, parseNetwork, type ParsedNetwork, type ParseResult } from "@/lib/net/parse";
+import { safeText } from "@/lib/validation/text";
 
 const NOT_TEXT = "Enter the IP address as text.";
 
@@ -37,7 +38,7 @@ function overBroadMessage(network: ParsedNetwork, canConfirm: boolean): string {
 }
 
 function textToNetwork(parse: (text: string) => ParseResult, allowBroad: boolean) {
-  return z.string({ error: NOT_TEXT }).transform((text, ctx): ParsedNetwork => {
+  return safeText({ error: NOT_TEXT }).transform((text, ctx): ParsedNetwork => {
     const result = parse(text);
     if (!result.ok) {
       ctx.addIssue({ code: "custom", message: result.error, input: text });
@@ -62,8 +63,7 @@ export const networkSchemaAllowingBroad = textToNetwork(parseNetwork, true);
 
 /** An address or network to filter by; missing or empty text is no filter. `notText` is the message for a non-string. */
 export function optionalNetworkFilter(notText: string) {
-  return z
-    .string({ error: notText })
+  return safeText({ error: notText })
     .trim()
     .optional()
     .transform((value, ctx): ParsedNetwork | undefined => {
@@ -83,7 +83,7 @@ export function optionalNetworkFilter(notText: string) {
  */
 export const confirmableNetworkSchema = z
   .object({
-    network: z.string({ error: NOT_TEXT }),
+    network: safeText({ error: NOT_TEXT }),
     confirmBroad: z.boolean().optional(),
   })
   .transform(({ network, confirmBroad }, ctx): ParsedNetwork => {

@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { safeText } from "@/lib/validation/text";
 
 // Filters and paging of the audit log, shared by the Audit page (query string of its GET form) and
 // GET /api/v1/audit. Times without a zone are UTC: the page shows and asks for UTC throughout.
 
 function optionalText(max: number, label: string) {
-  return z
-    .string({ error: `${label} must be text.` })
+  return safeText({ error: `${label} must be text.` })
     .trim()
     .max(max, `${label} is too long: at most ${max} characters.`)
     .regex(/^[^\p{Cc}]*$/u, `${label} must not contain control characters.`)
@@ -50,8 +50,7 @@ export type AuditFilter = z.output<typeof auditFilterSchema>;
 
 export const AUDIT_PAGE_LIMITS = { default: 50, max: 200 } as const;
 
-const limitSchema = z
-  .string()
+const limitSchema = safeText()
   .optional()
   .transform((text, ctx) => {
     if (text === undefined || text === "") return AUDIT_PAGE_LIMITS.default;
@@ -62,8 +61,7 @@ const limitSchema = z
     return Number(text);
   });
 
-const cursorSchema = z
-  .string()
+const cursorSchema = safeText()
   .max(2_000, "cursor is not valid: pass the cursor of the previous page unchanged.")
   .optional()
   .transform((text) => (text ? text : undefined));

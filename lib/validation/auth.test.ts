@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { listQuerySchema, tokenCreateSchema, tokenExpiryDaysSchema, userCreateSchema, userUpdateSchema } from "./auth";
+import { listQuerySchema, tokenCreateSchema, tokenExpiryDaysSchema, userCreateSchema, userListQuerySchema, userUpdateSchema } from "./auth";
 
 const tenantId = "6f1c1b0e-8a6b-4c61-9d51-3f5a2f0e7c11";
 
@@ -63,5 +63,15 @@ describe("listQuerySchema", () => {
     expect(listQuerySchema.safeParse({ limit: "0" }).success).toBe(false);
     expect(listQuerySchema.safeParse({ limit: "201" }).success).toBe(false);
     expect(listQuerySchema.safeParse({ page: "2" }).success).toBe(false);
+  });
+});
+
+describe("hostile text", () => {
+  it("refuses a NUL in the search and the cursor, and a lone surrogate in a token or user name", () => {
+    expect(userListQuerySchema.safeParse({ search: "a\u0000b" }).error?.issues[0]?.path).toEqual(["search"]);
+    expect(userListQuerySchema.safeParse({ cursor: "\u0000" }).success).toBe(false);
+    expect(tokenCreateSchema.safeParse({ name: "ci \ud800", role: "VIEWER" }).error?.issues[0]?.message).toMatch(/unpaired surrogate/);
+    expect(userUpdateSchema.safeParse({ name: "x\udfff" }).success).toBe(false);
+    expect(tokenCreateSchema.safeParse({ name: "ci 😀", role: "VIEWER" }).success).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "@/lib/validation/text";
 
 // Users, API tokens and sign-in: the zod schemas shared by the forms, server actions, REST API and CLI.
 
@@ -6,19 +7,17 @@ export const roles = ["ADMIN", "OPERATOR", "TENANT_ADMIN", "VIEWER"] as const;
 export const roleSchema = z.enum(roles, { error: "Role must be one of ADMIN, OPERATOR, TENANT_ADMIN, VIEWER." });
 
 /** E-mail as stored: trimmed of nothing, lower-cased, at most 254 characters. */
-export const emailSchema = z
-  .string({ error: "E-mail is required." })
+export const emailSchema = safeText({ error: "E-mail is required." })
   .max(254, "E-mail is too long.")
   .pipe(z.email({ error: "Enter a valid e-mail address." }))
   .transform((v) => v.toLowerCase());
 
-export const passwordSchema = z
-  .string({ error: "Password is required." })
+export const passwordSchema = safeText({ error: "Password is required." })
   .min(12, "Use at least 12 characters.")
   .max(256, "Use at most 256 characters.");
 
 export const signInSchema = z.object({
-  email: z.string().max(254).transform((v) => v.trim().toLowerCase()),
+  email: safeText().max(254).transform((v) => v.trim().toLowerCase()),
   // Sign-in does not enforce the password policy (it may have changed); only bounds the work.
   password: z.string().min(1, "Password is required.").max(256),
 });
@@ -26,8 +25,7 @@ export const signInSchema = z.object({
 const NAME_MAX_LENGTH = 120;
 
 /** A person's display name: optional, no control or invisible characters. */
-export const userNameSchema = z
-  .string({ error: "Name must be text." })
+export const userNameSchema = safeText({ error: "Name must be text." })
   .trim()
   .max(NAME_MAX_LENGTH, `Name is too long: at most ${NAME_MAX_LENGTH} characters.`)
   .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, "Name must not contain control or invisible characters.");
@@ -38,7 +36,7 @@ const TENANT_RULE = "A tenant administrator needs a tenant; other roles must not
 export const userCreateSchema = z
   .object({
     // Forms and scripts paste addresses with stray spaces; the stored e-mail never has them.
-    email: z.string({ error: "E-mail is required." }).trim().pipe(emailSchema),
+    email: safeText({ error: "E-mail is required." }).trim().pipe(emailSchema),
     name: userNameSchema.default(""),
     role: roleSchema,
     tenantId: tenantIdField.nullish(),
@@ -79,8 +77,7 @@ export const TOKEN_NAME_MAX_LENGTH = 80;
 
 export const tokenCreateSchema = z
   .object({
-    name: z
-      .string({ error: "Name is required." })
+    name: safeText({ error: "Name is required." })
       .trim()
       .min(1, "Name is required.")
       .max(TOKEN_NAME_MAX_LENGTH, `Name is too long: at most ${TOKEN_NAME_MAX_LENGTH} characters.`)
@@ -111,8 +108,7 @@ export const LIST_LIMITS = { default: 50, max: 200 } as const;
 
 /** `?limit=&cursor=`; an unknown parameter is an error rather than silently ignored. */
 export const listQuerySchema = z.strictObject({
-  limit: z
-    .string()
+  limit: safeText()
     .optional()
     .transform((text, ctx) => {
       if (text === undefined || text === "") return LIST_LIMITS.default;
@@ -123,8 +119,7 @@ export const listQuerySchema = z.strictObject({
       return Number(text);
     }),
   // Opaque to clients; the data layer decodes it and answers 422 for one it did not make.
-  cursor: z
-    .string()
+  cursor: safeText()
     .max(2_000, "cursor is not valid: pass the nextCursor of the previous page unchanged.")
     .optional()
     .transform((text) => (text ? text : undefined)),
@@ -134,8 +129,7 @@ export type ListQuery = z.output<typeof listQuerySchema>;
 /** GET /api/v1/users: the page plus `search` (part of an e-mail or a name). */
 export const userListQuerySchema = z.strictObject({
   ...listQuerySchema.shape,
-  search: z
-    .string()
+  search: safeText()
     .trim()
     .max(254, "search is too long: at most 254 characters.")
     .optional()

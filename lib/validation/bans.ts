@@ -10,6 +10,7 @@ import { parseNetwork, type ParsedNetwork } from "@/lib/net/parse";
 import { optionalNetworkFilter } from "@/lib/validation/address";
 import { checkExpiry } from "@/lib/validation/address-entry";
 import { commentSchema } from "@/lib/validation/policy";
+import { safeText } from "@/lib/validation/text";
 
 export const BAN_SORTS = ["bannedAt", "lastSeen", "address"] as const;
 export type BanSort = (typeof BAN_SORTS)[number];
@@ -23,8 +24,7 @@ const networkField = optionalNetworkFilter("Enter an address or network as text.
 
 const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 
-const jailField = z
-  .string({ error: "Jail must be text." })
+const jailField = safeText({ error: "Jail must be text." })
   .refine(isJailName, "Jail must be a fail2ban jail name (letters, digits, . _ @ -).");
 
 /** `?q=&country=&jail=&node=&sort=&cursor=&limit=` of the Bans page (query strings, so numbers are coerced). */
@@ -33,17 +33,16 @@ export const banListQuerySchema = z.object({
   q: networkField,
   country: z.preprocess(
     emptyToUndefined,
-    z
-      .string({ error: "Country must be text." })
+    safeText({ error: "Country must be text." })
       .trim()
       .transform((v) => v.toUpperCase())
-      .pipe(z.string().regex(/^[A-Z]{2}$/, "Country must be a two-letter ISO code, e.g. DE."))
+      .pipe(safeText().regex(/^[A-Z]{2}$/, "Country must be a two-letter ISO code, e.g. DE."))
       .optional(),
   ),
   jail: z.preprocess(emptyToUndefined, jailField.optional()),
   node: z.preprocess(emptyToUndefined, z.uuid({ error: "Node must be a node id." }).optional()),
   sort: z.preprocess(emptyToUndefined, z.enum(BAN_SORTS, { error: "Sort must be bannedAt, lastSeen or address." }).optional().default("bannedAt")),
-  cursor: z.preprocess(emptyToUndefined, z.string({ error: "Cursor must be text." }).max(512, "The page cursor is invalid.").optional()),
+  cursor: z.preprocess(emptyToUndefined, safeText({ error: "Cursor must be text." }).max(512, "The page cursor is invalid.").optional()),
   limit: z.coerce
     .number({ error: "Limit must be a number." })
     .int("Limit must be a whole number.")
@@ -66,7 +65,7 @@ export type UnbanFollowUp = (typeof UNBAN_FOLLOW_UPS)[number];
 export const unbanRequestSchema = z
   .strictObject({
     addresses: z
-      .array(z.string({ error: "Each address must be text." }), { error: "Choose the addresses to act on." })
+      .array(safeText({ error: "Each address must be text." }), { error: "Choose the addresses to act on." })
       .min(1, "Choose at least one address.")
       .max(MAX_UNBAN_ADDRESSES, `At most ${MAX_UNBAN_ADDRESSES} addresses at once.`),
     nodeIds: z.union([z.literal("all"), z.array(z.uuid({ error: "Each node must be a node id." })).min(1, "Choose at least one node.").max(1_000)], {
@@ -75,7 +74,7 @@ export const unbanRequestSchema = z
     jail: jailField.optional(),
     then: z.enum(UNBAN_FOLLOW_UPS, { error: "Then must be none, whitelist or block." }).optional().default("none"),
     comment: commentSchema.optional(),
-    expiresAt: z.union([z.string(), z.null()], { error: "Expiry must be an ISO 8601 date-time, or null." }).optional(),
+    expiresAt: z.union([safeText(), z.null()], { error: "Expiry must be an ISO 8601 date-time, or null." }).optional(),
   })
   .transform((input, ctx) => {
     const seen = new Set<string>();

@@ -7,6 +7,7 @@
  * becomes 0.30000000000000004 on anybody's invoice. This module stays free of Prisma so client forms can import it.
  */
 import { z } from "zod";
+import { safeText } from "@/lib/validation/text";
 
 // ---------------------------------------------------------------------------------------------------------
 // Money
@@ -40,8 +41,7 @@ export function compareDecimalStrings(a: string, b: string): -1 | 0 | 1 {
  * by the time it arrives (and 1e21 is not an amount anybody typed).
  */
 export function moneySchema(what: string) {
-  return z
-    .string({ error: `${what} must be a decimal string such as "12.50" (not a JSON number).` })
+  return safeText({ error: `${what} must be a decimal string such as "12.50" (not a JSON number).` })
     .trim()
     .superRefine((text, ctx) => {
       const message = checkMoneyText(text, what);
@@ -79,8 +79,7 @@ const currencySet = new Set(CURRENCY_CODES);
 
 export const DEFAULT_CURRENCY = "EUR";
 
-export const currencySchema = z
-  .string({ error: "Currency must be a three-letter ISO 4217 code such as EUR." })
+export const currencySchema = safeText({ error: "Currency must be a three-letter ISO 4217 code such as EUR." })
   .trim()
   .toUpperCase()
   .superRefine((code, ctx) => {
@@ -110,8 +109,7 @@ export const EXTENSION_MAX_LENGTH = 40;
 /** What Asterisk dials as an extension: digits, letters, * # + and the separators . - _ (not as the first character). */
 export const EXTENSION_PATTERN = /^[A-Za-z0-9*#+][A-Za-z0-9*#+._-]*$/;
 
-export const extensionSchema = z
-  .string({ error: "Extension must be text." })
+export const extensionSchema = safeText({ error: "Extension must be text." })
   .trim()
   .superRefine((text, ctx) => {
     const message =
@@ -129,8 +127,7 @@ export const extensionSchema = z
 
 export const ROUTE_PREFIX_PATTERN = /^\+?\d{1,15}$/;
 
-export const routePrefixSchema = z
-  .string({ error: "Prefix must be text." })
+export const routePrefixSchema = safeText({ error: "Prefix must be text." })
   .trim()
   .superRefine((text, ctx) => {
     const message =
@@ -142,8 +139,7 @@ export const routePrefixSchema = z
     if (message !== null) ctx.addIssue({ code: "custom", message });
   });
 
-export const routeNameSchema = z
-  .string({ error: "Name must be text." })
+export const routeNameSchema = safeText({ error: "Name must be text." })
   .trim()
   .superRefine((text, ctx) => {
     const message =

@@ -24,4 +24,12 @@ describe("cursor codec", () => {
     expect(decodeJsonCursor(encodeBase64Url("{not json"), 2000)).toBeUndefined();
     expect(decodeJsonCursor(encodeJsonCursor(null), 2000)).toBeNull();
   });
+
+  it("refuses a cursor holding a control character or an unpaired surrogate, raw or as a JSON escape", () => {
+    expect(decodeBase64Url(encodeBase64Url("a\u0000b"), 2000)).toBeNull();
+    expect(decodeBase64Url(encodeBase64Url("a\u001fb"), 2000)).toBeNull();
+    expect(decodeJsonCursor(encodeBase64Url('["a\\u0000b"]'), 2000)).toBeUndefined();
+    expect(decodeJsonCursor(encodeBase64Url('{"n":"\\ud800"}'), 2000)).toBeUndefined();
+    expect(decodeJsonCursor(encodeBase64Url('{"\\u0000":1}'), 2000)).toBeUndefined();
+  });
 });

@@ -11,6 +11,7 @@ import { parseClientPrivateKey } from "@/lib/ssh/keys";
 import { normalizeFingerprint } from "@/lib/ssh/fingerprint";
 
 import { nodeNameSchema, nodeTagSchema } from "./node-slug";
+import { safeText } from "@/lib/validation/text";
 
 export const MAX_NODE_TAGS = 20;
 const MAX_HOSTNAME_LENGTH = 253;
@@ -36,8 +37,7 @@ const HOSTNAME_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
  * or holding a colon, is an address attempt: "10.1" or "010.0.0.1" would be read differently by the
  * resolver, so it is refused with the parser's message instead of being taken as a name.
  */
-export const nodeHostSchema = z
-  .string({ error: "Host must be text." })
+export const nodeHostSchema = safeText({ error: "Host must be text." })
   .trim()
   .transform((text, ctx): string => {
     if (text.length === 0) {
@@ -74,20 +74,18 @@ const PORT_MESSAGE = "Port must be a whole number from 1 to 65535.";
 
 /** A TCP port as a JSON number or as decimal text (forms and the command line send text). */
 export const nodePortSchema = z
-  .union([z.number({ error: PORT_MESSAGE }), z.string().trim().regex(/^\d{1,5}$/, PORT_MESSAGE).transform(Number)], { error: PORT_MESSAGE })
+  .union([z.number({ error: PORT_MESSAGE }), safeText().trim().regex(/^\d{1,5}$/, PORT_MESSAGE).transform(Number)], { error: PORT_MESSAGE })
   .pipe(z.number().int(PORT_MESSAGE).min(1, PORT_MESSAGE).max(65535, PORT_MESSAGE));
 
 /** The POSIX portable user name form (useradd's default NAME_REGEX), at most 32 characters. */
-export const sshUserSchema = z
-  .string({ error: "User must be text." })
+export const sshUserSchema = safeText({ error: "User must be text." })
   .trim()
   .min(1, "Enter the SSH user.")
   .max(32, "User name is too long: at most 32 characters.")
   .regex(/^[a-z_][a-z0-9_-]*$/, "User names use lower-case letters, digits, underscores and hyphens, and start with a letter or an underscore.");
 
 /** One address the node itself uses for management; empty text means none. */
-export const managementAddressSchema = z
-  .string({ error: "Management address must be text." })
+export const managementAddressSchema = safeText({ error: "Management address must be text." })
   .trim()
   .transform((text, ctx): string | null => {
     if (text.length === 0) return null;
@@ -99,7 +97,7 @@ export const managementAddressSchema = z
     return parsed.value.canonical;
   });
 
-export const hostKeyFingerprintSchema = z.string({ error: "Host key fingerprint must be text." }).transform((text, ctx): string => {
+export const hostKeyFingerprintSchema = safeText({ error: "Host key fingerprint must be text." }).transform((text, ctx): string => {
   const normalized = normalizeFingerprint(text);
   if (normalized === null) {
     ctx.addIssue({
@@ -117,8 +115,7 @@ export type KeySource = (typeof keySources)[number];
 export const keySourceSchema = z.enum(keySources, { error: "Key source must be paste, upload or generate." });
 
 /** A client private key as pasted or uploaded: Windows line ends become Unix ones, then ssh2 must read it. */
-export const privateKeySchema = z
-  .string({ error: "The private key must be text." })
+export const privateKeySchema = safeText({ error: "The private key must be text.", isMultiline: true })
   .transform((text, ctx): string => {
     const normalized = text.replace(/\r\n?/g, "\n").trim();
     const key = normalized.length === 0 ? "" : `${normalized}\n`;

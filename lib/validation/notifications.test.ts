@@ -47,7 +47,9 @@ describe("notification settings form", () => {
     expect(errorsOf({ recipients: "noc@example.com\nbroken" }).recipients?.[0]).toMatch(/Each recipient must be an e-mail address/);
     expect(errorsOf({ recipients: "noc@example.com, NOC@example.com" }).recipients).toEqual(["NOC@example.com is listed twice."]);
     expect(errorsOf({ smtpUser: "two words" }).smtpUser?.[0]).toMatch(/spaces/);
-    expect(errorsOf({ smtpPassword: "a\nb" }).smtpPassword).toEqual(["The password cannot contain line breaks."]);
+    expect(errorsOf({ smtpPassword: "a\nb" }).smtpPassword).toEqual([
+      "Control characters and unpaired surrogates are not allowed here: found a control character (U+000A) at position 2.",
+    ]);
   });
 
   it("needs server, sender and recipients only when notifications are on", () => {

@@ -7,6 +7,7 @@
 import { z } from "zod";
 
 import { parseNetwork } from "@/lib/net/parse";
+import { safeText } from "@/lib/validation/text";
 
 export const SMTP_TLS_MODES = ["NONE", "STARTTLS", "TLS"] as const;
 export type SmtpTlsModeValue = (typeof SMTP_TLS_MODES)[number];
@@ -34,8 +35,7 @@ export function isSmtpHost(text: string): boolean {
 }
 
 const emailField = (what: string) =>
-  z
-    .string({ error: `${what} must be text.` })
+  safeText({ error: `${what} must be text.` })
     .trim()
     .max(254, `${what} is too long (at most 254 characters).`)
     .pipe(z.email({ error: `${what} must be an e-mail address such as noc@example.com.` }));
@@ -45,8 +45,7 @@ export const passwordChangeSchema = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("keep") }),
   z.strictObject({
     action: z.literal("set"),
-    value: z
-      .string({ error: "The password must be text." })
+    value: safeText({ error: "The password must be text." })
       .min(1, "Enter the password, or leave the field empty to keep the stored one.")
       .max(512, "The password is too long (at most 512 characters).")
       .refine((v) => !/[\r\n\0]/.test(v), "The password cannot contain line breaks."),
@@ -59,8 +58,7 @@ export type PasswordChange = z.output<typeof passwordChangeSchema>;
 export const notificationSettingsSchema = z
   .strictObject({
     enabled: z.boolean({ error: "Enabled must be true or false." }),
-    smtpHost: z
-      .string({ error: "The SMTP server must be text." })
+    smtpHost: safeText({ error: "The SMTP server must be text." })
       .trim()
       .max(253, "The SMTP server name is too long (at most 253 characters).")
       .refine((v) => v === "" || isSmtpHost(v), "Enter a host name such as smtp.example.com or an IP address, without a port."),
@@ -70,8 +68,7 @@ export const notificationSettingsSchema = z
       .min(1, "The port must be between 1 and 65535.")
       .max(65_535, "The port must be between 1 and 65535."),
     smtpTlsMode: z.enum(SMTP_TLS_MODES, { error: "Choose None, STARTTLS or TLS." }),
-    smtpUser: z
-      .string({ error: "The user name must be text." })
+    smtpUser: safeText({ error: "The user name must be text." })
       .trim()
       .max(256, "The user name is too long (at most 256 characters).")
       .refine((v) => PRINTABLE.test(v), "The user name cannot contain spaces or control characters."),

@@ -18,6 +18,7 @@
 import { z } from "zod";
 
 import { parseNetwork, type ParsedNetwork } from "@/lib/net/parse";
+import { safeText } from "@/lib/validation/text";
 
 // ---------------------------------------------------------------------------------------------------------
 // Limits, exported so forms can show them
@@ -224,15 +225,15 @@ function fromCheck<T>(check: (value: T) => string | null) {
   };
 }
 
-export const networkTextSchema = z.string({ error: "Network must be text." }).superRefine((value, ctx) => {
+export const networkTextSchema = safeText({ error: "Network must be text." }).superRefine((value, ctx) => {
   const result = checkNetworkText(value);
   if (!result.ok) ctx.addIssue({ code: "custom", message: result.error });
 });
 
-export const commentSchema = z.string({ error: "Comment must be text." }).superRefine(fromCheck(checkComment));
-export const signaturePatternSchema = z.string({ error: "Signature must be text." }).superRefine(fromCheck(checkSignature));
-export const notifyEmailSchema = z.string({ error: "E-mail must be text." }).superRefine(fromCheck(checkEmail));
-export const instantSchema = z.string({ error: "Expiry must be text." }).superRefine(fromCheck(checkInstant));
+export const commentSchema = safeText({ error: "Comment must be text." }).superRefine(fromCheck(checkComment));
+export const signaturePatternSchema = safeText({ error: "Signature must be text." }).superRefine(fromCheck(checkSignature));
+export const notifyEmailSchema = safeText({ error: "E-mail must be text." }).superRefine(fromCheck(checkEmail));
+export const instantSchema = safeText({ error: "Expiry must be text." }).superRefine(fromCheck(checkInstant));
 
 /** One whitelist / blocklist / management / tenant-restriction entry. */
 export const addressEntrySchema = z.strictObject({
@@ -271,8 +272,7 @@ const intIn = (range: { min: number; max: number }, what: string) =>
     .min(range.min, `${what} must be ${range.min} to ${range.max}.`)
     .max(range.max, `${what} must be ${range.min} to ${range.max}.`);
 
-export const countryCodeSchema = z
-  .string({ error: "Country must be text." })
+export const countryCodeSchema = safeText({ error: "Country must be text." })
   .regex(/^[A-Z]{2}$/, "Country must be an ISO 3166-1 alpha-2 code in upper case, e.g. DE.");
 
 export const geoIpSchema = z
@@ -364,8 +364,7 @@ export const fail2banSchema = z
 export const platformSchema = z.strictObject({ sshPorts: portListSchema, webPorts: portListSchema });
 
 /** Tenant names are never rendered into configuration; they are bounded and free of control characters. */
-export const tenantNameSchema = z
-  .string({ error: "Tenant name must be text." })
+export const tenantNameSchema = safeText({ error: "Tenant name must be text." })
   .min(1, "Tenant name is required.")
   .max(200, "Tenant name is too long.")
   .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, "Tenant name must not contain control or invisible characters.");
@@ -589,8 +588,7 @@ export function parsePolicySnapshot(input: unknown): PolicyParseResult {
 /** Absolute path of plain segments: no spaces, globs, "." or ".." segments (fail2ban reads globs and " tail"). */
 export const LOG_PATH_PATTERN = /^(?:\/(?!\.{1,2}(?:\/|$))[A-Za-z0-9._-]+)+$/;
 
-const logPathSchema = z
-  .string({ error: "Log path must be text." })
+const logPathSchema = safeText({ error: "Log path must be text." })
   .max(255, "Log path is too long.")
   .regex(LOG_PATH_PATTERN, "Log path must be absolute and contain only letters, digits and . _ - / (no . or .. segments).");
 
@@ -603,8 +601,7 @@ export const DEFAULT_LOG_PATHS = {
 } as const;
 
 const labelSchema = (what: string) =>
-  z
-    .string({ error: `${what} must be text.` })
+  safeText({ error: `${what} must be text.` })
     .min(1, `${what} is required.`)
     .max(200, `${what} is too long.`)
     .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, `${what} must not contain control or invisible characters.`);

@@ -5,6 +5,7 @@
 import { z } from "zod";
 
 import { nodeNameSchema, nodeTagSchema } from "./node-slug";
+import { safeText } from "@/lib/validation/text";
 
 export const PUSH_LIMITS = {
   concurrency: { min: 1, max: 32, default: 4 },
@@ -39,8 +40,7 @@ export const pushTargetSchema = z.discriminatedUnion(
 export const pushRequestSchema = z.strictObject({
   target: pushTargetSchema,
   /** A ruleset version hash (64 hex characters); omitted: the current policy. */
-  version: z
-    .string({ error: "version must be text." })
+  version: safeText({ error: "version must be text." })
     .trim()
     .toLowerCase()
     .regex(/^[0-9a-f]{64}$/, "version is a ruleset hash: 64 hexadecimal characters.")

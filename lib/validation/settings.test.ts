@@ -144,7 +144,8 @@ describe("the fail2ban form", () => {
     "Ops <ops@example.com>",
   ])("refuses an address that could smuggle a header or an option: %j", (email) => {
     const errors = errorsOf(fail2banFormSchema, { ...form, notify: { enabled: true, email, sender: "rampart@example.com" } });
-    expect(errors["notify.email"]?.[0]).toMatch(/plain e-mail address/);
+    // A line break is refused by the shared text rule before the e-mail rule looks.
+    expect(errors["notify.email"]?.[0]).toMatch(/plain e-mail address|control character/);
   });
 
   it("bans repeat offenders longer than first offenders", () => {

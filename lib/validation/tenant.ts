@@ -6,15 +6,15 @@ import { z } from "zod";
 
 import { tenantNameSchema } from "@/lib/validation/policy";
 import { decodeBase64Url, encodeBase64Url } from "./cursor-codec";
+import { safeText } from "@/lib/validation/text";
 
 export const TENANT_DESCRIPTION_MAX_LENGTH = 1_000;
 
 /** The policy's tenant name (bounded, no control characters), with surrounding spaces removed first. */
-export const tenantNameInputSchema = z.string({ error: "Tenant name must be text." }).trim().pipe(tenantNameSchema);
+export const tenantNameInputSchema = safeText({ error: "Tenant name must be text." }).trim().pipe(tenantNameSchema);
 
 /** Free text shown only in the panel: line breaks and tabs allowed, other control and invisible characters not. */
-export const tenantDescriptionSchema = z
-  .string({ error: "Description must be text." })
+export const tenantDescriptionSchema = safeText({ error: "Description must be text.", isMultiline: true })
   .transform((text) => text.replace(/\r\n?/g, "\n").trim())
   .pipe(
     z
@@ -66,8 +66,7 @@ export function decodeCursor(cursor: string): string | null {
 
 /** `?limit=&cursor=` → `{ limit, after }` where `after` is the last key of the previous page. */
 export const pageQuerySchema = z.strictObject({
-  limit: z
-    .string()
+  limit: safeText()
     .optional()
     .transform((text, ctx) => {
       if (text === undefined || text === "") return PAGE_LIMITS.default;
@@ -77,8 +76,7 @@ export const pageQuerySchema = z.strictObject({
       }
       return Number(text);
     }),
-  cursor: z
-    .string()
+  cursor: safeText()
     .optional()
     .transform((text, ctx) => {
       if (text === undefined || text === "") return undefined;

@@ -30,6 +30,7 @@ import {
   listQuerySchema,
   MAX_IMPORT_TEXT_LENGTH,
 } from "@/lib/validation/address-entry";
+import { safeText } from "@/lib/validation/text";
 
 // Route handlers shared by /api/v1/whitelist, /api/v1/blocklist and /api/v1/tenants/{id}/restrictions (and the
 // export of /api/v1/settings/management-access): parse with the shared schemas, call the one DAL, respond.
@@ -85,8 +86,8 @@ const booleanParam = z
   .transform((v) => (v === undefined ? undefined : v === "true" || v === "1" || v === "yes"));
 
 const importQuerySchema = z.object({
-  format: z.string().optional(),
-  comment: z.string().optional(),
+  format: safeText().optional(),
+  comment: safeText().optional(),
   allowCovered: booleanParam,
   confirmBroad: booleanParam,
 });
@@ -222,7 +223,7 @@ export const blocklistSpec: ListRouteSpec<typeof noParams> = {
   slug: () => "blocklist",
 };
 
-const tenantParams = z.object({ id: z.uuid(), entryId: z.string().optional() });
+const tenantParams = z.object({ id: z.uuid(), entryId: safeText().optional() });
 
 export const tenantRestrictionsSpec: ListRouteSpec<typeof tenantParams> = {
   read: "restrictions:read",

@@ -3,12 +3,13 @@ import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { renderCurrentRuleset } from "@/lib/rulesets/current";
+import { safeText } from "@/lib/validation/text";
 
 export const dynamic = "force-dynamic";
 
 const query = z.object({
-  node: z.string().min(1).max(200).optional(),
-  file: z.string().min(1).max(200).optional(),
+  node: safeText().min(1).max(200).optional(),
+  file: safeText().min(1).max(200).optional(),
 });
 
 /**
