@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import badFixture from "./fixtures/bad-addresses.json";
 import goodFixture from "./fixtures/good-addresses.json";
 import {
+  enclosingNetwork,
   addressToBigInt,
   compareNetworks,
   MAX_ADDRESS_TEXT_LENGTH,
@@ -234,6 +235,30 @@ describe("networkContains", () => {
     expect(() => networkContains({ ...copy, address: "010.0.0.0" }, copy)).toThrow(/Not a parsed network/);
     expect(() => addressToBigInt({ ...mustParse("::1"), address: "::ffff:1.2.3.4" })).toThrow(/Not a parsed network/);
     expect(() => addressToBigInt({ ...mustParse("::1"), family: 4 })).toThrow(/Not a parsed network/);
+  });
+});
+
+describe("enclosingNetwork", () => {
+  it.each([
+    ["2001:db8:1:2:aaaa:bbbb:cccc:dddd", 64, "2001:db8:1:2::/64"],
+    ["2001:db8:1:2::1", 64, "2001:db8:1:2::/64"],
+    ["2001:db8::/32", 64, "2001:db8::/32"],
+    ["fe80::1", 10, "fe80::/10"],
+    ["192.0.2.77", 32, "192.0.2.77"],
+    ["192.0.2.77", 24, "192.0.2.0/24"],
+    ["::1", 128, "::1"],
+  ])("%s in /%i is %s", (address, prefix, expected) => {
+    expect(enclosingNetwork(mustParse(address), prefix).canonical).toBe(expected);
+  });
+
+  it("contains the address it was made from, always", () => {
+    fc.assert(
+      fc.property(fc.ipV6(), fc.integer({ min: 0, max: 128 }), (text, prefix) => {
+        const parsed = parseHostAddress(text);
+        if (!parsed.ok) return;
+        expect(networkContains(enclosingNetwork(parsed.value, prefix), parsed.value)).toBe(true);
+      }),
+    );
   });
 });
 

@@ -92,6 +92,12 @@ export function networkContains(outer: ParsedNetwork, inner: ParsedNetwork): boo
   return compareWords(maskWords(wordsOf(inner), outer.prefixLength), wordsOf(outer)) === 0;
 }
 
+/** The network of `prefixLength` bits that contains p, in canonical form (p itself when it is that wide or wider). */
+export function enclosingNetwork(p: ParsedNetwork, prefixLength: number): ParsedNetwork {
+  const prefix = Math.max(0, Math.min(p.prefixLength, prefixLength));
+  return makeNetwork({ family: p.family, words: maskWords(wordsOf(p), prefix), prefix });
+}
+
 /** Total, deterministic order: IPv4 before IPv6, then by address value, then shorter prefix first. */
 export function compareNetworks(a: ParsedNetwork, b: ParsedNetwork): number {
   if (a.family !== b.family) return a.family - b.family;
