@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { refuseCrossOriginAction } from "@/lib/auth/request-origin";
 import { getEnv, isPublicUrlHttps } from "@/lib/env";
 import { buildContentSecurityPolicy, createNonce, HSTS_VALUE } from "@/lib/web/security-headers";
 
@@ -18,6 +19,8 @@ function withSecurityHeaders(response: NextResponse, policy: string): NextRespon
 }
 
 export function proxy(request: NextRequest) {
+  const refused = refuseCrossOriginAction(request);
+  if (refused) return refused;
   const nonce = createNonce();
   const policy = buildContentSecurityPolicy(nonce, { isDevelopment: getEnv().NODE_ENV === "development", isHttps: isPublicUrlHttps() });
 

@@ -1,7 +1,10 @@
+import { headers } from "next/headers";
 import { z } from "zod";
-import { isAppError } from "@/lib/errors";
+import { CROSS_ORIGIN_MESSAGE, isSameOriginRequest } from "@/lib/auth/request-origin";
+import { AppError, isAppError } from "@/lib/errors";
 
-// The one shape every server action returns, and the one place that maps failures to it.
+// The one shape every server action returns, and the one place that maps failures to it. Client components
+// import only the types from here; runAction runs on the server, inside an action's request.
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T }
@@ -17,9 +20,14 @@ export function toFieldErrors(error: z.ZodError): Record<string, string[]> {
   return out;
 }
 
-/** Runs an action body; expected failures become messages, anything else is logged and hidden. */
+/**
+ * Runs an action body; expected failures become messages, anything else is logged and hidden. An action is a
+ * cookie-authenticated write: like the API, it runs only for a request whose Origin is this site (the proxy
+ * already answers others with a 403; this holds wherever the proxy does not run).
+ */
 export async function runAction<T>(body: () => Promise<T>): Promise<ActionResult<T>> {
   try {
+    if (!isSameOriginRequest(await headers())) throw new AppError("FORBIDDEN", CROSS_ORIGIN_MESSAGE);
     return { ok: true, data: await body() };
   } catch (error) {
     if (error instanceof z.ZodError) return { ok: false, error: "Check the highlighted fields.", fieldErrors: toFieldErrors(error) };

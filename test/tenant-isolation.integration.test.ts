@@ -29,7 +29,8 @@ vi.mock("next/cache", () => ({
   unstable_cache: <T,>(fn: T) => fn,
 }));
 vi.mock("next/headers", () => ({
-  headers: async () => new Headers({ "x-rampart-client-ip": "192.0.2.44" }),
+  // A same-origin browser request: runAction refuses any other.
+  headers: async () => new Headers({ "x-rampart-client-ip": "192.0.2.44", host: "rampart.test", origin: "http://rampart.test" }),
   cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => undefined, delete: () => undefined }),
 }));
 // A redirect or notFound() from an action would end its request; here it surfaces as this error.

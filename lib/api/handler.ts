@@ -3,6 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { callerFromUser, assertPermission, type Caller } from "@/lib/auth/caller";
 import { getClientIp } from "@/lib/auth/client-ip";
+import { CROSS_ORIGIN_MESSAGE, isSameOriginRequest } from "@/lib/auth/request-origin";
 import type { Permission } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
 import { toFieldErrors } from "@/lib/action-result";
@@ -10,6 +11,7 @@ import { findActiveToken, touchToken } from "@/lib/db/queries/tokens";
 import { AppError, isAppError } from "@/lib/errors";
 import { isPublicUrlHttps } from "@/lib/env";
 import { HSTS_VALUE } from "@/lib/web/security-headers";
+import { assertSafeInput } from "@/lib/validation/text";
 
 // The one wrapper around every /api/v1 route handler: authenticates (bearer token, or the browser
 // session for same-origin requests), checks the permission, and maps every failure to a 4xx with a
@@ -36,10 +38,8 @@ async function authenticate(request: NextRequest): Promise<Caller> {
   const user = await getCurrentUser();
   if (!user) throw new AppError("UNAUTHENTICATED", "Send an API token as `Authorization: Bearer <token>`.");
   // A session cookie rides along on cross-site requests: only same-origin browser calls may change data.
-  if (request.method !== "GET" && request.method !== "HEAD") {
-    const origin = request.headers.get("origin");
-    const host = request.headers.get("host");
-    if (!origin || !host || new URL(origin).host !== host) throw new AppError("FORBIDDEN", "Cross-origin requests must use an API token.");
+  if (request.method !== "GET" && request.method !== "HEAD" && !isSameOriginRequest(request.headers)) {
+    throw new AppError("FORBIDDEN", CROSS_ORIGIN_MESSAGE);
   }
   return callerFromUser(user, ip);
 }
@@ -58,15 +58,18 @@ export function errorResponse(error: unknown): NextResponse {
   return NextResponse.json({ error: "Internal error. The request was not completed." }, { status: 500 });
 }
 
-/** Reads a JSON body: 400 for malformed JSON, 413 for an oversized body. */
+/** Reads a JSON body: 400 for malformed JSON or an oversized body, 422 for text no field may hold (NUL, lone surrogates). */
 export async function readJson(request: NextRequest, maxBytes = 1_000_000): Promise<unknown> {
   const text = await request.text();
   if (text.length > maxBytes) throw new AppError("BAD_REQUEST", `The body is larger than ${maxBytes} bytes.`);
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new AppError("BAD_REQUEST", "The body is not valid JSON.");
   }
+  assertSafeInput(body, "Field");
+  return body;
 }
 
 /** Wraps a route handler: authentication, permission, parsed params, error mapping. */
@@ -79,6 +82,9 @@ export function apiRoute<P extends z.ZodType>(
       const caller = await authenticate(request);
       assertPermission(caller, options.permission);
       const rawParams = context?.params ? await context.params : {};
+      // Before any handler: a NUL or lone surrogate in the URL is refused here, whatever the route's schema.
+      assertSafeInput(rawParams, "Path parameter");
+      assertSafeInput(Object.fromEntries(request.nextUrl.searchParams), "Query parameter");
       const params = options.params ? options.params.parse(rawParams) : rawParams;
       const result = await handler({ request, caller, params: params as z.infer<P> });
       return withApiHeaders(result instanceof Response ? result : NextResponse.json(result));
