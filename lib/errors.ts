@@ -8,6 +8,8 @@ export const errorStatus = {
   CONFLICT: 409,
   VALIDATION: 422,
   THROTTLED: 429,
+  /** A node (or another system Rampart talks to) answered with something Rampart cannot use. */
+  BAD_GATEWAY: 502,
   DB_UNAVAILABLE: 503,
 } as const;
 

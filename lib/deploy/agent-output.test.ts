@@ -1,3 +1,4 @@
+import { isAppError } from "@/lib/errors";
 import { describe, expect, it } from "vitest";
 
 import { agentError, parseApplied, parseConfirmed, parseProbe, parseStatus } from "./agent-output";
@@ -89,10 +90,10 @@ describe("parseProbe", () => {
   });
 
   it("throws when the output stops before end=1", () => {
-    expect(() => parseProbe(probeOutput({ end: false }))).toThrow("the node's tool probe ended early");
+    expect(() => parseProbe(probeOutput({ end: false }))).toThrow(/tool probe ended early/);
     const cut = probeOutput().slice(0, probeOutput().indexOf("agent=") + 20);
-    expect(() => parseProbe(cut)).toThrow("the node's tool probe ended early");
-    expect(() => parseProbe("")).toThrow("the node's tool probe ended early");
+    expect(() => parseProbe(cut)).toThrow(/tool probe ended early/);
+    expect(() => parseProbe("")).toThrow(/tool probe ended early/);
   });
 
   it("ignores login banners, unknown keys and lines without a key", () => {
@@ -172,8 +173,8 @@ describe("parseStatus", () => {
   });
 
   it("throws when the report stops before end=1", () => {
-    expect(() => parseStatus(statusOutput([`version=${V}`, `confirmed_digest=${D}`], false))).toThrow("the node's status report ended early");
-    expect(() => parseStatus("")).toThrow("the node's status report ended early");
+    expect(() => parseStatus(statusOutput([`version=${V}`, `confirmed_digest=${D}`], false))).toThrow(/status report ended early/);
+    expect(() => parseStatus("")).toThrow(/status report ended early/);
   });
 
   it("ignores unknown keys", () => {
@@ -253,5 +254,19 @@ describe("agentError", () => {
   it("caps the message at 500 characters", () => {
     expect(agentError({ stdout: "", stderr: `error: ${"x".repeat(2000)}\n`, code: 1 })).toHaveLength(500);
     expect(agentError({ stdout: `${"y".repeat(2000)}\n`, stderr: "", code: 1 })).toHaveLength(500);
+  });
+});
+
+describe("output that ends early", () => {
+  it("is an AppError with a 502 (the node's fault), so no route answers it with a 500", () => {
+    for (const parse of [parseProbe, parseStatus]) {
+      let thrown: unknown;
+      try {
+        parse("kernel=6.1\n");
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isAppError(thrown) && thrown.status).toBe(502);
+    }
   });
 });

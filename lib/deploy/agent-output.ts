@@ -2,6 +2,7 @@
  * Parsers for what the node prints (lib/ssh/commands.ts probe, the agent's verbs). Pure; anything that does
  * not match the expected shape is reported as such instead of being guessed at.
  */
+import { AppError } from "@/lib/errors";
 
 export interface ToolVersion {
   version: string;
@@ -49,7 +50,7 @@ const REQUIRED_HELPERS = ["iptables-restore", "ip6tables-restore", "flock", "set
 
 export function parseProbe(stdout: string): ProbeResult {
   const kv = keyValues(stdout);
-  if (!kv.has("end")) throw new Error("the node's tool probe ended early");
+  if (!kv.has("end")) throw new AppError("BAD_GATEWAY", "The node's tool probe ended early: its output stopped before the end marker (a killed shell, a full disk or a broken agent).");
   const first = (key: string) => kv.get(key)?.[0] ?? "";
   const has = new Set(kv.get("has") ?? []);
   const tools: NodeTools = {
@@ -80,7 +81,7 @@ export interface NodeStatus {
 
 export function parseStatus(stdout: string): NodeStatus {
   const kv = keyValues(stdout);
-  if (!kv.has("end")) throw new Error("the node's status report ended early");
+  if (!kv.has("end")) throw new AppError("BAD_GATEWAY", "The node's status report ended early: its output stopped before the end marker (a killed shell, a full disk or a broken agent).");
   const first = (key: string) => kv.get(key)?.[0] ?? "";
   const hex = (value: string) => (/^[0-9a-f]{64}$/.test(value) ? value : null);
   const pending = first("pending");
