@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { getDatabaseUrl, getEnv } from "@/lib/env";
+import { getDatabaseUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
 // One Prisma client per process (Next.js dev reloads modules, so it is kept on globalThis).
@@ -9,15 +9,9 @@ const globalForPrisma = globalThis as unknown as { rampartPrisma?: PrismaClient 
 function createClient(): PrismaClient {
   const url = getDatabaseUrl();
   if (!url) throw new AppError("DB_UNAVAILABLE", "No database configured: set DATABASE_URL or start Rampart with `npm start`.");
-  const isEmbedded = !getEnv().DATABASE_URL;
-  // The embedded server multiplexes every connection onto one PGlite instance: a small pool is enough.
+  // The embedded database is a real PostgreSQL server: the same pool and settings as DATABASE_URL.
   // PostgreSQL's JIT adds seconds of compile time to the short list queries this app runs: turn it off.
-  const adapter = new PrismaPg({
-    connectionString: url,
-    max: isEmbedded ? 4 : 10,
-    connectionTimeoutMillis: 5_000,
-    ...(isEmbedded ? {} : { options: "-c jit=off" }),
-  });
+  const adapter = new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000, options: "-c jit=off" });
   return new PrismaClient({ adapter });
 }
 

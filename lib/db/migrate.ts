@@ -8,6 +8,9 @@ import pg from "pg";
 // file, same advisory lock), so either tool can take over a database the other migrated.
 // It uses `pg` directly because migration files hold many statements, which Prisma's raw queries refuse.
 
+/** The project's migrations (the app, the CLI and the start-up scripts run from the project root). */
+export const MIGRATIONS_DIR = join(process.cwd(), "prisma", "migrations");
+
 const PRISMA_ADVISORY_LOCK = 72707369; // the key prisma migrate uses
 
 const CREATE_MIGRATIONS_TABLE = `
@@ -45,13 +48,17 @@ export async function readMigrations(migrationsDir: string): Promise<MigrationFi
   );
 }
 
-/** Applies pending migrations, each in its own transaction; refuses to run over edited or failed ones. */
+/**
+ * Applies pending migrations, each in its own transaction; refuses to run over edited or failed ones.
+ * `only` limits the run to the named migrations (to rebuild a schema exactly as another database has it).
+ */
 export async function migrateDatabase(
   connectionString: string,
   migrationsDir: string,
   log: (line: string) => void = () => {},
+  only?: ReadonlySet<string>,
 ): Promise<MigrateResult> {
-  const migrations = await readMigrations(migrationsDir);
+  const migrations = (await readMigrations(migrationsDir)).filter((m) => !only || only.has(m.name));
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {

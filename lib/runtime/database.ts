@@ -1,9 +1,6 @@
-import { join } from "node:path";
 import { getEnv, setEmbeddedDatabaseUrl } from "@/lib/env";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
-import { migrateDatabase } from "@/lib/db/migrate";
-
-export const MIGRATIONS_DIR = join(process.cwd(), "prisma", "migrations");
+import { MIGRATIONS_DIR, migrateDatabase } from "@/lib/db/migrate";
 
 export interface ResolvedDatabase {
   url: string;
@@ -12,10 +9,10 @@ export interface ResolvedDatabase {
 }
 
 /** DATABASE_URL when set; otherwise the embedded database under RAMPART_DATA_DIR (started or joined). */
-export async function resolveDatabase(): Promise<ResolvedDatabase> {
+export async function resolveDatabase(log: (line: string) => void = () => {}): Promise<ResolvedDatabase> {
   const env = getEnv();
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: null, close: async () => {} };
-  const embedded = await startEmbeddedDatabase(env.RAMPART_DATA_DIR);
+  const embedded = await startEmbeddedDatabase(env.RAMPART_DATA_DIR, log);
   setEmbeddedDatabaseUrl(embedded.url);
   return { url: embedded.url, embedded, close: () => embedded.stop() };
 }
