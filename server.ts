@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import next from "next";
 import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
 import { disconnectDb } from "@/lib/db/client";
-import { getEnv, publishAuthEnv } from "@/lib/env";
+import { disableNextTelemetryByDefault, getEnv, publishAuthEnv } from "@/lib/env";
 import { ensureFirstAdmin } from "@/lib/runtime/first-admin";
 import { isBuildCurrent, writeBuildStamp } from "@/lib/runtime/build-stamp";
 import { migrate, resolveDatabase } from "@/lib/runtime/database";
@@ -22,16 +23,26 @@ const log = (line: string) => console.log(`rampart: ${line}`);
 
 function buildIfNeeded(distDir: string | undefined): void {
   if (isBuildCurrent(root, distDir)) return;
-  log("building the dashboard (first start or sources changed; this takes a minute or two)…");
+  log("building the dashboard (first start or sources changed; about 2-4 minutes on 2 cores)…");
+  const started = Date.now();
   const result = spawnSync(join(root, "node_modules", ".bin", "next"), ["build"], { stdio: "inherit", env: process.env });
   if (result.status !== 0) throw new Error("next build failed");
   writeBuildStamp(root, distDir);
+  log(`built the dashboard in ${Math.round((Date.now() - started) / 1000)} s (the next start reuses it)`);
+}
+
+/** The generated first password, also kept in a file only its owner can read, so it survives a busy console. */
+function writeInitialCredentials(dataDir: string, email: string, password: string): string {
+  const path = join(resolve(dataDir), "initial-admin.txt");
+  writeFileSync(path, `e-mail:   ${email}\npassword: ${password}\n`, { mode: 0o600 });
+  return path;
 }
 
 async function main(): Promise<void> {
+  disableNextTelemetryByDefault();
   const env = getEnv();
-  const database = await resolveDatabase();
-  log(env.DATABASE_URL ? "using DATABASE_URL" : `using the embedded database in ${join(env.RAMPART_DATA_DIR, "pglite")}`);
+  const database = await resolveDatabase(log);
+  log(env.DATABASE_URL ? "using DATABASE_URL" : `using the embedded PostgreSQL in ${join(resolve(env.RAMPART_DATA_DIR), "postgres")}`);
   await migrate(database.url, log);
 
   const masterSecret = loadOrCreateMasterSecret(env.RAMPART_SECRET_KEY, env.RAMPART_DATA_DIR);
@@ -39,13 +50,8 @@ async function main(): Promise<void> {
   publishAuthEnv({ secret: deriveKey(masterSecret, "session").toString("base64url"), url: publicUrl });
 
   const admin = await ensureFirstAdmin({ email: env.RAMPART_ADMIN_EMAIL, password: env.RAMPART_ADMIN_PASSWORD });
-  if (admin?.generatedPassword) {
-    log("created the first administrator. Sign in with these credentials (shown only this once):");
-    log(`  e-mail:   ${admin.email}`);
-    log(`  password: ${admin.generatedPassword}`);
-  } else if (admin) {
-    log(`created the first administrator ${admin.email} from RAMPART_ADMIN_EMAIL / RAMPART_ADMIN_PASSWORD`);
-  }
+  const credentialsFile = admin?.generatedPassword ? writeInitialCredentials(env.RAMPART_DATA_DIR, admin.email, admin.generatedPassword) : null;
+  if (admin && !admin.generatedPassword) log(`created the first administrator ${admin.email} from RAMPART_ADMIN_EMAIL / RAMPART_ADMIN_PASSWORD`);
 
   // The collector worker (RAMPART_WORKER=off leaves polling to separate `npm run worker` processes).
   const worker = await startWorkerIfEnabled(log);
@@ -73,15 +79,29 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((done) => server.listen(env.PORT, env.RAMPART_LISTEN_HOST, done));
   log(`dashboard on ${publicUrl}`);
+  // Last, so the build's output cannot push them out of view.
+  if (admin?.generatedPassword && credentialsFile) {
+    log("created the first administrator. Sign in with these credentials (shown only this once):");
+    log(`  e-mail:   ${admin.email}`);
+    log(`  password: ${admin.generatedPassword}`);
+    log(`  (also in ${credentialsFile}, readable by its owner only: delete it once you have signed in and changed the password)`);
+  }
 
-  shutDownOnSignals(log, async () => {
-    server.close();
-    server.closeAllConnections();
-    await worker?.stop().catch(() => undefined);
-    await app.close().catch(() => undefined);
-    await disconnectDb().catch(() => undefined);
-    await database.close().catch(() => undefined);
-  });
+  shutDownOnSignals(log, () => [
+    {
+      name: "web server",
+      deadlineMs: 2_000,
+      run: () => {
+        const closed = new Promise<void>((done) => server.close(() => done()));
+        server.closeAllConnections();
+        return closed;
+      },
+    },
+    { name: "collector worker", deadlineMs: 3_000, run: async () => worker?.stop() },
+    { name: "Next.js", deadlineMs: 1_000, run: () => app.close() },
+    { name: "database pool", deadlineMs: 1_000, run: () => disconnectDb() },
+    { name: "embedded database", deadlineMs: 5_000, run: () => database.close() },
+  ]);
 }
 
 main().catch((error: unknown) => {

@@ -9,15 +9,15 @@ import { shutDownOnSignals } from "@/lib/runtime/shutdown";
 const log = (line: string) => console.log(`rampart worker: ${line}`);
 
 async function main(): Promise<void> {
-  const database = await resolveDatabase();
+  const database = await resolveDatabase(log);
   await migrate(database.url, log);
   const worker = await startCollectorWorker({ log });
 
-  shutDownOnSignals(log, async () => {
-    await worker.stop();
-    await disconnectDb().catch(() => undefined);
-    await database.close().catch(() => undefined);
-  });
+  shutDownOnSignals(log, () => [
+    { name: "collector worker", deadlineMs: 3_000, run: () => worker.stop() },
+    { name: "database pool", deadlineMs: 1_000, run: () => disconnectDb() },
+    { name: "embedded database", deadlineMs: 5_000, run: () => database.close() },
+  ]);
 }
 
 main().catch((error: unknown) => {

@@ -71,6 +71,14 @@ export function publishAuthEnv(values: { secret: string; url: string }): void {
   cached = undefined;
 }
 
+/**
+ * Next.js sends anonymous usage data unless NEXT_TELEMETRY_DISABLED is set: Rampart turns it off for itself and
+ * the build it spawns, unless the operator has set the variable (to 0, to opt in).
+ */
+export function disableNextTelemetryByDefault(): void {
+  process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+}
+
 /** next-auth's own variables, read here so no other module touches process.env. */
 export function getAuthSecret(): string | undefined {
   return process.env.NEXTAUTH_SECRET;

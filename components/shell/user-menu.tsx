@@ -41,7 +41,7 @@ export function UserMenu({ email, roleLabel }: UserMenuProps) {
   return (
     <div className="flex min-w-0 items-center gap-3">
       <div className="hidden min-w-0 text-right sm:block">
-        <p className="max-w-56 truncate text-sm font-medium text-slate-900 dark:text-white" title={email}>
+        <p className="max-w-56 truncate text-sm font-medium text-slate-900 dark:text-white" title={email} data-signed-in-as={email}>
           {email}
         </p>
         <p className="text-xs text-slate-500 dark:text-slate-400">{roleLabel}</p>
@@ -67,7 +67,7 @@ export function UserMenu({ email, roleLabel }: UserMenuProps) {
       <ConfirmDialog
         open={isConfirming}
         title="Sign out everywhere?"
-        description="This ends every session of your account, on this and every other device."
+        description="This ends every session of your account, on this and every other device, and revokes every API token you created."
         confirmLabel="Sign out everywhere"
         isDestructive
         isPending={isSigningOut}

@@ -138,7 +138,7 @@ export async function startCollectorWorker(options: CollectorWorkerOptions = {})
 
   return {
     async stop() {
-      await boss.stop({ graceful: true, timeout: 15_000 }).catch(() => undefined);
+      await boss.stop({ graceful: true, timeout: 2_500 }).catch(() => undefined);
       closeAllNodeConnections();
     },
   };
