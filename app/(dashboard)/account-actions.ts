@@ -1,22 +1,18 @@
 "use server";
 
-import { getDb } from "@/lib/db/client";
-import { writeAudit } from "@/lib/db/queries/audit";
+import { headers } from "next/headers";
 import { runAction, type ActionResult } from "@/lib/action-result";
-import { AppError } from "@/lib/errors";
+import { getClientIp } from "@/lib/auth/client-ip";
 import { getCurrentUser } from "@/lib/auth/session";
+import { signOutEverywhere as endEverySessionAndToken } from "@/lib/db/queries/users";
+import { AppError } from "@/lib/errors";
 
-/** Ends every session of the signed-in user, this one included (a lost laptop, a shared computer). */
-export async function signOutEverywhere(): Promise<ActionResult<{ ended: number }>> {
+/** Ends every session of the signed-in user, this one included, and revokes their API tokens. */
+export async function signOutEverywhere(): Promise<ActionResult<{ ended: number; tokensRevoked: number }>> {
   return runAction(async () => {
     const user = await getCurrentUser();
     if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
-    return getDb().$transaction(async (tx) => {
-      const { count } = await tx.authSession.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } });
-      await writeAudit(tx, { type: "USER", id: user.id, label: user.email }, {
-        action: "user.sign-out-everywhere", objectType: "user", objectId: user.id, after: { sessionsEnded: count },
-      });
-      return { ended: count };
-    });
+    const result = await endEverySessionAndToken(user, getClientIp(await headers()));
+    return { ended: result.sessionsEnded, tokensRevoked: result.tokensRevoked };
   });
 }

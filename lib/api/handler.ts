@@ -32,7 +32,7 @@ async function authenticate(request: NextRequest): Promise<Caller> {
     const match = /^Bearer ([A-Za-z0-9_-]{1,100})$/.exec(authorization);
     const token = match ? await findActiveToken(match[1]!) : null;
     if (!token) throw new AppError("UNAUTHENTICATED", "The API token is missing, invalid, expired or revoked.");
-    await touchToken(token.id);
+    await touchToken(token.id, ip);
     return { role: token.role, tenantId: token.tenantId, actor: { type: "TOKEN", id: token.id, label: `token:${token.name}`, ip } };
   }
   const user = await getCurrentUser();

@@ -52,7 +52,8 @@ describe("tokenCreateSchema", () => {
 
   it("offers only the form's expiry choices", () => {
     expect(tokenExpiryDaysSchema.parse("30")).toBe(30);
-    expect(tokenExpiryDaysSchema.parse("0")).toBe(0);
+    expect(tokenExpiryDaysSchema.parse("")).toBeNull();
+    expect(tokenExpiryDaysSchema.safeParse("0").success).toBe(false);
     expect(tokenExpiryDaysSchema.safeParse("31").success).toBe(false);
   });
 });

@@ -94,11 +94,24 @@ export const tokenCreateSchema = z
   });
 export type TokenCreate = z.output<typeof tokenCreateSchema>;
 
-/** Expiry choices of the token form, in days (0: never). */
-export const TOKEN_EXPIRY_DAYS = [0, 7, 30, 90, 365] as const;
+/**
+ * Expiry choices of the token form, in days; the form offers those within the token lifetime, and ""
+ * (null here) means the lifetime itself. No token lives for ever.
+ */
+export const TOKEN_EXPIRY_DAYS = [7, 30, 90, 365] as const;
 export const tokenExpiryDaysSchema = z
-  .enum(TOKEN_EXPIRY_DAYS.map(String) as [string, ...string[]], { error: "Choose when the token expires." })
-  .transform(Number);
+  .enum(["", ...TOKEN_EXPIRY_DAYS.map(String)] as [string, ...string[]], { error: "Choose when the token expires." })
+  .transform((text) => (text === "" ? null : Number(text)));
+
+/** The administrator's longest token life in days (also the default expiry): a day to ten years. */
+export const TOKEN_LIFETIME_DAYS = { default: 90, min: 1, max: 3650 } as const;
+export const tokenSettingsSchema = z.strictObject({
+  lifetimeDays: z
+    .number({ error: "Enter the token lifetime in days." })
+    .int("Enter a whole number of days.")
+    .min(TOKEN_LIFETIME_DAYS.min, `The token lifetime is at least ${TOKEN_LIFETIME_DAYS.min} day.`)
+    .max(TOKEN_LIFETIME_DAYS.max, `The token lifetime is at most ${TOKEN_LIFETIME_DAYS.max} days (ten years).`),
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // Keyset pagination of the user and token lists (`?limit=&cursor=`)

@@ -7,13 +7,14 @@ import { callerFromUser, type Caller } from "@/lib/auth/caller";
 import { getClientIp } from "@/lib/auth/client-ip";
 import { requirePermission } from "@/lib/auth/guards";
 import { generatePassword } from "@/lib/auth/password-policy";
-import { createApiToken, revokeApiToken } from "@/lib/db/queries/tokens";
+import { createApiToken, revokeApiToken, updateTokenSettings, type TokenSettings } from "@/lib/db/queries/tokens";
 import { createUser, deleteUser, resetUserPasswordById, setUserDisabled, updateUser } from "@/lib/db/queries/users";
 import { AppError } from "@/lib/errors";
 import {
   tokenCreateSchema,
   tokenExpiryDaysSchema,
   tokenIdSchema,
+  tokenSettingsSchema,
   userCreateSchema,
   userEditFormSchema,
   userIdSchema,
@@ -117,7 +118,8 @@ export async function createTokenAction(form: FormData): Promise<ActionResult<{ 
       name: text(form, "name") ?? "",
       role,
       tenantId: role === "TENANT_ADMIN" ? text(form, "tenantId") || null : null,
-      expiresAt: days.success && days.data > 0 ? new Date(Date.now() + days.data * 86_400_000).toISOString() : null,
+      // No choice: the data layer gives the token the administrator's lifetime.
+      expiresAt: days.success && days.data !== null ? new Date(Date.now() + days.data * 86_400_000).toISOString() : null,
     });
     if (!parsed.success || !days.success) {
       const fieldErrors = parsed.success ? {} : toFieldErrors(parsed.error);
@@ -138,5 +140,17 @@ export async function revokeTokenAction(id: string): Promise<ActionResult> {
     await revokeApiToken(caller, tokenId);
     revalidatePath("/users");
     return undefined;
+  });
+}
+
+/** Sets the longest life of new API tokens (also their default expiry). */
+export async function updateTokenSettingsAction(form: FormData): Promise<ActionResult<TokenSettings>> {
+  return runAction(async () => {
+    const caller = await getCaller();
+    const raw = text(form, "lifetimeDays")?.trim() ?? "";
+    const input = tokenSettingsSchema.parse({ lifetimeDays: raw === "" ? Number.NaN : Number(raw) });
+    const saved = await updateTokenSettings(caller, input);
+    revalidatePath("/users");
+    return saved;
   });
 }

@@ -19,11 +19,12 @@ import { TextField } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { callerFromUser } from "@/lib/auth/caller";
 import { requirePagePermission } from "@/lib/auth/guards";
-import { listApiTokens, type TokenStatus } from "@/lib/db/queries/tokens";
+import { getTokenSettings, listApiTokens, type TokenStatus } from "@/lib/db/queries/tokens";
 import { listTenantChoices, listUsers } from "@/lib/db/queries/users";
 import { isAppError } from "@/lib/errors";
 import { CreateTokenForm } from "./_components/create-token-form";
 import { RevokeTokenButton } from "./_components/revoke-token-button";
+import { TokenSettingsForm } from "./_components/token-settings-form";
 import { UtcTime } from "@/components/ui/utc-time";
 import { formatInstant } from "@/lib/format/instant";
 
@@ -56,10 +57,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const usersCursor = param(query.users);
   const tokensCursor = param(query.tokens);
   const search = param(query.q)?.trim().slice(0, 254) || undefined;
-  const [users, tokens, tenants] = await Promise.all([
+  const [users, tokens, tenants, tokenSettings] = await Promise.all([
     withCursor((cursor) => listUsers(caller, { limit: PAGE_SIZE, cursor, search }), usersCursor),
     withCursor((cursor) => listApiTokens(caller, { limit: PAGE_SIZE, cursor }), tokensCursor),
     listTenantChoices(caller),
+    getTokenSettings(caller),
   ]);
   const link = (next: Record<string, string | undefined>) => {
     const params = new URLSearchParams();
@@ -156,12 +158,20 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           </h2>
           <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-400">
             Scripts authenticate to the REST API with a token. Each token acts with its own role; a tenant administrator token is limited to its tenant.
+            A token belongs to the user who created it and is revoked when that user is disabled, deleted, changes role or tenant, or signs out everywhere.
+            Every token expires, after at most {tokenSettings.lifetimeDays} days.
           </p>
         </div>
         <Card>
           <CardHeader title="Create a token" as="h3" />
           <CardBody>
-            <CreateTokenForm tenants={tenants} />
+            <CreateTokenForm tenants={tenants} lifetimeDays={tokenSettings.lifetimeDays} />
+          </CardBody>
+        </Card>
+        <Card className="mt-6">
+          <CardHeader title="Token lifetime" as="h3" />
+          <CardBody>
+            <TokenSettingsForm lifetimeDays={tokenSettings.lifetimeDays} />
           </CardBody>
         </Card>
         <DataTable label="API tokens" className="mt-6">
@@ -198,10 +208,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   </DataTableCell>
                   <DataTableCell>
                     <UtcTime date={token.createdAt} isStacked />
-                    {token.createdBy ? <span className="block max-w-40 truncate text-xs text-slate-500 dark:text-slate-400" title={token.createdBy}>by {token.createdBy}</span> : null}
+                    <span className="block max-w-40 truncate text-xs text-slate-500 dark:text-slate-400" title={token.createdBy ?? undefined}>
+                      {token.createdBy ? `by ${token.createdBy}` : "by the CLI (no owner)"}
+                    </span>
                   </DataTableCell>
                   <DataTableCell>
                     <UtcTime date={token.lastUsedAt} isStacked />
+                    {token.lastUsedIp ? <span className="block font-mono text-xs text-slate-500 dark:text-slate-400">from {token.lastUsedIp}</span> : null}
                   </DataTableCell>
                   <DataTableCell>{token.revokedAt ? <span className="text-slate-400 dark:text-slate-500">—</span> : <UtcTime date={token.expiresAt} isStacked />}</DataTableCell>
                   <DataTableCell>

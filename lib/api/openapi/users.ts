@@ -1,4 +1,4 @@
-import { LIST_LIMITS, roles, tokenCreateSchema, userCreateSchema, userUpdateSchema } from "@/lib/validation/auth";
+import { LIST_LIMITS, roles, tokenCreateSchema, tokenSettingsSchema, userCreateSchema, userUpdateSchema } from "@/lib/validation/auth";
 import { dateTime, errorResponses, json, nullable, ref, requestSchema, uuid } from "./schema-helpers";
 
 // OpenAPI 3.1 description of /api/v1/users and /api/v1/tokens (merged into /api/v1/openapi.json by
@@ -34,9 +34,16 @@ export const components = {
         createdAt: dateTime,
       },
     },
+    TokenSettings: {
+      type: "object",
+      required: ["lifetimeDays"],
+      properties: {
+        lifetimeDays: { type: "integer", minimum: 1, maximum: 3650, description: "Longest life of a new token, in days; also the expiry of a token created without one." },
+      },
+    },
     ApiToken: {
       type: "object",
-      required: ["id", "name", "prefix", "role", "tenantId", "tenantName", "createdAt", "createdBy", "lastUsedAt", "expiresAt", "revokedAt", "status"],
+      required: ["id", "name", "prefix", "role", "tenantId", "tenantName", "createdAt", "createdBy", "lastUsedAt", "lastUsedIp", "expiresAt", "revokedAt", "status"],
       properties: {
         id: uuid,
         name: { type: "string" },
@@ -45,8 +52,12 @@ export const components = {
         tenantId: nullable(uuid),
         tenantName: nullable({ type: "string" }),
         createdAt: dateTime,
-        createdBy: nullable({ type: "string", description: "E-mail of the user who created it." }),
+        createdBy: nullable({
+          type: "string",
+          description: "E-mail of the owner, the user who created it (null for a CLI token). The token is revoked when its owner is disabled, deleted, changes role or tenant, or signs out everywhere.",
+        }),
         lastUsedAt: nullable({ ...dateTime, description: "Recorded with a resolution of one minute." }),
+        lastUsedIp: nullable({ type: "string", description: "Client address of the last use." }),
         expiresAt: nullable(dateTime),
         revokedAt: nullable(dateTime),
         status: { type: "string", enum: ["active", "expired", "revoked"] },
@@ -106,7 +117,7 @@ export const paths: Record<string, unknown> = {
       tags: ["Users"],
       summary: "Change a user",
       description:
-        "Changes name, role, tenant or the disabled flag. A role, tenant or disable change ends the user's sessions at once. " +
+        "Changes name, role, tenant or the disabled flag. A role, tenant or disable change ends the user's sessions at once and revokes the API tokens they created. " +
         "Changing the role away from TENANT_ADMIN without `tenantId` clears the tenant. Refused (409) for your own account's " +
         "role or disabled flag, and for the last active administrator.",
       requestBody: { required: true, content: json({ ...requestSchema(userUpdateSchema), minProperties: 1 }) },
@@ -119,7 +130,7 @@ export const paths: Record<string, unknown> = {
       operationId: "deleteUser",
       tags: ["Users"],
       summary: "Delete a user",
-      description: "Deletes the user and their sessions; tokens they created stay. Same guards as disabling.",
+      description: "Deletes the user and their sessions and revokes every API token they created. Same guards as disabling.",
       responses: {
         "204": { description: "Deleted." },
         ...errorResponses(401, 403, 404, 409),
@@ -163,7 +174,8 @@ export const paths: Record<string, unknown> = {
       summary: "Create an API token",
       description:
         "The secret is returned once, in `token`; only its SHA-256 is stored. A TENANT_ADMIN token needs `tenantId` and is limited to that tenant. " +
-        "`expiresAt` (optional) must be in the future.",
+        "`expiresAt` must be in the future and within the token lifetime (`/api/v1/settings/tokens`); without it the token expires after the lifetime. " +
+        "The token belongs to the user who created it (with a token: that token's owner).",
       requestBody: { required: true, content: json(requestSchema(tokenCreateSchema)) },
       responses: {
         "201": {
@@ -193,6 +205,29 @@ export const paths: Record<string, unknown> = {
       responses: {
         "204": { description: "Revoked." },
         ...errorResponses(401, 403, 404, 409),
+      },
+    },
+  },
+  "/api/v1/settings/tokens": {
+    get: {
+      operationId: "getTokenSettings",
+      tags: ["API tokens"],
+      summary: "Get the token lifetime",
+      description: "Requires an ADMIN token.",
+      responses: {
+        "200": { description: "The token settings.", content: json(ref("TokenSettings")) },
+        ...errorResponses(401, 403),
+      },
+    },
+    put: {
+      operationId: "updateTokenSettings",
+      tags: ["API tokens"],
+      summary: "Set the token lifetime",
+      description: "Applies to tokens created from now on; existing tokens keep their expiry. Audited. Requires an ADMIN token.",
+      requestBody: { required: true, content: json(requestSchema(tokenSettingsSchema)) },
+      responses: {
+        "200": { description: "The token settings after the change.", content: json(ref("TokenSettings")) },
+        ...errorResponses(400, 401, 403, 422),
       },
     },
   },

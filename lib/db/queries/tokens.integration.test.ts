@@ -3,13 +3,24 @@ import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { GET as getAudit } from "@/app/api/v1/audit/route";
 import { DELETE as revokeRoute, GET as getTokenRoute } from "@/app/api/v1/tokens/[id]/route";
+import { GET as getTokenSettingsRoute, PUT as putTokenSettingsRoute } from "@/app/api/v1/settings/tokens/route";
 import { GET as listTokensRoute, POST as createTokenRoute } from "@/app/api/v1/tokens/route";
 import { callerFromUser, type Caller } from "@/lib/auth/caller";
 import { getDb } from "@/lib/db/client";
 import { isAppError, type AppErrorCode } from "@/lib/errors";
 import { SYSTEM_ACTOR } from "./audit";
-import { createApiToken, findActiveToken, getApiToken, hashToken, listApiTokens, revokeApiToken, touchToken } from "./tokens";
-import { createUser } from "./users";
+import {
+  createApiToken,
+  findActiveToken,
+  getApiToken,
+  getTokenSettings,
+  hashToken,
+  listApiTokens,
+  revokeApiToken,
+  touchToken,
+  updateTokenSettings,
+} from "./tokens";
+import { createUser, deleteUser, setUserDisabled, signOutEverywhere, updateUser } from "./users";
 
 async function newAdminCaller(): Promise<Caller> {
   const admin = await createUser(SYSTEM_ACTOR, { email: `token-admin-${randomUUID()}@tokens.test`, role: "ADMIN", password: "correct horse battery staple" });
@@ -110,15 +121,18 @@ describe("API tokens in the data layer", () => {
     expect((await rejection(listApiTokens(caller, { limit: 2, cursor: "WyJub3QtYS1kYXRlIiwieCJd" }))).code).toBe("VALIDATION");
   });
 
-  it("records use at most once a minute", async () => {
+  it("records use and its address at most once a minute, and at once from a new address", async () => {
     const caller = await newAdminCaller();
     const created = await createApiToken(caller, { name: "touch", role: "VIEWER" });
     const t0 = new Date();
-    await touchToken(created.id, t0);
-    await touchToken(created.id, new Date(t0.getTime() + 30_000));
-    expect((await getDb().apiToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt?.getTime()).toBe(t0.getTime());
-    await touchToken(created.id, new Date(t0.getTime() + 61_000));
-    expect((await getDb().apiToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt?.getTime()).toBe(t0.getTime() + 61_000);
+    const read = () => getDb().apiToken.findUniqueOrThrow({ where: { id: created.id } });
+    await touchToken(created.id, "192.0.2.1", t0);
+    await touchToken(created.id, "192.0.2.1", new Date(t0.getTime() + 30_000));
+    expect(await read()).toMatchObject({ lastUsedAt: t0, lastUsedIp: "192.0.2.1" });
+    await touchToken(created.id, "2001:db8::5", new Date(t0.getTime() + 40_000));
+    expect(await read()).toMatchObject({ lastUsedAt: new Date(t0.getTime() + 40_000), lastUsedIp: "2001:db8::5" });
+    await touchToken(created.id, "2001:db8::5", new Date(t0.getTime() + 101_000));
+    expect((await read()).lastUsedAt?.getTime()).toBe(t0.getTime() + 101_000);
   });
 });
 
@@ -150,10 +164,12 @@ describe("API tokens through the REST API", () => {
     const caller = await newAdminCaller();
     const admin = await createApiToken(caller, { name: "automation", role: "ADMIN" });
 
-    const created = await createTokenRoute(apiRequest("/api/v1/tokens", admin.token, { method: "POST", body: { name: "from-api", role: "VIEWER", expiresAt: "2099-01-01" } }), noParams);
+    const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const created = await createTokenRoute(apiRequest("/api/v1/tokens", admin.token, { method: "POST", body: { name: "from-api", role: "VIEWER", expiresAt: inAMonth } }), noParams);
     expect(created.status).toBe(201);
     const body = await created.json();
-    expect(body).toMatchObject({ name: "from-api", role: "VIEWER", status: "active", expiresAt: "2099-01-01T00:00:00.000Z", createdBy: null });
+    // Made with a token: it belongs to that token's owner, and dies with them.
+    expect(body).toMatchObject({ name: "from-api", role: "VIEWER", status: "active", expiresAt: `${inAMonth}T00:00:00.000Z`, createdBy: caller.actor.label });
     expect(await findActiveToken(body.token)).not.toBeNull();
 
     const read = await getTokenRoute(apiRequest(`/api/v1/tokens/${body.id}`, admin.token), { params: Promise.resolve({ id: body.id }) });
@@ -166,6 +182,7 @@ describe("API tokens through the REST API", () => {
       { name: "x", role: "TENANT_ADMIN" },
       { name: "x", role: "VIEWER", expiresAt: "2001-01-01T00:00:00Z" },
       { name: "x", role: "VIEWER", expiresAt: "tomorrow" },
+      { name: "x", role: "VIEWER", expiresAt: "2099-01-01" },
     ]) {
       const response = await createTokenRoute(apiRequest("/api/v1/tokens", admin.token, { method: "POST", body: bad }), noParams);
       expect(response.status, JSON.stringify(bad)).toBe(422);
@@ -187,3 +204,122 @@ describe("API tokens through the REST API", () => {
     expect(notAnId.status).toBe(404);
   });
 });
+
+describe("API tokens belong to their owner", () => {
+  const tokenRequest = (token: string) => getAudit(apiRequest("/api/v1/audit?limit=1", token), noParams);
+  const revocationsOf = (tokenIds: string[]) =>
+    getDb().auditLog.findMany({ where: { action: "token.revoke", objectId: { in: tokenIds } }, orderBy: { id: "asc" } });
+
+  async function ownerWithTokens(count = 2) {
+    const owner = await createUser(SYSTEM_ACTOR, { email: `token-owner-${randomUUID()}@tokens.test`, role: "ADMIN", password: "correct horse battery staple" });
+    const ownerCaller = callerFromUser(owner, "198.51.100.8");
+    const tokens = [];
+    for (let i = 0; i < count; i++) tokens.push(await createApiToken(ownerCaller, { name: `owned-${i}`, role: "ADMIN" }));
+    return { owner, tokens };
+  }
+
+  it("a token is refused at once while its owner is disabled, however the flag was set", async () => {
+    const { owner, tokens } = await ownerWithTokens(1);
+    const [token] = tokens;
+    expect((await tokenRequest(token!.token)).status).toBe(200);
+    // Straight in the database: no revocation ran, the check on every request is what refuses it.
+    await getDb().user.update({ where: { id: owner.id }, data: { disabled: true } });
+    expect((await tokenRequest(token!.token)).status).toBe(401);
+    expect(await findActiveToken(token!.token)).toBeNull();
+  });
+
+  it("disabling the owner revokes every token of theirs for good, one audit row each", async () => {
+    const admin = await newAdminCaller();
+    const { owner, tokens } = await ownerWithTokens(2);
+    const bystander = await createApiToken(admin, { name: "bystander", role: "VIEWER" });
+    await setUserDisabled(admin, owner.id, true);
+    for (const token of tokens) expect((await tokenRequest(token.token)).status).toBe(401);
+    const rows = await revocationsOf(tokens.map((t) => t.id));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).toMatchObject({ actorType: "USER", actorId: admin.actor.id, before: { revokedAt: null } });
+      expect(row.after).toMatchObject({ reason: "owner-disabled", revokedAt: expect.any(String) });
+    }
+    // Enabling the account again does not bring the tokens back; other users' tokens were not touched.
+    await setUserDisabled(admin, owner.id, false);
+    for (const token of tokens) expect(await findActiveToken(token.token)).toBeNull();
+    expect(await findActiveToken(bystander.token)).not.toBeNull();
+  });
+
+  it("deleting the owner, a role change and signing out everywhere revoke the owner's tokens, audited", async () => {
+    const admin = await newAdminCaller();
+    const deleted = await ownerWithTokens(1);
+    await deleteUser(admin, deleted.owner.id);
+    expect(await findActiveToken(deleted.tokens[0]!.token)).toBeNull();
+    expect((await getDb().apiToken.findUniqueOrThrow({ where: { id: deleted.tokens[0]!.id } })).revokedAt).not.toBeNull();
+
+    const demoted = await ownerWithTokens(1);
+    await updateUser(admin, demoted.owner.id, { role: "VIEWER" });
+    expect(await findActiveToken(demoted.tokens[0]!.token)).toBeNull();
+
+    const leaving = await ownerWithTokens(2);
+    const result = await signOutEverywhere(leaving.owner, "198.51.100.9");
+    expect(result.tokensRevoked).toBe(2);
+    for (const token of leaving.tokens) expect(await findActiveToken(token.token)).toBeNull();
+
+    const reasons = (await revocationsOf([deleted.tokens[0]!.id, demoted.tokens[0]!.id, ...leaving.tokens.map((t) => t.id)])).map(
+      (row) => (row.after as { reason?: string }).reason,
+    );
+    expect(reasons).toEqual(["owner-deleted", "owner-role-changed", "owner-signed-out-everywhere", "owner-signed-out-everywhere"]);
+    const [signOutEntry] = await getDb().auditLog.findMany({ where: { action: "user.sign-out-everywhere", objectId: leaving.owner.id } });
+    expect(signOutEntry?.after).toMatchObject({ tokensRevoked: 2 });
+  });
+
+  it("a CLI token belongs to nobody and survives user changes", async () => {
+    const cli = await createApiToken({ type: "CLI", id: null, label: "cli" }, { name: "cli", role: "VIEWER" });
+    expect((await getDb().apiToken.findUniqueOrThrow({ where: { id: cli.id } })).createdById).toBeNull();
+    expect(await findActiveToken(cli.token)).not.toBeNull();
+  });
+});
+
+describe("the token lifetime", () => {
+  const DAY = 86_400_000;
+
+  it("every token expires: the lifetime is the default and the longest allowed expiry", async () => {
+    const caller = await newAdminCaller();
+    const before = await getTokenSettings(caller);
+    try {
+      await updateTokenSettings(caller, { lifetimeDays: 10 });
+      const plain = await createApiToken(caller, { name: "default-expiry", role: "VIEWER" });
+      const expiresAt = (await getDb().apiToken.findUniqueOrThrow({ where: { id: plain.id } })).expiresAt!;
+      expect(Math.abs(expiresAt.getTime() - (Date.now() + 10 * DAY))).toBeLessThan(60_000);
+      const cli = await createApiToken({ type: "CLI", id: null, label: "cli" }, { name: "cli-default", role: "VIEWER" });
+      expect((await getDb().apiToken.findUniqueOrThrow({ where: { id: cli.id } })).expiresAt).not.toBeNull();
+
+      const tooLong = await rejection(createApiToken(caller, { name: "too-long", role: "VIEWER", expiresAt: new Date(Date.now() + 11 * DAY) }));
+      expect(tooLong.code).toBe("VALIDATION");
+      expect(tooLong.fieldErrors?.expiresAt?.[0]).toContain("at most 10 days");
+      await createApiToken(caller, { name: "shorter", role: "VIEWER", expiresAt: new Date(Date.now() + 3 * DAY) });
+
+      const audit = await getDb().auditLog.findFirst({ where: { action: "settings.tokens.update", actorId: caller.actor.id } });
+      expect(audit).toMatchObject({ before: { lifetimeDays: before.lifetimeDays }, after: { lifetimeDays: 10 } });
+    } finally {
+      await updateTokenSettings(caller, before);
+    }
+  });
+
+  it("is read and set through /api/v1/settings/tokens by administrators only; bad values are 422", async () => {
+    const caller = await newAdminCaller();
+    const admin = await createApiToken(caller, { name: "settings", role: "ADMIN" });
+    const viewer = await createApiToken(caller, { name: "viewer", role: "VIEWER" });
+    const read = await getTokenSettingsRoute(apiRequest("/api/v1/settings/tokens", admin.token), noParams);
+    expect(read.status).toBe(200);
+    const current = await read.json();
+    expect(current).toEqual({ lifetimeDays: expect.any(Number) });
+    expect(read.headers.get("cache-control")).toBe("no-store");
+    expect((await getTokenSettingsRoute(apiRequest("/api/v1/settings/tokens", viewer.token), noParams)).status).toBe(403);
+    for (const bad of [{ lifetimeDays: 0 }, { lifetimeDays: 3651 }, { lifetimeDays: 1.5 }, { lifetimeDays: "30" }, {}, { lifetimeDays: 30, extra: 1 }]) {
+      const response = await putTokenSettingsRoute(apiRequest("/api/v1/settings/tokens", admin.token, { method: "PUT", body: bad }), noParams);
+      expect(response.status, JSON.stringify(bad)).toBe(422);
+    }
+    const put = await putTokenSettingsRoute(apiRequest("/api/v1/settings/tokens", admin.token, { method: "PUT", body: current }), noParams);
+    expect(put.status).toBe(200);
+    expect(await put.json()).toEqual(current);
+  });
+});
+

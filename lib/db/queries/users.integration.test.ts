@@ -208,15 +208,16 @@ describe("users: update, disable, reset, delete", () => {
     expect(JSON.stringify(entries.map((e) => [e.before, e.after]))).not.toMatch(/argon2|brand new/);
   });
 
-  it("deletes a user; tokens they created keep working and the audit keeps the e-mail", async () => {
+  it("deletes a user; tokens they created are revoked (the rows stay) and the audit keeps the e-mail", async () => {
     const { caller } = await newAdminCaller();
     const other = await newUser("ADMIN");
-    const created = await createApiToken(callerFromUser(other), { name: "kept", role: "VIEWER" });
+    const created = await createApiToken(callerFromUser(other), { name: "revoked-with-owner", role: "VIEWER" });
     const deleted = await deleteUser(caller, other.id);
     expect(deleted.email).toBe(other.email);
     expect(await getDb().user.findUnique({ where: { id: other.id } })).toBeNull();
-    const token = await findActiveToken(created.token);
-    expect(token?.createdById).toBeNull();
+    expect(await findActiveToken(created.token)).toBeNull();
+    const row = await getDb().apiToken.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row).toMatchObject({ createdById: null, revokedAt: expect.any(Date) });
     const entry = (await auditOf(other.id)).at(-1);
     expect(entry).toMatchObject({ action: "user.delete", after: null });
     expect(entry?.before).toMatchObject({ email: other.email, role: "ADMIN" });

@@ -6,6 +6,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { writeAudit, type Actor } from "./audit";
 import { decodeKeysetCursor, encodeKeysetCursor } from "./keyset-cursor";
+import { revokeTokensOfUser, type OwnerRevocationReason } from "./tokens";
 
 // Users. Every function takes either a Caller (browser session or API token: checked for "users:manage"
 // here, next to the data) or a bare Actor (trusted in-process callers: the CLI and the first-admin
@@ -253,18 +254,22 @@ async function changeUser(
     await assertKeepsAdministrator(tx, who, before, { role, disabled });
 
     const after = await tx.user.update({ where: { id }, data: { name, role, tenantId, disabled }, select: userViewSelect });
-    const isSecurityChange = after.role !== before.role || after.tenantId !== before.tenantId || (after.disabled && !before.disabled);
+    const isDisabling = after.disabled && !before.disabled;
+    const isSecurityChange = after.role !== before.role || after.tenantId !== before.tenantId || isDisabling;
+    await writeAudit(tx, actor, { action: actionFor(after), objectType: "user", objectId: id, before: auditView(before), after: auditView(after) });
     if (isSecurityChange) {
       await tx.authSession.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
+      // A token acts with the role it was given: one made under the old role or tenant must not outlive it.
+      const reason: OwnerRevocationReason = isDisabling ? "owner-disabled" : "owner-role-changed";
+      await revokeTokensOfUser(tx, actor, id, reason);
     }
-    await writeAudit(tx, actor, { action: actionFor(after), objectType: "user", objectId: id, before: auditView(before), after: auditView(after) });
     return after;
   });
 }
 
 /**
- * Deletes a user and their sessions; the tokens they created stay (their creator becomes unknown) and the
- * audit log keeps their e-mail as text. Same guards as disabling.
+ * Deletes a user and their sessions and revokes their API tokens (the rows stay, for the record, without an
+ * owner); the audit log keeps their e-mail as text. Same guards as disabling.
  */
 export async function deleteUser(who: Principal, id: string): Promise<UserView> {
   const actor = actorOf(who);
@@ -273,8 +278,25 @@ export async function deleteUser(who: Principal, id: string): Promise<UserView> 
     const before = await tx.user.findUnique({ where: { id }, select: userViewSelect });
     if (!before) throw new AppError("NOT_FOUND", USER_NOT_FOUND);
     await assertKeepsAdministrator(tx, who, before, null);
-    await tx.user.delete({ where: { id } });
     await writeAudit(tx, actor, { action: "user.delete", objectType: "user", objectId: id, before: auditView(before) });
+    await revokeTokensOfUser(tx, actor, id, "owner-deleted");
+    await tx.user.delete({ where: { id } });
     return before;
+  });
+}
+
+/**
+ * Ends every session of the user, this one included, and revokes their API tokens (a lost laptop, a
+ * shared computer, a leaked script). The user themself is the actor.
+ */
+export async function signOutEverywhere(user: { id: string; email: string }, ip: string | null): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
+  const actor: Actor = { type: "USER", id: user.id, label: user.email, ip };
+  return getDb().$transaction(async (tx) => {
+    const { count } = await tx.authSession.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    const tokensRevoked = await revokeTokensOfUser(tx, actor, user.id, "owner-signed-out-everywhere");
+    await writeAudit(tx, actor, {
+      action: "user.sign-out-everywhere", objectType: "user", objectId: user.id, after: { sessionsEnded: count, tokensRevoked },
+    });
+    return { sessionsEnded: count, tokensRevoked };
   });
 }

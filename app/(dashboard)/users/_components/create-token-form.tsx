@@ -6,24 +6,27 @@ import { Button, SubmitButton } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { formMessage } from "@/components/ui/form-messages";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { TOKEN_EXPIRY_DAYS } from "@/lib/validation/auth";
 import { createTokenAction } from "../actions";
 import { RoleTenantFields } from "./role-tenant-fields";
 import { SecretBox } from "./secret-box";
 
-const expiryOptions = [
-  { value: "90", label: "In 90 days" },
-  { value: "30", label: "In 30 days" },
-  { value: "7", label: "In 7 days" },
-  { value: "365", label: "In 1 year" },
-  { value: "0", label: "Never" },
-];
+const daysLabel = (days: number) => (days === 365 ? "1 year" : `${days} day${days === 1 ? "" : "s"}`);
+
+/** "" is the token lifetime itself (the longest allowed); shorter fixed choices below it. */
+function expiryOptions(lifetimeDays: number) {
+  return [
+    { value: "", label: `In ${daysLabel(lifetimeDays)} (the longest allowed)` },
+    ...TOKEN_EXPIRY_DAYS.filter((days) => days < lifetimeDays).map((days) => ({ value: String(days), label: `In ${daysLabel(days)}` })),
+  ];
+}
 
 /** New API token; the secret is shown once, with a copy button, right after creation. */
-export function CreateTokenForm({ tenants }: { tenants: { id: string; name: string }[] }) {
+export function CreateTokenForm({ tenants, lifetimeDays }: { tenants: { id: string; name: string }[]; lifetimeDays: number }) {
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("OPERATOR");
   const [tenantId, setTenantId] = useState("");
-  const [expiresInDays, setExpiresInDays] = useState("90");
+  const [expiresInDays, setExpiresInDays] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
@@ -90,9 +93,10 @@ export function CreateTokenForm({ tenants }: { tenants: { id: string; name: stri
           name="expiresInDays"
           value={expiresInDays}
           onChange={(event) => setExpiresInDays(event.target.value)}
+          hint={`Every token expires: after at most ${daysLabel(lifetimeDays)}, the lifetime an administrator sets below.`}
           error={fieldErrors.expiresInDays ?? fieldErrors.expiresAt}
         >
-          {expiryOptions.map((option) => (
+          {expiryOptions(lifetimeDays).map((option) => (
             <option key={option.value} value={option.value}>
               {option.label}
             </option>
@@ -105,7 +109,7 @@ export function CreateTokenForm({ tenants }: { tenants: { id: string; name: stri
           onTenantChange={setTenantId}
           tenants={tenants}
           errors={fieldErrors}
-          roleHint="The token acts with this role's permissions, whoever holds it."
+          roleHint="The token acts with this role's permissions, whoever holds it. It is yours: it is revoked when your account is disabled, deleted, changes role or signs out everywhere."
           tenantHint="The token sees and changes only this tenant."
         />
       </div>

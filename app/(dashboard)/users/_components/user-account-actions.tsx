@@ -55,7 +55,7 @@ export function UserAccountActions({ user, isSelf }: UserAccountActionsProps) {
   const dialogs: Record<Pending, { title: string; description: string; confirmLabel: string; isDestructive: boolean }> = {
     disable: {
       title: `Disable ${user.email}?`,
-      description: "The user is signed out everywhere at once and cannot sign in until enabled again. Their API tokens are not affected.",
+      description: "The user is signed out everywhere at once and cannot sign in until enabled again. Every API token they created is revoked for good.",
       confirmLabel: "Disable user",
       isDestructive: true,
     },
@@ -73,7 +73,7 @@ export function UserAccountActions({ user, isSelf }: UserAccountActionsProps) {
     },
     delete: {
       title: `Delete ${user.email}?`,
-      description: "The account and its sessions are removed for good. The audit log keeps its e-mail; tokens it created keep working. To keep the account for later, disable it instead.",
+      description: "The account and its sessions are removed for good. The audit log keeps its e-mail; every API token it created is revoked. To keep the account for later, disable it instead.",
       confirmLabel: "Delete user",
       isDestructive: true,
     },
