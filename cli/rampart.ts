@@ -21,8 +21,10 @@ const HELP = `usage: rampart <command>
   user create --email E --role R [--tenant T] [--name N]
                                           create a user; prints the initial password once
   user reset-password --email E           set a new password (printed once) and end the user's sessions
-  token create --name N --role R [--tenant T] [--expires-at DATE]
-                                          create an API token; prints it alone on the last line
+  token create --name N --role R [--tenant T] [--expires-at DATE] [--owner EMAIL]
+                                          create an API token; prints it alone on the last line. It expires
+                                          within the token lifetime (default 90 days); with --owner it is
+                                          that user's and is revoked with them, else it belongs to no user
   render --out DIR [--node NAME]          write the ruleset artefacts of the current policy (ipset, iptables,
                                           ip6tables, fail2ban, manifest.json) for a node or the whole cluster
   db migrate                              apply pending database migrations
@@ -41,7 +43,7 @@ const commands: Record<string, Command> = {
   "user create": defineCommand({ email: { type: "string" }, role: { type: "string" }, tenant: { type: "string" }, name: { type: "string" } }, userCreate),
   "user reset-password": defineCommand({ email: { type: "string" } }, userResetPassword),
   "token create": defineCommand(
-    { name: { type: "string" }, role: { type: "string" }, tenant: { type: "string" }, "expires-at": { type: "string" } },
+    { name: { type: "string" }, role: { type: "string" }, tenant: { type: "string" }, "expires-at": { type: "string" }, owner: { type: "string" } },
     tokenCreate,
   ),
   "lists import": defineCommand(listsImportOptions, listsImport),

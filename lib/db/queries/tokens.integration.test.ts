@@ -270,9 +270,19 @@ describe("API tokens belong to their owner", () => {
     expect(signOutEntry?.after).toMatchObject({ tokensRevoked: 2 });
   });
 
-  it("a CLI token belongs to nobody and survives user changes", async () => {
-    const cli = await createApiToken({ type: "CLI", id: null, label: "cli" }, { name: "cli", role: "VIEWER" });
+  it("a CLI token belongs to nobody unless the CLI names an owner; a signed-in caller cannot name one", async () => {
+    const cliActor = { type: "CLI" as const, id: null, label: "cli" };
+    const cli = await createApiToken(cliActor, { name: "cli", role: "VIEWER" });
     expect((await getDb().apiToken.findUniqueOrThrow({ where: { id: cli.id } })).createdById).toBeNull();
+    expect(await findActiveToken(cli.token)).not.toBeNull();
+
+    const admin = await newAdminCaller();
+    const { owner } = await ownerWithTokens(0);
+    const owned = await createApiToken(cliActor, { name: "cli-owned", role: "VIEWER", ownerId: owner.id });
+    expect((await rejection(createApiToken(admin, { name: "x", role: "VIEWER", ownerId: owner.id }))).code).toBe("FORBIDDEN");
+    expect((await rejection(createApiToken(cliActor, { name: "x", role: "VIEWER", ownerId: randomUUID() }))).code).toBe("VALIDATION");
+    await setUserDisabled(admin, owner.id, true);
+    expect(await findActiveToken(owned.token)).toBeNull();
     expect(await findActiveToken(cli.token)).not.toBeNull();
   });
 });

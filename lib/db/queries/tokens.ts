@@ -110,13 +110,15 @@ async function ownerOf(tx: Tx, actor: Actor): Promise<string | null> {
 
 /**
  * Creates a token owned by the creating user. Without `expiresAt` it expires after the token lifetime; a
- * later expiry than that is refused.
+ * later expiry than that is refused. `ownerId` names the owner for the CLI (a bare Actor) only: a signed-in
+ * caller always owns what it creates.
  */
 export async function createApiToken(
   who: Caller | Actor,
-  input: { name: string; role: Role; tenantId?: string | null; expiresAt?: Date | null },
+  input: { name: string; role: Role; tenantId?: string | null; expiresAt?: Date | null; ownerId?: string | null },
 ): Promise<CreatedToken> {
   const actor = actorOf(who);
+  if (input.ownerId && "actor" in who) throw new AppError("FORBIDDEN", "A token belongs to the user who creates it.");
   const now = new Date();
   if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
     throw new AppError("VALIDATION", "The expiry must be in the future.", { expiresAt: ["The expiry must be in the future."] });
@@ -127,6 +129,10 @@ export async function createApiToken(
     if (input.tenantId) {
       const tenant = await tx.tenant.findUnique({ where: { id: input.tenantId }, select: { id: true } });
       if (!tenant) throw new AppError("VALIDATION", "The tenant does not exist.", { tenantId: ["The tenant does not exist."] });
+    }
+    if (input.ownerId) {
+      const owner = await tx.user.findUnique({ where: { id: input.ownerId }, select: { disabled: true } });
+      if (!owner || owner.disabled) throw new AppError("VALIDATION", "The owner must be an existing, enabled user.", { ownerId: ["The owner must be an existing, enabled user."] });
     }
     const lifetimeDays = await readTokenLifetimeDays(tx);
     const latest = new Date(now.getTime() + lifetimeDays * DAY_MS);
@@ -143,7 +149,7 @@ export async function createApiToken(
         role: input.role,
         tenantId: input.tenantId ?? null,
         expiresAt,
-        createdById: await ownerOf(tx, actor),
+        createdById: input.ownerId ?? (await ownerOf(tx, actor)),
       },
       select: { id: true },
     });
