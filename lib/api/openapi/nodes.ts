@@ -231,6 +231,30 @@ export const paths: Record<string, unknown> = {
       },
     },
   },
+  "/api/v1/rulesets/current": {
+    get: {
+      operationId: "getCurrentRuleset",
+      tags: ["Nodes"],
+      summary: "The current policy rendered for a node",
+      description:
+        "Without `file`: the version hash, the manifest and the artefact names of the current policy rendered for `node` (default: " +
+        "the cluster). With `file`: that artefact as a download.",
+      parameters: [
+        { name: "node", in: "query", required: false, description: "A node's name; the cluster when absent.", schema: { type: "string", minLength: 1, maxLength: 200 } },
+        { name: "file", in: "query", required: false, description: "An artefact name from `files`.", schema: { type: "string", minLength: 1, maxLength: 200 } },
+      ],
+      responses: {
+        "200": {
+          description: "The version and its files, or one artefact.",
+          content: {
+            ...json({ type: "object", required: ["node", "hash", "files", "manifest"], properties: { node: { type: "string" }, hash, files: { type: "array", items: { type: "string" } }, manifest: { type: "object" } } }),
+            "text/plain": { schema: { type: "string" } },
+          },
+        },
+        ...errorResponses(401, 403, 404, 422),
+      },
+    },
+  },
   "/api/v1/pushes/{batchId}": {
     parameters: [{ name: "batchId", in: "path", required: true, description: "The push's id.", schema: uuid }],
     get: {
