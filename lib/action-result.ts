@@ -1,4 +1,3 @@
-import { headers } from "next/headers";
 import { z } from "zod";
 import { CROSS_ORIGIN_MESSAGE, isSameOriginRequest } from "@/lib/auth/request-origin";
 import { AppError, isAppError } from "@/lib/errors";
@@ -27,6 +26,9 @@ export function toFieldErrors(error: z.ZodError): Record<string, string[]> {
  */
 export async function runAction<T>(body: () => Promise<T>): Promise<ActionResult<T>> {
   try {
+    // Loaded on use: this module is also imported outside a Next.js request (start-up, CLI, worker), where
+    // next/headers cannot even be loaded before Next.js has set up its request storage.
+    const { headers } = await import("next/headers");
     if (!isSameOriginRequest(await headers())) throw new AppError("FORBIDDEN", CROSS_ORIGIN_MESSAGE);
     return { ok: true, data: await body() };
   } catch (error) {
