@@ -3,7 +3,10 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db/client";
 import { toSafeRedirectPath } from "./safe-redirect";
-import { SESSION_MAX_AGE_SECONDS, signInWithPassword } from "./sign-in";
+import { SESSION_MAX_AGE_SECONDS, signInWithPassword, THROTTLED_PREFIX } from "./sign-in";
+
+/** What the sign-in form is told when the check itself failed (the database did not answer, say). */
+export const SIGN_IN_UNAVAILABLE = "UNAVAILABLE";
 
 declare module "next-auth" {
   interface Session {
@@ -33,8 +36,16 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
-      authorize(credentials, req) {
-        return signInWithPassword(credentials, headerReader(req.headers));
+      async authorize(credentials, req) {
+        try {
+          return await signInWithPassword(credentials, headerReader(req.headers));
+        } catch (error) {
+          if (error instanceof Error && error.message.startsWith(THROTTLED_PREFIX)) throw error;
+          // next-auth hands an error's message to the browser (in the error URL): a database message must
+          // not reach it. Logged here, shown as "not available right now" by the form.
+          console.error("rampart: sign-in check failed", error);
+          throw new Error(SIGN_IN_UNAVAILABLE);
+        }
       },
     }),
   ],
