@@ -1,4 +1,5 @@
 // @ts-check
+import { MAX_IMPORT_REQUEST_BYTES } from "./lib/lists/import-limit.mjs";
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -9,7 +10,9 @@ const nextConfig = {
   // The custom server (server.ts) runs the app; these packages stay in node_modules at run time.
   serverExternalPackages: ["@node-rs/argon2", "@electric-sql/pglite", "@electric-sql/pglite-socket", "ssh2", "pg"],
   experimental: {
-    serverActions: { bodySizeLimit: "50mb" },
+    // One import limit (lib/lists/import-limit.mjs) for the proxy, which buffers request bodies, and for actions.
+    serverActions: { bodySizeLimit: MAX_IMPORT_REQUEST_BYTES },
+    proxyClientMaxBodySize: MAX_IMPORT_REQUEST_BYTES,
   },
   async headers() {
     return [

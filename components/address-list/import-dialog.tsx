@@ -5,13 +5,14 @@ import { useState, useTransition, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button, SubmitButton } from "@/components/ui/button";
 import { CheckboxField, SelectField, TextareaField, TextField } from "@/components/ui/field";
+import { MAX_IMPORT_BYTES } from "@/lib/lists/import-limit.mjs";
 import type { ListTarget } from "@/lib/lists/targets";
 import { COMMENT_MAX_LENGTH } from "@/lib/validation/policy";
 import { importEntriesAction, type ImportResultData } from "./actions";
 import { Modal } from "./modal";
 
-/** Files above this go through the CLI (`rampart lists import`); the dashboard keeps requests reasonable. */
-const MAX_FILE_BYTES = 40 * 1024 * 1024;
+/** The one import limit, as the server applies it (the CLI too). */
+const MAX_FILE_BYTES = MAX_IMPORT_BYTES;
 
 const n = (value: number) => value.toLocaleString("en-US");
 
@@ -42,7 +43,7 @@ export function ImportButton({ target, listName }: { target: ListTarget; listNam
     setError(null);
     if (!file) return;
     if (file.size > MAX_FILE_BYTES) {
-      setError(`${file.name} is ${n(Math.round(file.size / 1024 / 1024))} MB; the dashboard takes up to 40 MB. Use \`rampart lists import\` for bigger files.`);
+      setError(`${file.name} is ${n(Math.round(file.size / 1024 / 1024))} MB; imports take up to ${MAX_FILE_BYTES / 1024 / 1024} MB; split it into parts.`);
       return;
     }
     setText(await file.text());

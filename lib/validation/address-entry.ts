@@ -16,6 +16,7 @@ import { parseNetwork, type ParsedNetwork } from "@/lib/net/parse";
 import { LIST_LIMITS, checkComment, checkInstant, commentSchema } from "@/lib/validation/policy";
 import { optionalNetworkFilter } from "@/lib/validation/address";
 import type { ListKind } from "@/lib/lists/targets";
+import { MAX_IMPORT_BYTES } from "@/lib/lists/import-limit.mjs";
 import { safeText } from "@/lib/validation/text";
 
 /** Most entries each list may hold (the compiler refuses bigger snapshots). Per tenant for restrictions. */
@@ -223,13 +224,17 @@ export const importOptionsSchema = z.strictObject({
 export type ImportOptionsInput = z.input<typeof importOptionsSchema>;
 export type ImportOptions = z.output<typeof importOptionsSchema>;
 
-/** Longest text one import takes (bytes as UTF-16 code units): about 2 million lines. */
-export const MAX_IMPORT_TEXT_LENGTH = 48 * 1024 * 1024;
+/**
+ * Longest text one import takes, in UTF-16 code units: the one import limit (lib/lists/import-limit.mjs), which
+ * counts UTF-8 bytes and so is never smaller than the text's length. About two million lines.
+ */
+export const MAX_IMPORT_TEXT_LENGTH = MAX_IMPORT_BYTES;
+export const IMPORT_TOO_LARGE_MESSAGE = `The import is too large: at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split the file into parts.`;
 
 /** JSON body of a bulk import: the pasted text plus options. */
 export const importBodySchema = importOptionsSchema.extend({
   text: safeText({ error: "text must be the pasted lines as one string.", isMultiline: true })
-    .max(MAX_IMPORT_TEXT_LENGTH, `The import is too large: at most ${MAX_IMPORT_TEXT_LENGTH / 1024 / 1024} MB; use the CLI for bigger files.`),
+    .max(MAX_IMPORT_TEXT_LENGTH, IMPORT_TOO_LARGE_MESSAGE),
 });
 
 /** `PUT /api/v1/settings/management-access`: the whole anti-lockout list. */

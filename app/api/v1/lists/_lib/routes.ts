@@ -28,9 +28,10 @@ import {
   importBodySchema,
   importOptionsSchema,
   listQuerySchema,
-  MAX_IMPORT_TEXT_LENGTH,
+  IMPORT_TOO_LARGE_MESSAGE,
 } from "@/lib/validation/address-entry";
-import { safeText } from "@/lib/validation/text";
+import { MAX_IMPORT_BYTES, MAX_IMPORT_REQUEST_BYTES } from "@/lib/lists/import-limit.mjs";
+import { assertSafeInput, safeText } from "@/lib/validation/text";
 
 // Route handlers shared by /api/v1/whitelist, /api/v1/blocklist and /api/v1/tenants/{id}/restrictions (and the
 // export of /api/v1/settings/management-access): parse with the shared schemas, call the one DAL, respond.
@@ -92,15 +93,37 @@ const importQuerySchema = z.object({
   confirmBroad: booleanParam,
 });
 
+/**
+ * The body as text, read chunk by chunk and refused as soon as it passes `maxBytes`: an oversized upload is
+ * never held whole. Invalid UTF-8 becomes U+FFFD, as request.text() does.
+ */
+async function readBodyText(request: NextRequest, maxBytes: number): Promise<string> {
+  if (request.body === null) return "";
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let received = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel();
+      throw new AppError("BAD_REQUEST", IMPORT_TOO_LARGE_MESSAGE);
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join("");
+}
+
 /** A JSON body `{ text, ...options }`, or the file itself as text/plain or text/csv with options in the query. */
 async function readImport(request: NextRequest) {
   const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type === "application/json") return importBodySchema.parse(await readJson(request, MAX_IMPORT_TEXT_LENGTH * 2));
+  if (type === "application/json") return importBodySchema.parse(await readJson(request, MAX_IMPORT_REQUEST_BYTES));
   if (type === "text/plain" || type === "text/csv" || type === "") {
-    const text = await request.text();
-    if (text.length > MAX_IMPORT_TEXT_LENGTH) {
-      throw new AppError("BAD_REQUEST", `The import is too large: at most ${MAX_IMPORT_TEXT_LENGTH / 1024 / 1024} MB; use the CLI for bigger files.`);
-    }
+    const text = await readBodyText(request, MAX_IMPORT_BYTES);
+    assertSafeInput({ text }, "Body");
     const query = importQuerySchema.parse(searchParamsOf(request));
     const options = importOptionsSchema.parse({ ...query, format: query.format ?? (type === "text/csv" ? "csv" : "auto") });
     return { ...options, text };

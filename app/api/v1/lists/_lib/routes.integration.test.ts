@@ -1,0 +1,66 @@
+import { randomUUID } from "node:crypto";
+import { NextRequest } from "next/server";
+import { describe, expect, it } from "vitest";
+import { POST as importBlocklist } from "@/app/api/v1/blocklist/import/route";
+import { SYSTEM_ACTOR } from "@/lib/db/queries/audit";
+import { createApiToken } from "@/lib/db/queries/tokens";
+import { MAX_IMPORT_BYTES } from "@/lib/lists/import-limit.mjs";
+
+// The import route at the edges of the one import limit (lib/lists/import-limit.mjs) and with hostile text.
+
+async function adminToken(): Promise<string> {
+  return (await createApiToken(SYSTEM_ACTOR, { name: `import-${randomUUID().slice(0, 8)}`, role: "ADMIN" })).token;
+}
+
+function importRequest(token: string, type: string, body: BodyInit): NextRequest {
+  return new NextRequest("http://rampart.test/api/v1/blocklist/import", {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": type, "x-rampart-client-ip": "203.0.113.9" },
+    body,
+  });
+}
+
+const noParams = { params: Promise.resolve({}) };
+
+describe("POST …/import limits", () => {
+  it("refuses a text/plain body past the limit with a 400 naming the limit, while reading it", async () => {
+    const token = await adminToken();
+    // A stream that would go on far past the limit: the route must stop reading, not buffer it all.
+    let sent = 0;
+    const chunk = new TextEncoder().encode("192.0.2.1\n".repeat(100_000));
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > MAX_IMPORT_BYTES * 4) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const response = await importBlocklist(new NextRequest("http://rampart.test/api/v1/blocklist/import", {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "text/plain", "x-rampart-client-ip": "203.0.113.9" },
+      body: stream,
+      duplex: "half",
+    } as ConstructorParameters<typeof NextRequest>[1]), noParams);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatch(/at most 40 MB/);
+    expect(sent).toBeLessThan(MAX_IMPORT_BYTES * 2);
+  });
+
+  it("refuses a NUL or an unpaired surrogate in the text with a 422, as text/plain and as JSON", async () => {
+    const token = await adminToken();
+    const plain = await importBlocklist(importRequest(token, "text/plain", "192.0.2.1\n192.0.2.2\u0000\n"), noParams);
+    expect(plain.status).toBe(422);
+    expect((await plain.json()).error).toMatch(/U\+0000/);
+    const json = await importBlocklist(importRequest(token, "application/json", JSON.stringify({ text: "192.0.2.1 # x\ud800\n" })), noParams);
+    expect(json.status).toBe(422);
+    expect((await json.json()).error).toMatch(/unpaired surrogate/);
+  });
+
+  it("takes a plain-text file of many lines in one request", async () => {
+    const token = await adminToken();
+    const lines = Array.from({ length: 50_000 }, (_, i) => `10.77.${i >> 8}.${i & 255}`).join("\n");
+    const response = await importBlocklist(importRequest(token, "text/plain", lines), noParams);
+    expect(response.status).toBe(200);
+    expect((await response.json()).accepted).toBe(50_000);
+  });
+});
