@@ -18,10 +18,7 @@ export async function startWorkerIfEnabled(log: (line: string) => void): Promise
     return await startCollectorWorker({ log: (line) => log(`collector: ${line}`) });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const hint = env.DATABASE_URL
-      ? "check the database, or set RAMPART_WORKER=off and run `npm run worker`"
-      : "the embedded database may not support the job queue; use PostgreSQL (DATABASE_URL) for node polling";
-    log(`collector worker NOT started: ${reason} (${hint}); nodes are not polled by this process`);
+    log(`collector worker NOT started: ${reason} (check the database, or set RAMPART_WORKER=off and run \`npm run worker\`); nodes are not polled by this process`);
     return null;
   }
 }

@@ -269,6 +269,20 @@ export async function runLoad(
   // Each client signs in again three times a run at least (every 15 s in a long one).
   const signInEveryMs = Math.min(15_000, durationMs / 4);
 
+  // The floor, measured under the same load: one more caller asking only /api/health, one request at a time.
+  const probe = (async () => {
+    while (Date.now() < stopAt) {
+      const started = performance.now();
+      const response = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(30_000) }).catch(() => null);
+      if (!response) {
+        if (options.stopOnError) return;
+        continue;
+      }
+      await response.arrayBuffer().catch(() => undefined);
+      result.healthMs.push(performance.now() - started);
+    }
+  })();
+
   await Promise.all(
     clients.map(async (client, index) => {
       const jar = new CookieJar();
@@ -282,6 +296,8 @@ export async function runLoad(
         return;
       }
       let step = index; // clients start at different places in the walk
+      let pageIndex = index;
+      let apiIndex = index;
       let writes = 0;
       let lastSignIn = Date.now();
 
@@ -314,7 +330,7 @@ export async function runLoad(
           const kind = step % 4;
           if (kind === 0 || kind === 1) {
             // A dashboard page with the session cookie: it must show this client as the signed-in user.
-            const path = fill(PAGES[step % PAGES.length]!, client);
+            const path = fill(PAGES[pageIndex++ % PAGES.length]!, client);
             const response = await timed(path, { headers: { cookie: jar.header() } }, result.pageMs);
             if (!response) continue;
             const body = await response.text();
@@ -328,8 +344,8 @@ export async function runLoad(
             }
           } else if (kind === 2) {
             // An API read with the client's own token.
-            const path = fill(API_READS[step % API_READS.length]!, client);
-            const response = await timed(path, { headers: bearer }, path === "/api/health" ? result.healthMs : result.apiMs);
+            const path = fill(API_READS[apiIndex++ % API_READS.length]!, client);
+            const response = await timed(path, { headers: bearer }, result.apiMs);
             if (!response) continue;
             const body = await response.text();
             if (response.status === 401) fail(path, "signed-out", "valid token answered 401");
@@ -381,6 +397,7 @@ export async function runLoad(
       }
     }),
   );
+  await probe;
   return result;
 }
 
