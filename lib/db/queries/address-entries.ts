@@ -284,19 +284,32 @@ async function prepareTx(tx: Tx, statementTimeoutMs?: number): Promise<void> {
   if (statementTimeoutMs !== undefined) await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
 }
 
-/** Runs a read in a transaction with prepareTx's settings; a scanning text search gets a statement timeout. */
+/** Longest any other read of a list may run (a summary or count of millions of entries takes seconds). */
+const READ_TIMEOUT_MS = 60_000;
+const READ_TIMEOUT_MESSAGE = "Reading this list took longer than a minute; try again, or narrow the filter.";
+
+/**
+ * Runs a read in a transaction with prepareTx's settings (SET LOCAL needs one). Every read gets a statement
+ * timeout, and the transaction outlives it: a slow read ends as its statement's clear error (a 422 for a
+ * scanning search, a 503 otherwise), never as Prisma's expired interactive transaction (5 s by default), a 500.
+ */
 async function read<T>(filter: EntryFilter | null, work: (db: Tx) => Promise<T>): Promise<T> {
   const isSearchScan = filter !== null && isScan(filter);
+  const statementTimeoutMs = isSearchScan ? SEARCH_TIMEOUT_MS : READ_TIMEOUT_MS;
   try {
-    return await getDb().$transaction(async (tx) => {
-      await prepareTx(tx, isSearchScan ? SEARCH_TIMEOUT_MS : undefined);
-      return work(tx);
-    });
+    return await getDb().$transaction(
+      async (tx) => {
+        await prepareTx(tx, statementTimeoutMs);
+        return work(tx);
+      },
+      { timeout: statementTimeoutMs + 10_000, maxWait: 10_000 },
+    );
   } catch (error) {
     const isTimeout =
       (error instanceof Prisma.PrismaClientKnownRequestError && JSON.stringify(error.meta ?? {}).includes("57014")) ||
       (error instanceof Error && /statement timeout|canceling statement/i.test(error.message));
-    if (isSearchScan && isTimeout) throw new AppError("VALIDATION", SEARCH_TIMEOUT_MESSAGE, { q: [SEARCH_TIMEOUT_MESSAGE] });
+    if (isTimeout && isSearchScan) throw new AppError("VALIDATION", SEARCH_TIMEOUT_MESSAGE, { q: [SEARCH_TIMEOUT_MESSAGE] });
+    if (isTimeout) throw new AppError("DB_UNAVAILABLE", READ_TIMEOUT_MESSAGE);
     throw error;
   }
 }
@@ -669,13 +682,17 @@ const IMPORT_CHUNK = 25_000;
  * a descending 48-bit counter. Unique (the counter within the import, the prefix across imports) and sorted
  * without sorting; ids are identifiers, not secrets (every read checks permission and tenant).
  */
-function importUuidsDescending(count: number): string[] {
+function importUuidPrefix(): string {
   const hex = randomBytes(10).toString("hex");
   const variant = ((parseInt(hex[15]!, 16) & 3) | 8).toString(16);
-  const prefix = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(12, 15)}-${variant}${hex.slice(16, 19)}-`;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(12, 15)}-${variant}${hex.slice(16, 19)}-`;
+}
+
+/** Ids `start` to `start + count - 1` of the import with `prefix`: made per chunk, so a million never sit in memory at once. */
+function importUuidsDescending(prefix: string, start: number, count: number): string[] {
   const top = 2 ** 48 - 1;
   const out = new Array<string>(count);
-  for (let i = 0; i < count; i++) out[i] = prefix + (top - i).toString(16).padStart(12, "0");
+  for (let i = 0; i < count; i++) out[i] = prefix + (top - start - i).toString(16).padStart(12, "0");
   return out;
 }
 
@@ -775,12 +792,12 @@ export async function importAddressEntries(
         candidates.map((c) => c.network),
         keep,
       );
-      const ids = importUuidsDescending(order.length);
+      const idPrefix = importUuidPrefix();
       lap("ordering and ids");
       let accepted = 0;
       for (let start = 0; start < order.length; start += IMPORT_CHUNK) {
         const slice = order.slice(start, start + IMPORT_CHUNK);
-        const chunkIds = ids.slice(start, start + IMPORT_CHUNK);
+        const chunkIds = importUuidsDescending(idPrefix, start, slice.length);
         const networks = slice.map((i) => candidates[i]!.network.canonical);
         const comments = slice.map((i) => candidates[i]!.comment);
         const expiries = slice.map((i) => candidates[i]!.expiresAt?.toISOString() ?? null);
