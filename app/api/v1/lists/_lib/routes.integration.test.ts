@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { POST as importBlocklist } from "@/app/api/v1/blocklist/import/route";
+import { getDb } from "@/lib/db/client";
 import { SYSTEM_ACTOR } from "@/lib/db/queries/audit";
 import { createApiToken } from "@/lib/db/queries/tokens";
 import { MAX_IMPORT_BYTES } from "@/lib/lists/import-limit.mjs";
@@ -62,5 +63,14 @@ describe("POST …/import limits", () => {
     const response = await importBlocklist(importRequest(token, "text/plain", lines), noParams);
     expect(response.status).toBe(200);
     expect((await response.json()).accepted).toBe(50_000);
+  });
+
+  it("stores a one-line import without comment or expiry (an insert chunk of one empty value)", async () => {
+    const token = await adminToken();
+    const response = await importBlocklist(importRequest(token, "text/plain", "198.51.100.201\n"), noParams);
+    expect(response.status).toBe(200);
+    expect((await response.json()).accepted).toBe(1);
+    const row = await getDb().addressEntry.findFirstOrThrow({ where: { list: "BLOCKLIST", tenantId: null, comment: "", source: "IMPORT" }, orderBy: { createdAt: "desc" } });
+    expect(row.expiresAt).toBeNull();
   });
 });
