@@ -77,7 +77,14 @@ async function main(): Promise<void> {
       res.end("Internal error");
     });
   });
-  await new Promise<void>((done) => server.listen(env.PORT, env.RAMPART_LISTEN_HOST, done));
+  // A port already in use is a start-up failure with its reason (Next.js would log it and keep running).
+  await new Promise<void>((done, fail) => {
+    server.once("error", fail);
+    server.listen(env.PORT, env.RAMPART_LISTEN_HOST, () => {
+      server.off("error", fail);
+      done();
+    });
+  });
   log(`dashboard on ${publicUrl}`);
   // Last, so the build's output cannot push them out of view.
   if (admin?.generatedPassword && credentialsFile) {
