@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -22,12 +22,20 @@ function freePort(): Promise<number> {
   });
 }
 
+function isListening(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => (socket.destroy(), done(true)));
+    socket.once("error", () => done(false));
+  });
+}
+
 async function start(port: number): Promise<{ output: () => string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), RAMPART_DATA_DIR: dataDir, RAMPART_LISTEN_HOST: "127.0.0.1", NODE_ENV: "production" };
   for (const key of ["DATABASE_URL", "RAMPART_EMBEDDED_DATABASE_URL", "RAMPART_ADMIN_EMAIL", "RAMPART_ADMIN_PASSWORD", "NEXTAUTH_URL", "NEXTAUTH_SECRET"]) delete env[key];
   let output = "";
-  // One process (no npx/tsx wrapper), so SIGTERM reaches the server itself and the port is free on exit.
-  child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  // Exactly as the README says: `npm start`. SIGTERM goes to npm, which must hand it on to the server.
+  child = spawn("npm", ["start"], { env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const deadline = Date.now() + 90_000;
@@ -85,6 +93,9 @@ describe("npm start without DATABASE_URL", () => {
     await stop();
     expect(first.output()).toContain("SIGTERM: shutting down");
     expect(first.output()).toContain("rampart: stopped");
+    // Nothing left behind: the port is free and the database server has stopped.
+    expect(await isListening(port)).toBe(false);
+    expect(existsSync(join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
     expect(child?.exitCode).toBe(0);
     const second = await start(port);
     expect(second.output()).not.toMatch(/created the first administrator/);
