@@ -1,7 +1,9 @@
 import { randomInt, randomUUID } from "node:crypto";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Caller } from "@/lib/auth/caller";
 import { disconnectDb, getDb } from "@/lib/db/client";
+import { getDatabaseUrl } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import type { ListTarget } from "@/lib/lists/targets";
 import {
@@ -157,6 +159,25 @@ describe("reading", () => {
     expect(byComment.items.map((e) => e.network)).toEqual([`${p}::/64`]);
     expect(await countAddressEntries(admin, BL, entryFilterSchema.parse({ q: p }))).toBe(3);
   });
+
+  it("answers a read that waits past Prisma's 5 s default for an interactive transaction", async () => {
+    // Another session holds the table for 6 s: the summary's first query waits, its second then runs in a
+    // transaction that must still be open (with the 5 s default it had expired: a 500).
+    const blocker = new pg.Client({ connectionString: getDatabaseUrl() });
+    await blocker.connect();
+    try {
+      await blocker.query("BEGIN");
+      await blocker.query("LOCK TABLE address_entries IN ACCESS EXCLUSIVE MODE");
+      const release = new Promise((resolve) => setTimeout(resolve, 6_000)).then(() => blocker.query("ROLLBACK"));
+      const summary = await getListSummary(admin, BL);
+      await release;
+      expect(summary.total).toBeGreaterThanOrEqual(0);
+      expect(summary.conflicts).not.toBeNull();
+    } finally {
+      await blocker.query("ROLLBACK");
+      await blocker.end();
+    }
+  }, 30_000);
 });
 
 describe("authorization", () => {
