@@ -1,5 +1,4 @@
 // @ts-check
-import { MAX_IMPORT_REQUEST_BYTES } from "./lib/lists/import-limit.mjs";
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -9,11 +8,8 @@ const nextConfig = {
   reactStrictMode: true,
   // The custom server (server.ts) runs the app; these packages stay in node_modules at run time.
   serverExternalPackages: ["@node-rs/argon2", "@electric-sql/pglite", "@electric-sql/pglite-socket", "ssh2", "pg"],
-  experimental: {
-    // One import limit (lib/lists/import-limit.mjs) for the proxy, which buffers request bodies, and for actions.
-    serverActions: { bodySizeLimit: MAX_IMPORT_REQUEST_BYTES },
-    proxyClientMaxBodySize: MAX_IMPORT_REQUEST_BYTES,
-  },
+  // No experimental options: imports go to the API routes (which the proxy does not run for and which stream
+  // the body under lib/lists/import-limit.mjs), so server actions keep Next.js's default 1 MB body limit.
   async headers() {
     return [
       {

@@ -11,23 +11,19 @@ import {
   createAddressEntry,
   deleteAddressEntries,
   deleteAddressEntry,
-  importAddressText,
   updateAddressEntry,
 } from "@/lib/db/queries/address-entries";
 import { AppError } from "@/lib/errors";
 import { listPagePath, listTargetSchema, type ListTarget } from "@/lib/lists/targets";
-import type { RejectedLine } from "@/lib/lists/import-parse";
 import {
   bulkDeleteSchema,
   entryCreateSchema,
   entryFilterSchema,
   entryUpdateSchema,
-  importBodySchema,
   type BulkDeleteInput,
   type EntryCreateInput,
   type EntryFilterInput,
   type EntryUpdateInput,
-  type ImportOptionsInput,
 } from "@/lib/validation/address-entry";
 import { z } from "zod";
 import { toEntryRow, type EntryRow } from "./entry-row";
@@ -99,34 +95,3 @@ export async function countMatchingAction(rawTarget: ListTarget, filter: EntryFi
 }
 
 /** Rejected lines sent back to the browser; the counts cover all of them. */
-const MAX_SHOWN_REJECTIONS = 2_000;
-
-export interface ImportResultData {
-  format: "text" | "csv";
-  lines: number;
-  skipped: number;
-  accepted: number;
-  rejectedCount: number;
-  duplicates: number;
-  covered: number;
-  rejected: RejectedLine[];
-}
-
-export async function importEntriesAction(rawTarget: ListTarget, input: ImportOptionsInput & { text: string }): Promise<ActionResult<ImportResultData>> {
-  return runAction(async () => {
-    const { caller, target } = await callerFor(rawTarget, "write");
-    const { text, ...options } = importBodySchema.parse(input);
-    const report = await importAddressText(caller, target, text, { ...options, source: "dashboard" });
-    revalidatePath(listPagePath(target));
-    return {
-      format: report.format,
-      lines: report.lines,
-      skipped: report.skipped,
-      accepted: report.accepted,
-      rejectedCount: report.rejected.length,
-      duplicates: report.duplicates,
-      covered: report.covered,
-      rejected: report.rejected.slice(0, MAX_SHOWN_REJECTIONS),
-    };
-  });
-}

@@ -6,9 +6,9 @@ import { Alert } from "@/components/ui/alert";
 import { Button, SubmitButton } from "@/components/ui/button";
 import { CheckboxField, SelectField, TextareaField, TextField } from "@/components/ui/field";
 import { MAX_IMPORT_BYTES } from "@/lib/lists/import-limit.mjs";
-import type { ListTarget } from "@/lib/lists/targets";
+import type { ImportReportView } from "@/lib/lists/import-report";
+import { listApiPath, type ListTarget } from "@/lib/lists/targets";
 import { COMMENT_MAX_LENGTH } from "@/lib/validation/policy";
-import { importEntriesAction, type ImportResultData } from "./actions";
 import { Modal } from "./modal";
 
 /** The one import limit, as the server applies it (the CLI too). */
@@ -28,7 +28,7 @@ export function ImportButton({ target, listName }: { target: ListTarget; listNam
   const [confirmBroad, setConfirmBroad] = useState(false);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [error, setError] = useState<string | null>(null);
-  const [result, setResult] = useState<ImportResultData | null>(null);
+  const [result, setResult] = useState<ImportReportView | null>(null);
   const [isPending, startTransition] = useTransition();
 
   function reset() {
@@ -59,14 +59,30 @@ export function ImportButton({ target, listName }: { target: ListTarget; listNam
     }
     setError(null);
     startTransition(async () => {
-      const outcome = await importEntriesAction(target, { text, format, comment, allowCovered, confirmBroad });
-      if (!outcome.ok) {
-        setErrors(outcome.fieldErrors ?? {});
-        setError(outcome.error);
+      // The import goes to the list's API route with the session cookie: route handlers read the body as a
+      // stream under the one import limit, where a server action would need Next.js's experimental body limit.
+      const query = new URLSearchParams({ format, allowCovered: String(allowCovered), confirmBroad: String(confirmBroad) });
+      if (comment !== "") query.set("comment", comment);
+      let response: Response;
+      try {
+        response = await fetch(`${listApiPath(target)}/import?${query}`, {
+          method: "POST",
+          headers: { "content-type": "text/plain; charset=utf-8" },
+          body: text,
+          credentials: "same-origin",
+        });
+      } catch {
+        setError("The import did not reach the server (network error). Nothing was changed; try again.");
+        return;
+      }
+      const body = (await response.json().catch(() => null)) as (ImportReportView & { error?: string; fieldErrors?: Record<string, string[]> }) | null;
+      if (!response.ok || !body) {
+        setErrors(body?.fieldErrors ?? {});
+        setError(body?.error ?? `The import failed (HTTP ${response.status}). Nothing was changed.`);
         return;
       }
       setErrors({});
-      setResult(outcome.data);
+      setResult(body);
       router.refresh();
     });
   }

@@ -135,6 +135,42 @@ interface ListDoc {
   notFound: boolean;
 }
 
+/** The bulk import of one list: the same operation for the three lists and the management access list. */
+function importPath({ name, tag, words, parameters, notFound }: Pick<ListDoc, "name" | "tag" | "words"> & { parameters: unknown[]; notFound: Record<string, unknown> }): Record<string, unknown> {
+  return {
+    ...(parameters.length ? { parameters } : {}),
+    post: {
+      operationId: `import${name}Entries`,
+      tags: [tag],
+      summary: `Bulk import into ${words}`,
+      description:
+        "Plain text (one address or network per line, optional `# comment`; blank and `#` lines skipped) or CSV `network,comment,expiry` " +
+        "(optional header; RFC 4180 quoting). Send the file as text/plain or text/csv with the options as query parameters, or JSON. " +
+        "Every good line is stored; every other line is reported with its line number and reason (duplicates, entries already on the list, covered entries, invalid input).",
+      parameters: [
+        { name: "format", in: "query", schema: { type: "string", enum: ["auto", "text", "csv"], default: "auto" } },
+        { name: "comment", in: "query", schema: { type: "string", maxLength: COMMENT_MAX_LENGTH }, description: "Comment for lines without one." },
+        { name: "allowCovered", in: "query", schema: { type: "boolean", default: false } },
+        { name: "confirmBroad", in: "query", schema: { type: "boolean", default: false } },
+      ],
+      requestBody: {
+        required: true,
+        content: {
+          "text/plain": { schema: { type: "string" } },
+          "text/csv": { schema: { type: "string" } },
+          ...json(ref("AddressImport")),
+        },
+      },
+      responses: {
+        "200": { description: "What was stored and what was rejected, line by line.", content: json(ref("AddressImportReport")) },
+        "400": response("BadRequest"),
+        ...errors,
+        ...notFound,
+      },
+    },
+  };
+}
+
 function listPaths(doc: ListDoc): Record<string, unknown> {
   const { path, name, tag, words, parameters, entryParam } = doc;
   const notFound = doc.notFound ? { "404": response("NotFound") } : {};
@@ -193,38 +229,7 @@ function listPaths(doc: ListDoc): Record<string, unknown> {
         responses: { "204": { description: "Deleted." }, ...errors, "404": response("NotFound") },
       },
     },
-    [`${path}/import`]: {
-      ...(parameters.length ? { parameters } : {}),
-      post: {
-        operationId: `import${name}Entries`,
-        tags: [tag],
-        summary: `Bulk import into ${words}`,
-        description:
-          "Plain text (one address or network per line, optional `# comment`; blank and `#` lines skipped) or CSV `network,comment,expiry` " +
-          "(optional header; RFC 4180 quoting). Send the file as text/plain or text/csv with the options as query parameters, or JSON. " +
-          "Every good line is stored; every other line is reported with its line number and reason (duplicates, entries already on the list, covered entries, invalid input).",
-        parameters: [
-          { name: "format", in: "query", schema: { type: "string", enum: ["auto", "text", "csv"], default: "auto" } },
-          { name: "comment", in: "query", schema: { type: "string", maxLength: COMMENT_MAX_LENGTH }, description: "Comment for lines without one." },
-          { name: "allowCovered", in: "query", schema: { type: "boolean", default: false } },
-          { name: "confirmBroad", in: "query", schema: { type: "boolean", default: false } },
-        ],
-        requestBody: {
-          required: true,
-          content: {
-            "text/plain": { schema: { type: "string" } },
-            "text/csv": { schema: { type: "string" } },
-            ...json(ref("AddressImport")),
-          },
-        },
-        responses: {
-          "200": { description: "What was stored and what was rejected, line by line.", content: json(ref("AddressImportReport")) },
-          "400": response("BadRequest"),
-          ...errors,
-          ...notFound,
-        },
-      },
-    },
+    [`${path}/import`]: importPath({ name, tag, words, parameters, notFound }),
     [`${path}/export`]: {
       ...(parameters.length ? { parameters } : {}),
       get: {
@@ -315,6 +320,13 @@ export const paths: Record<string, unknown> = {
       },
     },
   },
+  "/settings/management-access/import": importPath({
+    name: "ManagementAccess",
+    tag: "Management access",
+    words: "the anti-lockout list (at most 10,000 entries)",
+    parameters: [],
+    notFound: {},
+  }),
   "/settings/management-access/export": {
     get: {
       operationId: "exportManagementAccess",

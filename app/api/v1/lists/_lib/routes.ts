@@ -19,6 +19,7 @@ import {
 } from "@/lib/db/queries/address-entries";
 import { AppError } from "@/lib/errors";
 import { csvHeader, entryToCsvRow, exportFileName } from "@/lib/lists/export";
+import type { ImportReportView } from "@/lib/lists/import-report";
 import type { ListTarget } from "@/lib/lists/targets";
 import {
   bulkDeleteSchema,
@@ -67,7 +68,7 @@ function entryIdOf(params: unknown, name: string): string {
 /** Rejected lines listed in one API answer; the count covers all of them. */
 const MAX_LISTED_REJECTIONS = 10_000;
 
-export function importResponse(report: ImportReport) {
+export function importResponse(report: ImportReport): ImportReportView {
   return {
     format: report.format,
     lines: report.lines,
@@ -202,7 +203,10 @@ export function entryRoutes<P extends z.ZodType>(spec: ListRouteSpec<P>) {
 export function importRoute<P extends z.ZodType>(spec: ListRouteSpec<P>) {
   return apiRoute({ permission: spec.write, params: spec.params }, async ({ request, caller, params }) => {
     const { text, ...options } = await readImport(request);
-    const report = await importAddressText(caller, spec.target(params), text, { ...options, source: "api" });
+    // The dashboard's import dialog posts here with the session cookie (route handlers have no body limit of
+    // their own, server actions do): the audit log tells the two apart by who is calling.
+    const source = caller.actor.type === "USER" ? "dashboard" : "api";
+    const report = await importAddressText(caller, spec.target(params), text, { ...options, source });
     return importResponse(report);
   });
 }
@@ -244,6 +248,14 @@ export const blocklistSpec: ListRouteSpec<typeof noParams> = {
   params: noParams,
   target: () => ({ kind: "blocklist" }),
   slug: () => "blocklist",
+};
+
+export const managementSpec: ListRouteSpec<typeof noParams> = {
+  read: "policy:read",
+  write: "policy:write",
+  params: noParams,
+  target: () => ({ kind: "management" }),
+  slug: () => "management-access",
 };
 
 const tenantParams = z.object({ id: z.uuid(), entryId: safeText().optional() });
