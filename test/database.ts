@@ -62,3 +62,15 @@ export async function assertServerReachable(): Promise<void> {
     );
   }
 }
+
+/**
+ * A migrated database of the calling suite's own, made the one this process uses (DATABASE_URL), for a suite
+ * whose writes would disturb the others sharing the run's database. Call before anything reads the environment.
+ */
+export async function useOwnTestDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const { MIGRATIONS_DIR, migrateDatabase } = await import("../lib/db/migrate");
+  const db = await createTestDatabase(prefix);
+  await migrateDatabase(db.url, MIGRATIONS_DIR);
+  process.env.DATABASE_URL = db.url;
+  return db;
+}

@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { NextRequest } from "next/server";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildOpenApiDocument, HTTP_METHODS } from "@/lib/api/openapi/index";
 import type { SessionUser } from "@/lib/auth/session";
 
@@ -337,9 +337,23 @@ async function send(op: Operation, mode: Mode, input: Omit<RequestInput, "mode">
 
 const operations = operationsOf();
 
+let ownDatabase: { url: string; drop(): Promise<void> } | undefined;
+
 describe("every API operation answers hostile input without a 5xx", () => {
   beforeAll(async () => {
+    // A database of its own: valid-looking writes among the hostile ones replace whole lists and settings
+    // (scanner signatures, ports), which the other suites sharing the run's database rely on.
+    const { useOwnTestDatabase } = await import("@/test/database");
+    ownDatabase = await useOwnTestDatabase("rampart_hostile");
+    const { getDatabaseUrl } = await import("@/lib/env");
+    expect(getDatabaseUrl(), "no module read the environment before this suite chose its database").toBe(ownDatabase.url);
     fixtures = await setUpFixtures();
+  });
+
+  afterAll(async () => {
+    const { disconnectDb } = await import("@/lib/db/client");
+    await disconnectDb();
+    await ownDatabase?.drop();
   });
 
   it("covers every /api/v1 route file, so a route left out of the document is not left out of this test", () => {

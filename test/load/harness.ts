@@ -226,7 +226,6 @@ const API_READS = [
   "/api/v1/call-limits/tenants/{tenant}/extensions",
   "/api/v1/nodes",
   "/api/v1/openapi.json",
-  "/api/v1/pushes",
   "/api/v1/rulesets/current",
   "/api/v1/settings/fail2ban",
   "/api/v1/settings/geoip",
