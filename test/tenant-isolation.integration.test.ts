@@ -21,13 +21,7 @@ vi.mock("@/lib/auth/session", () => ({
   getCurrentUser: async () => auth.user,
   loadSessionUser: async () => auth.user,
 }));
-vi.mock("next/cache", () => ({
-  revalidatePath: () => undefined,
-  revalidateTag: () => undefined,
-  updateTag: () => undefined,
-  refresh: () => undefined,
-  unstable_cache: <T,>(fn: T) => fn,
-}));
+vi.mock("next/cache", () => import("@/test/next-cache-stub"));
 vi.mock("next/headers", () => ({
   // A same-origin browser request: runAction refuses any other.
   headers: async () => new Headers({ "x-rampart-client-ip": "192.0.2.44", host: "rampart.test", origin: "http://rampart.test" }),

@@ -18,13 +18,7 @@ vi.mock("@/lib/auth/session", async (importOriginal) => {
   const original = await importOriginal<typeof import("@/lib/auth/session")>();
   return { ...original, getCurrentUser: async () => (session.user ? original.loadSessionUser(session.user.sessionId) : null) };
 });
-vi.mock("next/cache", () => ({
-  revalidatePath: () => undefined,
-  revalidateTag: () => undefined,
-  updateTag: () => undefined,
-  refresh: () => undefined,
-  unstable_cache: <T,>(fn: T) => fn,
-}));
+vi.mock("next/cache", () => import("@/test/next-cache-stub"));
 
 /** Runs per operation and auth mode: enough to hit every kind of hostile value several times, fast enough for CI. */
 const RUNS = 6;
