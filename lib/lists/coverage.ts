@@ -8,7 +8,15 @@
  * reaches its own end. The networks no other network covers form disjoint intervals, and a host is covered
  * iff a binary search finds it inside one of them. Hosts, usually nearly all of the lines, are never sorted.
  */
-import { addressToBigInt, type ParsedNetwork } from "@/lib/net/parse";
+import {
+  compareNetworksAt,
+  ipv4ValueAt,
+  ipv6ValueAt,
+  isHostAt,
+  networkColumnsOf,
+  type NetworkColumns,
+} from "@/lib/net/columns";
+import type { ParsedNetwork } from "@/lib/net/parse";
 
 export type CoverageVerdict =
   /** Same network as an earlier candidate (its index). */
@@ -17,6 +25,15 @@ export type CoverageVerdict =
   | { kind: "covered-by-candidate"; by: number }
   /** Inside a strictly wider existing network (its index). */
   | { kind: "covered-by-existing"; by: number };
+
+/** Verdict kinds as stored in CoverageVerdicts.kind. */
+export const VERDICT = { none: 0, duplicate: 1, coveredByCandidate: 2, coveredByExisting: 3 } as const;
+
+/** One verdict per candidate as two columns: its kind (VERDICT) and the index it refers to. */
+export interface CoverageVerdicts {
+  kind: Uint8Array;
+  of: Uint32Array;
+}
 
 /** A canonical dotted-quad IPv4 address as an unsigned number (the text is trusted: it came from lib/net). */
 export function ipv4ToNumber(address: string): number {
@@ -45,16 +62,23 @@ interface Block<T> {
 
 interface Family<T> {
   networks: Block<T>[];
-  hosts: number[];
-  valueOf(network: ParsedNetwork): T;
+  /** Candidate indices of hosts, the first hostCount of them (hosts are usually nearly all the lines). */
+  hosts: Uint32Array;
+  hostCount: number;
+  valueOf(columns: NetworkColumns, index: number): T;
 }
 
-function verdictOf<T>(cover: Block<T>): CoverageVerdict {
-  return cover.source === 0 ? { kind: "covered-by-existing", by: cover.index } : { kind: "covered-by-candidate", by: cover.index };
+function mark(verdicts: CoverageVerdicts, index: number, kind: number, of: number): void {
+  verdicts.kind[index] = kind;
+  verdicts.of[index] = of;
+}
+
+function markCovered<T>(verdicts: CoverageVerdicts, index: number, cover: Block<T>): void {
+  mark(verdicts, index, cover.source === 0 ? VERDICT.coveredByExisting : VERDICT.coveredByCandidate, cover.index);
 }
 
 /** Marks covered networks and hosts of one family; returns nothing, fills verdicts. */
-function analyseFamily<T extends number | bigint>(family: Family<T>, candidates: readonly ParsedNetwork[], verdicts: (CoverageVerdict | null)[]): void {
+function analyseFamily<T extends number | bigint>(family: Family<T>, candidates: NetworkColumns, verdicts: CoverageVerdicts): void {
   const { networks, hosts } = family;
   if (networks.length === 0) return;
   networks.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.prefix - b.prefix || a.source - b.source || a.index - b.index));
@@ -62,14 +86,15 @@ function analyseFamily<T extends number | bigint>(family: Family<T>, candidates:
   let best: Block<T> | null = null;
   for (const block of networks) {
     if (best !== null && best.end >= block.end && best.prefix < block.prefix) {
-      if (block.source === 1) verdicts[block.index] = verdictOf(best);
+      if (block.source === 1) markCovered(verdicts, block.index, best);
     } else if (best === null || block.end > best.end) {
       outermost.push(block);
     }
     if (best === null || block.end > best.end) best = block;
   }
-  for (const index of hosts) {
-    const value = family.valueOf(candidates[index]!);
+  for (let h = 0; h < family.hostCount; h++) {
+    const index = hosts[h]!;
+    const value = family.valueOf(candidates, index);
     let low = 0;
     let high = outermost.length - 1;
     let found = -1;
@@ -83,28 +108,35 @@ function analyseFamily<T extends number | bigint>(family: Family<T>, candidates:
       }
     }
     const cover = found >= 0 ? outermost[found]! : null;
-    if (cover !== null && cover.end >= value) verdicts[index] = verdictOf(cover);
+    if (cover !== null && cover.end >= value) markCovered(verdicts, index, cover);
   }
 }
 
 /**
  * Marks every repeat of an earlier candidate. IPv4 networks are compared as numbers in one native sort, so a
- * map is built only for the (usually few) values that repeat.
+ * map is built only for the (usually few) values that repeat; IPv6 networks by sorting their indices.
  */
-function markDuplicates(candidates: readonly ParsedNetwork[], verdicts: (CoverageVerdict | null)[]): void {
-  const keys = new Float64Array(candidates.length);
+function markDuplicates(candidates: NetworkColumns, verdicts: CoverageVerdicts): void {
+  const count = candidates.count;
+  const keys = new Float64Array(count);
   let v4Count = 0;
-  const v6First = new Map<string, number>();
-  for (let index = 0; index < candidates.length; index++) {
-    const network = candidates[index]!;
-    if (network.family === 4) {
-      keys[index] = ipv4ToNumber(network.address) * 64 + network.prefixLength;
+  const v6: number[] = [];
+  for (let index = 0; index < count; index++) {
+    if (candidates.family[index] === 4) {
+      keys[index] = ipv4ValueAt(candidates, index) * 64 + candidates.prefix[index]!;
       v4Count++;
     } else {
       keys[index] = -1;
-      const first = v6First.get(network.canonical);
-      if (first === undefined) v6First.set(network.canonical, index);
-      else verdicts[index] = { kind: "duplicate", of: first };
+      v6.push(index);
+    }
+  }
+  if (v6.length > 1) {
+    // Equal networks sort together, earliest line first (the sort is stable).
+    v6.sort((a, b) => compareNetworksAt(candidates, a, b));
+    for (let i = 1, first = v6[0]!; i < v6.length; i++) {
+      const index = v6[i]!;
+      if (compareNetworksAt(candidates, first, index) === 0) mark(verdicts, index, VERDICT.duplicate, first);
+      else first = index;
     }
   }
   if (v4Count === 0) return;
@@ -113,50 +145,71 @@ function markDuplicates(candidates: readonly ParsedNetwork[], verdicts: (Coverag
   for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1] && sorted[i]! >= 0) repeated.add(sorted[i]!);
   if (repeated.size === 0) return;
   const first = new Map<number, number>();
-  for (let index = 0; index < candidates.length; index++) {
+  for (let index = 0; index < count; index++) {
     const key = keys[index]!;
     if (!repeated.has(key)) continue;
     const earlier = first.get(key);
     if (earlier === undefined) first.set(key, index);
-    else verdicts[index] = { kind: "duplicate", of: earlier };
+    else mark(verdicts, index, VERDICT.duplicate, earlier);
   }
 }
 
 /**
- * One verdict per candidate (null: neither a duplicate nor covered). With `checkCovered: false` only
+ * One verdict per candidate (VERDICT.none: neither a duplicate nor covered). With `checkCovered: false` only
  * duplicates are reported. Pass only the existing entries that count (active, same list and tenant).
  */
+export function analyseCoverageColumns(
+  candidates: NetworkColumns,
+  existing: NetworkColumns,
+  options: { checkCovered: boolean },
+): CoverageVerdicts {
+  const verdicts: CoverageVerdicts = { kind: new Uint8Array(candidates.count), of: new Uint32Array(candidates.count) };
+  markDuplicates(candidates, verdicts);
+  if (!options.checkCovered) return verdicts;
+
+  const hosts = new Uint32Array(candidates.count);
+  const v4: Family<number> = { networks: [], hosts, hostCount: 0, valueOf: ipv4ValueAt };
+  // IPv6 hosts fill the same array from its end.
+  const v6: Family<bigint> = { networks: [], hosts, hostCount: 0, valueOf: ipv6ValueAt };
+  const addNetwork = (columns: NetworkColumns, index: number, source: 0 | 1) => {
+    const prefix = columns.prefix[index]!;
+    if (columns.family[index] === 4) {
+      const start = ipv4ValueAt(columns, index);
+      v4.networks.push({ start, end: start + 2 ** (32 - prefix) - 1, prefix, source, index });
+    } else {
+      const start = ipv6ValueAt(columns, index);
+      v6.networks.push({ start, end: start + (1n << BigInt(128 - prefix)) - 1n, prefix, source, index });
+    }
+  };
+  for (let index = 0; index < existing.count; index++) {
+    if (!isHostAt(existing, index)) addNetwork(existing, index, 0);
+  }
+  for (let index = 0; index < candidates.count; index++) {
+    if (verdicts.kind[index] !== VERDICT.none) continue;
+    if (!isHostAt(candidates, index)) addNetwork(candidates, index, 1);
+    else if (candidates.family[index] === 4) hosts[v4.hostCount++] = index;
+    else hosts[hosts.length - 1 - v6.hostCount++] = index;
+  }
+  analyseFamily(v4, candidates, verdicts);
+  v6.hosts = hosts.subarray(hosts.length - v6.hostCount).reverse();
+  analyseFamily(v6, candidates, verdicts);
+  return verdicts;
+}
+
+/** analyseCoverageColumns for networks as objects: one verdict or null per candidate. */
 export function analyseCoverage(
   candidates: readonly ParsedNetwork[],
   existing: readonly ParsedNetwork[],
   options: { checkCovered: boolean },
 ): (CoverageVerdict | null)[] {
-  const verdicts: (CoverageVerdict | null)[] = new Array<CoverageVerdict | null>(candidates.length).fill(null);
-  markDuplicates(candidates, verdicts);
-  if (!options.checkCovered) return verdicts;
-
-  const v4: Family<number> = { networks: [], hosts: [], valueOf: (n) => ipv4ToNumber(n.address) };
-  const v6: Family<bigint> = { networks: [], hosts: [], valueOf: (n) => addressToBigInt(n) };
-  const addNetwork = (network: ParsedNetwork, source: 0 | 1, index: number) => {
-    if (network.family === 4) {
-      const start = ipv4ToNumber(network.address);
-      v4.networks.push({ start, end: start + 2 ** (32 - network.prefixLength) - 1, prefix: network.prefixLength, source, index });
-    } else {
-      const start = addressToBigInt(network);
-      v6.networks.push({ start, end: start + (1n << BigInt(128 - network.prefixLength)) - 1n, prefix: network.prefixLength, source, index });
-    }
-  };
-  existing.forEach((network, index) => {
-    if (!network.isHost) addNetwork(network, 0, index);
+  const verdicts = analyseCoverageColumns(networkColumnsOf(candidates), networkColumnsOf(existing), options);
+  return Array.from(verdicts.kind, (kind, i): CoverageVerdict | null => {
+    const of = verdicts.of[i]!;
+    if (kind === VERDICT.duplicate) return { kind: "duplicate", of };
+    if (kind === VERDICT.coveredByCandidate) return { kind: "covered-by-candidate", by: of };
+    if (kind === VERDICT.coveredByExisting) return { kind: "covered-by-existing", by: of };
+    return null;
   });
-  candidates.forEach((network, index) => {
-    if (verdicts[index] !== null) return;
-    if (!network.isHost) addNetwork(network, 1, index);
-    else (network.family === 4 ? v4.hosts : v6.hosts).push(index);
-  });
-  analyseFamily(v4, candidates, verdicts);
-  analyseFamily(v6, candidates, verdicts);
-  return verdicts;
 }
 
 /** Composite keys (address * 2^21 + position) stay exact in a double up to this many IPv4 indices. */
@@ -167,25 +220,32 @@ const PACKED_INDEX_LIMIT = 2 ** 21;
  * by address (a network and a host at the same address may come in either order). Used to insert rows in
  * index order; for lists up to two million lines it is one native numeric sort.
  */
-export function sortByNetwork(networks: readonly ParsedNetwork[], indices: readonly number[]): number[] {
-  const v4: number[] = [];
-  const v6: { key: bigint; index: number }[] = [];
-  for (const index of indices) {
-    const network = networks[index]!;
-    if (network.family === 4) v4.push(index);
-    else v6.push({ key: (addressToBigInt(network) << 8n) | BigInt(network.prefixLength), index });
+export function sortByNetworkColumns(networks: NetworkColumns, indices: ArrayLike<number>): Uint32Array {
+  // IPv4 indices fill the result from its start, IPv6 ones from its end; each part is then sorted in place.
+  const order = new Uint32Array(indices.length);
+  let v4Count = 0;
+  let v6Count = 0;
+  for (let i = 0; i < indices.length; i++) {
+    const index = indices[i]!;
+    if (networks.family[index] === 4) order[v4Count++] = index;
+    else order[order.length - 1 - v6Count++] = index;
   }
-  let orderedV4: number[];
-  if (v4.length <= PACKED_INDEX_LIMIT) {
-    const packed = new Float64Array(v4.length);
-    for (let i = 0; i < v4.length; i++) packed[i] = ipv4ToNumber(networks[v4[i]!]!.address) * PACKED_INDEX_LIMIT + i;
+  const v4 = order.subarray(0, v4Count);
+  if (v4Count <= PACKED_INDEX_LIMIT) {
+    const packed = new Float64Array(v4Count);
+    for (let i = 0; i < v4Count; i++) packed[i] = ipv4ValueAt(networks, v4[i]!) * PACKED_INDEX_LIMIT + i;
     packed.sort();
-    orderedV4 = new Array<number>(v4.length);
-    for (let i = 0; i < packed.length; i++) orderedV4[i] = v4[packed[i]! % PACKED_INDEX_LIMIT]!;
+    const unsorted = v4.slice();
+    for (let i = 0; i < v4Count; i++) v4[i] = unsorted[packed[i]! % PACKED_INDEX_LIMIT]!;
   } else {
-    const keys = new Map(v4.map((index) => [index, ipv4ToNumber(networks[index]!.address) * 64 + networks[index]!.prefixLength]));
-    orderedV4 = [...v4].sort((a, b) => keys.get(a)! - keys.get(b)!);
+    v4.sort((a, b) => compareNetworksAt(networks, a, b) || a - b);
   }
-  v6.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return orderedV4.concat(v6.map((item) => item.index));
+  // Reversed first, so equal keys keep their given order as the IPv4 part does.
+  order.subarray(v4Count).reverse().sort((a, b) => compareNetworksAt(networks, a, b));
+  return order;
+}
+
+/** sortByNetworkColumns for networks as objects. */
+export function sortByNetwork(networks: readonly ParsedNetwork[], indices: readonly number[]): number[] {
+  return Array.from(sortByNetworkColumns(networkColumnsOf(networks), indices));
 }

@@ -10,7 +10,12 @@
  *   auto   csv when one of the first content lines holds a comma or a quote, else text
  *
  * Surrounding spaces and tabs of a field are trimmed; the address itself goes to the strict parser as is.
+ *
+ * Memory: a million-line import is held as columns (ImportColumns: typed arrays, comments stored once each,
+ * the input itself for the text of lines reported later), never as a string and an object per line.
+ * parseImportText gives the same result as objects, for small inputs and tests.
  */
+import { appendNetwork, createNetworkColumns, networkAt, type NetworkColumns } from "@/lib/net/columns";
 import type { ParsedNetwork } from "@/lib/net/parse";
 import { checkComment, checkEntryNetwork, checkExpiry, type ImportFormat } from "@/lib/validation/address-entry";
 import { findUnsafeCharacter } from "@/lib/validation/text";
@@ -43,6 +48,29 @@ export interface ParsedImport {
   rejected: RejectedLine[];
 }
 
+/** The candidates of a parsed import as columns, index i for the i-th candidate (see the header). */
+export interface ImportColumns {
+  format: "text" | "csv";
+  lines: number;
+  skipped: number;
+  rejected: RejectedLine[];
+  /** Candidates stored (the arrays may be longer). */
+  count: number;
+  networks: NetworkColumns;
+  /** 1-based line number. */
+  line: Uint32Array;
+  /** Where the candidate's line starts in `body`. */
+  lineStart: Uint32Array;
+  /** Index into `comments`. */
+  comment: Uint32Array;
+  /** Each distinct comment once (up to COMMENT_INTERN_LIMIT of them; later new ones once per line). */
+  comments: string[];
+  /** Epoch milliseconds; NaN for no expiry. */
+  expiresAt: Float64Array;
+  /** The input without its byte-order mark. */
+  body: string;
+}
+
 export interface ParseImportOptions {
   format: ImportFormat;
   /** Comment for lines that bring none. */
@@ -71,16 +99,42 @@ function shown(text: string): string {
   return text.length > MAX_SHOWN_TEXT ? `${text.slice(0, MAX_SHOWN_TEXT)}…` : text;
 }
 
+/** The input without a leading byte-order mark. */
+function bodyOf(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Calls `visit` with each line of body and where it starts: split on "\n", one trailing "\r" dropped per line. */
+function forEachLine(body: string, visit: (line: string, start: number) => boolean | void): void {
+  for (let start = 0; start < body.length; ) {
+    const newline = body.indexOf("\n", start);
+    const end = newline < 0 ? body.length : newline;
+    const line = body.charCodeAt(end - 1) === 13 && end > start ? body.slice(start, end - 1) : body.slice(start, end);
+    if (visit(line, start) === false) return;
+    start = end + 1;
+  }
+}
+
 /** Splits on "\n", drops one trailing "\r" per line and a leading byte-order mark. */
 export function splitLines(text: string): string[] {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = body.split("\n");
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.charCodeAt(line.length - 1) === 13) lines[i] = line.slice(0, -1);
-  }
+  const lines: string[] = [];
+  forEachLine(bodyOf(text), (line) => {
+    lines.push(line);
+  });
   return lines;
+}
+
+/** The line starting at `start` of body, as reports show it. */
+function lineAt(body: string, start: number): string {
+  const newline = body.indexOf("\n", start);
+  const end = newline < 0 ? body.length : newline;
+  return body.slice(start, body.charCodeAt(end - 1) === 13 && end > start ? end - 1 : end);
+}
+
+function countLines(body: string): number {
+  let count = 0;
+  for (let i = body.indexOf("\n"); i >= 0; i = body.indexOf("\n", i + 1)) count++;
+  return body.length === 0 || body.charCodeAt(body.length - 1) === 10 ? count : count + 1;
 }
 
 function isBlank(c: number): boolean {
@@ -97,15 +151,19 @@ function isSkippable(trimmed: string): boolean {
   return trimmed === "" || trimmed.charCodeAt(0) === 35; // "#"
 }
 
-function detectFormat(lines: readonly string[]): "text" | "csv" {
+function detectFormat(body: string): "text" | "csv" {
   let looked = 0;
-  for (const line of lines) {
+  let format: "text" | "csv" = "text";
+  forEachLine(body, (line) => {
     const trimmed = trimField(line);
-    if (isSkippable(trimmed)) continue;
-    if (trimmed.includes(",") || trimmed.includes('"')) return "csv";
-    if (++looked >= 100) break;
-  }
-  return "text";
+    if (isSkippable(trimmed)) return true;
+    if (trimmed.includes(",") || trimmed.includes('"')) {
+      format = "csv";
+      return false;
+    }
+    return ++looked < 100;
+  });
+  return format;
 }
 
 interface Columns {
@@ -130,20 +188,46 @@ function headerColumns(fields: readonly string[]): Columns | null {
   };
 }
 
-/** Parses every line; never throws on bad input. */
-export function parseImportText(text: string, options: ParseImportOptions): ParsedImport {
-  const lines = splitLines(text);
-  const format = options.format === "auto" ? detectFormat(lines) : options.format;
+/** Distinct comments kept in a look-up table; past it, a new comment is stored once per line. */
+const COMMENT_INTERN_LIMIT = 10_000;
+
+/** Parses every line into columns; never throws on bad input. */
+export function parseImportColumns(text: string, options: ParseImportOptions): ImportColumns {
+  const body = bodyOf(text);
+  const capacity = countLines(body);
+  const format = options.format === "auto" ? detectFormat(body) : options.format;
   const defaultComment = options.defaultComment ?? "";
   const confirmBroad = options.confirmBroad === true;
-  const result: ParsedImport = { format, lines: lines.length, skipped: 0, candidates: [], rejected: [] };
+  const result: ImportColumns = {
+    format,
+    lines: 0,
+    skipped: 0,
+    rejected: [],
+    count: 0,
+    networks: createNetworkColumns(capacity),
+    line: new Uint32Array(capacity),
+    lineStart: new Uint32Array(capacity),
+    comment: new Uint32Array(capacity),
+    comments: [],
+    expiresAt: new Float64Array(capacity),
+    body,
+  };
+  const commentIndex = new Map<string, number>();
   let columns: Columns | null = format === "csv" ? null : POSITIONAL;
 
   const reject = (index: number, line: string, reason: string) => {
     result.rejected.push({ line: index + 1, text: shown(line), reason });
   };
 
-  const accept = (index: number, line: string, networkText: string, commentText: string, expiryText: string) => {
+  const internComment = (comment: string): number => {
+    const known = commentIndex.get(comment);
+    if (known !== undefined) return known;
+    const index = result.comments.push(comment) - 1;
+    if (commentIndex.size < COMMENT_INTERN_LIMIT) commentIndex.set(comment, index);
+    return index;
+  };
+
+  const accept = (index: number, start: number, line: string, networkText: string, commentText: string, expiryText: string) => {
     const network = checkEntryNetwork(networkText, confirmBroad);
     if (!network.ok) {
       const hint = network.field === "confirmBroad" ? " Allow broad networks to import it." : "";
@@ -154,54 +238,85 @@ export function parseImportText(text: string, options: ParseImportOptions): Pars
     if (commentError !== null) return reject(index, line, commentError);
     const expiry = checkExpiry(expiryText, options.now);
     if (!expiry.ok) return reject(index, line, expiry.error);
-    result.candidates.push({ line: index + 1, text: shown(line), network: network.value, comment, expiresAt: expiry.value });
+    const at = result.count++;
+    appendNetwork(result.networks, network.value);
+    result.line[at] = index + 1;
+    result.lineStart[at] = start;
+    result.comment[at] = internComment(comment);
+    result.expiresAt[at] = expiry.value === null ? Number.NaN : expiry.value.getTime();
   };
 
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!;
+  let index = -1;
+  forEachLine(body, (line, start) => {
+    index++;
     if (line.length > MAX_LINE_LENGTH) {
       reject(index, shownUnsafe(line), `The line is too long (${line.length} characters); the limit is ${MAX_LINE_LENGTH}.`);
-      continue;
+      return;
     }
     const unsafe = findUnsafeCharacter(line, { isMultiline: true });
     if (unsafe !== null) {
       reject(index, shownUnsafe(line), `The line holds ${unsafe}.`);
-      continue;
+      return;
     }
     const trimmed = trimField(line);
     if (isSkippable(trimmed)) {
       result.skipped++;
-      continue;
+      return;
     }
 
     if (format === "text") {
       // "192.0.2.1  # office" / "192.0.2.0/24 ; SBL123": the comment starts at whitespace + "#" or ";".
       const marker = trimmed.includes("#") || trimmed.includes(";") ? /[ \t]+[#;]/.exec(trimmed) : null;
-      if (marker === null) accept(index, line, trimmed, "", "");
-      else accept(index, line, trimmed.slice(0, marker.index), trimField(trimmed.slice(marker.index + marker[0].length)), "");
-      continue;
+      if (marker === null) accept(index, start, line, trimmed, "", "");
+      else accept(index, start, line, trimmed.slice(0, marker.index), trimField(trimmed.slice(marker.index + marker[0].length)), "");
+      return;
     }
 
     const parsed = parseCsvLine(trimmed);
     if (!parsed.ok) {
       reject(index, line, parsed.error);
-      continue;
+      return;
     }
     const fields = parsed.fields;
     if (columns === null) {
       columns = headerColumns(fields);
       if (columns !== null) {
         result.skipped++;
-        continue;
+        return;
       }
       columns = POSITIONAL;
     }
     if (fields.length > columns.maxFields) {
       reject(index, line, `Too many fields (${fields.length}): expected network,comment,expiry.`);
-      continue;
+      return;
     }
     const field = (i: number) => (i >= 0 && i < fields.length ? trimField(fields[i]!) : "");
-    accept(index, line, field(columns.network), unprotectCell(field(columns.comment)), field(columns.expiry));
-  }
+    accept(index, start, line, field(columns.network), unprotectCell(field(columns.comment)), field(columns.expiry));
+  });
+  result.lines = index + 1;
   return result;
+}
+
+/** The text of candidate i's line, as reports show it (cut to MAX_SHOWN_TEXT characters). */
+export function candidateText(parsed: ImportColumns, i: number): string {
+  return shown(lineAt(parsed.body, parsed.lineStart[i]!));
+}
+
+/** Candidate i as an object. */
+export function candidateAt(parsed: ImportColumns, i: number): ImportCandidate {
+  const expiresAt = parsed.expiresAt[i]!;
+  return {
+    line: parsed.line[i]!,
+    text: candidateText(parsed, i),
+    network: networkAt(parsed.networks, i),
+    comment: parsed.comments[parsed.comment[i]!]!,
+    expiresAt: Number.isNaN(expiresAt) ? null : new Date(expiresAt),
+  };
+}
+
+/** parseImportColumns with one object per candidate: for small inputs and tests. */
+export function parseImportText(text: string, options: ParseImportOptions): ParsedImport {
+  const parsed = parseImportColumns(text, options);
+  const candidates = Array.from({ length: parsed.count }, (_, i) => candidateAt(parsed, i));
+  return { format: parsed.format, lines: parsed.lines, skipped: parsed.skipped, candidates, rejected: parsed.rejected };
 }

@@ -111,6 +111,26 @@ export function addressToBigInt(p: ParsedNetwork): bigint {
   return value;
 }
 
+/** The (network) address as big-endian 16-bit words: two for IPv4, eight for IPv6 (what lib/net/columns stores). */
+export function addressWords(p: ParsedNetwork): readonly number[] {
+  return wordsOf(p);
+}
+
+/** The network of big-endian 16-bit words and a prefix length; throws unless they form a network parseNetwork accepts (host bits clear, not IPv4-mapped). */
+export function networkFromWords(family: IpFamily, words: readonly number[], prefix: number): ParsedNetwork {
+  const isShaped =
+    (family === 4 || family === 6) &&
+    words.length === (family === 4 ? 2 : 8) &&
+    words.every((word) => Number.isInteger(word) && word >= 0 && word <= 0xffff) &&
+    Number.isInteger(prefix) &&
+    prefix >= 0 &&
+    prefix <= FULL_PREFIX[family];
+  if (!isShaped || compareWords(maskWords(words, prefix), words) !== 0 || rejectMapped(family, words, prefix) !== null) {
+    throw new Error(`Not a network: IPv${String(family)} words ${JSON.stringify(words)} / ${String(prefix)}`);
+  }
+  return makeNetwork({ family, words, prefix });
+}
+
 /** Fewest CIDR networks, ascending, exactly covering the inclusive range first..last of two strictly parsed host addresses of one family; throws with the parser's message on bad input. */
 export function rangeToCidrs(first: string, last: string): ParsedNetwork[] {
   const start = parseRangeBoundary(first, "start");

@@ -300,6 +300,59 @@ describe("import", () => {
     expect(first.items.map((e) => e.network)).toEqual(["10.0.0.0", "10.0.0.1", "10.0.0.2"]);
   });
 
+  it("reports a large mixed import line by line, across insert chunks", async () => {
+    const tenantId = await newTenant();
+    const target: ListTarget = { kind: "tenant", tenantId };
+    await create(admin, target, { network: "192.168.0.0/16" });
+    await create(admin, target, { network: "10.0.7.7" });
+    const lines: string[] = [];
+    const expected: { line: number; text: string; reason: unknown }[] = [];
+    let skipped = 0;
+    const expectRejected = (text: string, reason: unknown) => expected.push({ line: lines.length, text, reason });
+    for (let i = 0; i < 24_000; i++) {
+      const host = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      const kind = i === 0 ? -1 : i % 5_000 === 99 ? -2 : i % 1_000;
+      let line = host;
+      let reason: unknown = null;
+      if (kind === -1) line = "172.16.0.0/16 # lab";
+      else if (kind === -2) {
+        line = "2001:DB8::1";
+        if (i > 99) reason = "Duplicate of line 100.";
+      } else if (kind === 11) {
+        line = `172.16.${(i >> 8) & 255}.${i & 255}`;
+        reason = "Covered by 172.16.0.0/16 (line 1); allow covered entries to add it anyway.";
+      } else if (kind === 22) {
+        line = `192.168.${(i >> 8) & 255}.${i & 255}`;
+        reason = expect.stringMatching(/^Covered by 192\.168\.0\.0\/16, on the tenant's IP restrictions since \d{4}-\d{2}-\d{2}; allow covered/);
+      } else if (kind === 33) {
+        line = `10.${((i - 30) >> 16) & 255}.${((i - 30) >> 8) & 255}.${(i - 30) & 255}`;
+        reason = `Duplicate of line ${i - 30 + 1}.`;
+      } else if (kind === 44) {
+        line = "8.0.0.0/6";
+        reason = expect.stringMatching(/ Allow broad networks to import it\.$/);
+      } else if (kind === 55) {
+        line = "010.1.1.1";
+        reason = expect.stringContaining("leading zero");
+      } else if (kind === 66) line = `${host} ; feed`;
+      else if (kind === 77 || kind === 88) {
+        line = kind === 77 ? "" : "# section";
+        skipped++;
+      } else if (host === "10.0.7.7") {
+        reason = expect.stringMatching(/^Already on the tenant's IP restrictions \(since \d{4}-\d{2}-\d{2} by it-admin\)\.$/);
+      }
+      lines.push(line);
+      if (reason !== null) expectRejected(line, reason);
+    }
+    const report = await importAddressText(admin, target, lines.join("\r\n"), { format: "auto", comment: "", allowCovered: false, confirmBroad: false });
+    const rejected = expected.length;
+    expect(report).toMatchObject({ format: "text", lines: 24_000, skipped, accepted: 24_000 - skipped - rejected, duplicates: 24 + 4 + 1, covered: 48 });
+    expect(report.rejected).toEqual(expected);
+    const [row] = await getDb().$queryRaw<{ count: number; feed: number }[]>`
+      SELECT count(*)::int AS count, count(*) FILTER (WHERE comment = 'feed')::int AS feed
+      FROM address_entries WHERE tenant_id = ${tenantId}::uuid AND source = 'IMPORT'`;
+    expect(row).toEqual({ count: report.accepted, feed: 24 });
+  });
+
   it("exports the whole list in network order", async () => {
     const tenantId = await newTenant();
     const target: ListTarget = { kind: "tenant", tenantId };

@@ -4,10 +4,11 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { AddressSource } from "@/lib/generated/prisma/enums";
-import { analyseCoverage, sortByNetwork } from "@/lib/lists/coverage";
+import { analyseCoverageColumns, sortByNetworkColumns, VERDICT } from "@/lib/lists/coverage";
 import { decodeCursor, encodeCursor, type ListCursor } from "@/lib/lists/cursor";
-import { parseImportText, type ParsedImport, type RejectedLine } from "@/lib/lists/import-parse";
+import { candidateText, parseImportColumns, type ImportColumns, type RejectedLine } from "@/lib/lists/import-parse";
 import { conflictingKind, LIST_ENUM, LIST_WORDS, type ListEnum, type ListKind, type ListTarget } from "@/lib/lists/targets";
+import { networkAt, networkColumnsOf } from "@/lib/net/columns";
 import { parseNetwork, type ParsedNetwork } from "@/lib/net/parse";
 import {
   LIST_MAX_ENTRIES,
@@ -674,13 +675,18 @@ export async function deleteAddressEntries(caller: Caller, target: ListTarget, i
 // Import
 // ---------------------------------------------------------------------------------------------------------
 
-/** Rows per INSERT statement of an import. */
-const IMPORT_CHUNK = 25_000;
+/**
+ * Rows per INSERT statement of an import. Small enough that each statement's texts stay small, short-lived
+ * objects (Prisma also keeps its last 100 debug messages, some with a statement's values, whatever DEBUG
+ * says); large enough that a million rows take a few hundred statements.
+ */
+const IMPORT_CHUNK = 5_000;
 
 /**
  * Version 4 UUIDs for one import, in descending order, cheaply: a random 74-bit prefix shared by the import and
- * a descending 48-bit counter. Unique (the counter within the import, the prefix across imports) and sorted
- * without sorting; ids are identifiers, not secrets (every read checks permission and tenant).
+ * a descending 48-bit counter, which PostgreSQL appends (see importIdSql). Unique (the counter within the
+ * import, the prefix across imports) and sorted without sorting; ids are identifiers, not secrets (every read
+ * checks permission and tenant).
  */
 function importUuidPrefix(): string {
   const hex = randomBytes(10).toString("hex");
@@ -688,12 +694,16 @@ function importUuidPrefix(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(12, 15)}-${variant}${hex.slice(16, 19)}-`;
 }
 
-/** Ids `start` to `start + count - 1` of the import with `prefix`: made per chunk, so a million never sit in memory at once. */
-function importUuidsDescending(prefix: string, start: number, count: number): string[] {
-  const top = 2 ** 48 - 1;
-  const out = new Array<string>(count);
-  for (let i = 0; i < count; i++) out[i] = prefix + (top - start - i).toString(16).padStart(12, "0");
-  return out;
+const IMPORT_COUNTER_TOP = 2 ** 48 - 1;
+
+/** Id number `position` (0-based, in insert order) of the import with `prefix`. */
+function importUuid(prefix: string, position: number): string {
+  return prefix + (IMPORT_COUNTER_TOP - position).toString(16).padStart(12, "0");
+}
+
+/** The same ids in SQL, for rows `start` + (ordinality - 1) of a chunk: made by PostgreSQL, not sent. */
+function importIdSql(prefix: string, start: number, ordinality: Prisma.Sql): Prisma.Sql {
+  return sql`(${prefix} || lpad(to_hex(${String(IMPORT_COUNTER_TOP - start)}::bigint - (${ordinality} - 1)), 12, '0'))::uuid`;
 }
 
 /** Receives the duration of each import phase (benchmarks print them). */
@@ -721,15 +731,17 @@ function phaseClock(onPhase: PhaseTimer | undefined): (phase: string) => void {
 export async function importAddressEntries(
   caller: Caller,
   target: ListTarget,
-  parsed: ParsedImport,
+  parsed: ImportColumns,
   options: { allowCovered: boolean; source?: string; onPhase?: PhaseTimer },
 ): Promise<ImportReport> {
   const scope = authorize(caller, target, "write");
   const lap = phaseClock(options.onPhase);
   const words = LIST_WORDS[scope.kind];
   const rejected: RejectedLine[] = [...parsed.rejected];
-  const candidates = parsed.candidates;
-  const lineText = (index: number) => candidates[index]!.text;
+  const networks = parsed.networks;
+  const rejectCandidate = (index: number, reason: string) => {
+    rejected.push({ line: parsed.line[index]!, text: candidateText(parsed, index), reason });
+  };
   let duplicates = 0;
   let covered = 0;
 
@@ -749,91 +761,79 @@ export async function importAddressEntries(
         });
       }
       lap("existing networks");
-      const verdicts = analyseCoverage(
-        candidates.map((c) => c.network),
-        existing.map((e) => e.network),
+      const verdicts = analyseCoverageColumns(
+        networks,
+        networkColumnsOf(existing.map((e) => e.network)),
         { checkCovered: !options.allowCovered },
       );
-      const keep: number[] = [];
-      verdicts.forEach((verdict, i) => {
-        const candidate = candidates[i]!;
-        if (verdict === null) {
-          keep.push(i);
-          return;
-        }
-        if (verdict.kind === "duplicate") {
+      const keep = new Uint32Array(parsed.count);
+      let kept = 0;
+      for (let i = 0; i < parsed.count; i++) {
+        const kind = verdicts.kind[i]!;
+        const of = verdicts.of[i]!;
+        if (kind === VERDICT.none) {
+          keep[kept++] = i;
+        } else if (kind === VERDICT.duplicate) {
           duplicates++;
-          rejected.push({ line: candidate.line, text: lineText(i), reason: `Duplicate of line ${candidates[verdict.of]!.line}.` });
-        } else if (verdict.kind === "covered-by-candidate") {
+          rejectCandidate(i, `Duplicate of line ${parsed.line[of]!}.`);
+        } else if (kind === VERDICT.coveredByCandidate) {
           covered++;
-          const cover = candidates[verdict.by]!;
-          rejected.push({
-            line: candidate.line,
-            text: lineText(i),
-            reason: `Covered by ${cover.network.canonical} (line ${cover.line}); allow covered entries to add it anyway.`,
-          });
+          rejectCandidate(i, `Covered by ${networkAt(networks, of).canonical} (line ${parsed.line[of]!}); allow covered entries to add it anyway.`);
         } else {
           covered++;
-          const cover = existing[verdict.by]!;
-          rejected.push({
-            line: candidate.line,
-            text: lineText(i),
-            reason: `Covered by ${cover.network.canonical}, on ${words.name} since ${day(cover.createdAt)}; allow covered entries to add it anyway.`,
-          });
+          const cover = existing[of]!;
+          rejectCandidate(i, `Covered by ${cover.network.canonical}, on ${words.name} since ${day(cover.createdAt)}; allow covered entries to add it anyway.`);
         }
-      });
+      }
 
       lap("duplicate and coverage analysis");
-      await assertRoom(tx, scope, keep.length);
+      await assertRoom(tx, scope, kept);
 
       // Rows in network order, with random ids sorted the opposite way (newest-first pages then list the
       // import in network order): every index receives its keys in sequence.
-      const order = sortByNetwork(
-        candidates.map((c) => c.network),
-        keep,
-      );
+      const order = sortByNetworkColumns(networks, keep.subarray(0, kept));
       const idPrefix = importUuidPrefix();
       lap("ordering and ids");
       let accepted = 0;
       for (let start = 0; start < order.length; start += IMPORT_CHUNK) {
-        const slice = order.slice(start, start + IMPORT_CHUNK);
-        const chunkIds = importUuidsDescending(idPrefix, start, slice.length);
-        const networks = slice.map((i) => candidates[i]!.network.canonical);
-        // Each column travels as one newline-separated text, split by PostgreSQL: a parameter array of 25,000
-        // values costs the client far more memory to pass than one string (none of these values holds a line
+        // Each chunk's values are made from the columns here and dropped after its statement.
+        const slice = order.subarray(start, start + IMPORT_CHUNK);
+        const chunkNetworks = Array.from(slice, (i) => networkAt(networks, i).canonical);
+        // Each column travels as one newline-separated text, split by PostgreSQL: a parameter array of thousands
+        // of values costs the client far more memory to pass than one string (none of these values holds a line
         // break: networks are canonical, comments are single-line printable ASCII, expiries ISO or empty).
         const column = (values: readonly string[]) => {
           if (values.some((value) => value.includes("\n"))) throw new Error("An import value holds a line break.");
           return values.join("\n");
         };
-        const comments = slice.map((i) => candidates[i]!.comment);
-        const expiries = slice.map((i) => candidates[i]!.expiresAt?.toISOString() ?? "");
+        const comments = Array.from(slice, (i) => parsed.comments[parsed.comment[i]!]!);
+        const expiries = Array.from(slice, (i) => {
+          const expiresAt = parsed.expiresAt[i]!;
+          return Number.isNaN(expiresAt) ? "" : new Date(expiresAt).toISOString();
+        });
         const inserted = await tx.$executeRaw`
           INSERT INTO address_entries (id, list, network, family, comment, source, tenant_id, expires_at, author)
-          SELECT u.id::uuid, ${scope.list}::"AddressList", u.n::inet, family(u.n::inet), COALESCE(u.c, ''), 'IMPORT', ${scope.tenantId}::uuid,
-                 NULLIF(u.x, '')::timestamptz, ${caller.actor.label}
-          FROM unnest(string_to_array(${column(chunkIds)}, E'\n'), string_to_array(${column(networks)}, E'\n'),
-                      string_to_array(${column(comments)}, E'\n'), string_to_array(${column(expiries)}, E'\n')) AS u(id, n, c, x)
+          SELECT ${importIdSql(idPrefix, start, sql`u.k`)}, ${scope.list}::"AddressList", u.n::inet, family(u.n::inet), COALESCE(u.c, ''), 'IMPORT',
+                 ${scope.tenantId}::uuid, NULLIF(u.x, '')::timestamptz, ${caller.actor.label}
+          FROM unnest(string_to_array(${column(chunkNetworks)}, E'\n'), string_to_array(${column(comments)}, E'\n'),
+                      string_to_array(${column(expiries)}, E'\n')) WITH ORDINALITY AS u(n, c, x, k)
           ON CONFLICT DO NOTHING`;
         accepted += inserted;
         if (inserted === slice.length) continue;
         // Some networks were on the list already: find them for the report.
         const rows = await tx.$queryRaw<{ network: string; created_at: Date; author: string; expires_at: Date | null }[]>`
           SELECT abbrev(e.network) AS network, e.created_at, e.author, e.expires_at FROM address_entries e
-          WHERE ${scopeSql(scope)} AND e.network = ANY(${networks}::inet[]) AND e.id <> ALL(${chunkIds}::uuid[])`;
+          WHERE ${scopeSql(scope)} AND e.network = ANY(${chunkNetworks}::inet[])
+            AND e.id NOT BETWEEN ${importUuid(idPrefix, start + slice.length - 1)}::uuid AND ${importUuid(idPrefix, start)}::uuid`;
         const now = new Date();
-        const position = new Map(networks.map((network, k) => [network, k]));
+        const position = new Map(chunkNetworks.map((network, k) => [network, k]));
         for (const row of rows) {
           const k = position.get(row.network);
           const index = k === undefined ? undefined : slice[k];
           if (index === undefined) continue;
           duplicates++;
           const isExpired = row.expires_at !== null && row.expires_at <= now;
-          rejected.push({
-            line: candidates[index]!.line,
-            text: lineText(index),
-            reason: `Already on ${words.name} (${describeExisting({ createdAt: row.created_at, author: row.author, isExpired, expiresAt: row.expires_at })}).`,
-          });
+          rejectCandidate(index, `Already on ${words.name} (${describeExisting({ createdAt: row.created_at, author: row.author, isExpired, expiresAt: row.expires_at })}).`);
         }
       }
       lap("insert");
@@ -863,7 +863,7 @@ export async function importAddressText(
 ): Promise<ImportReport> {
   authorize(caller, target, "write");
   const lap = phaseClock(options.onPhase);
-  const parsed = parseImportText(text, { format: options.format, defaultComment: options.comment, confirmBroad: options.confirmBroad, now });
+  const parsed = parseImportColumns(text, { format: options.format, defaultComment: options.comment, confirmBroad: options.confirmBroad, now });
   lap("parse");
   return importAddressEntries(caller, target, parsed, { allowCovered: options.allowCovered, source: options.source, onPhase: options.onPhase });
 }
