@@ -12,7 +12,7 @@ export function getCliActor(): Actor {
 /** Runs `work` against the app's database (embedded or DATABASE_URL), schema brought up to date first. */
 export async function withDatabase<T>(work: () => Promise<T>): Promise<T> {
   // Diagnostics go to stderr: standard output is the command's own (JSON lines where promised).
-  const database = await resolveDatabase((line) => console.error(line));
+  const database = await resolveDatabase((line) => console.error(line), { isTransient: true });
   try {
     await migrate(database.url, (line) => console.error(line));
     return await work();

@@ -59,7 +59,7 @@ const commands: Record<string, Command> = {
   status: defineCommand(statusOptions, async (values) => (await import("./commands/bans")).status(values)),
   render: defineCommand({ out: { type: "string" }, node: { type: "string" } }, render),
   "db migrate": defineCommand({}, async () => {
-    const database = await resolveDatabase((line) => console.log(line));
+    const database = await resolveDatabase((line) => console.log(line), { isTransient: true });
     try {
       await migrate(database.url, (line) => console.log(line));
     } finally {

@@ -94,6 +94,25 @@ describe("embedded PostgreSQL", () => {
     }
   });
 
+  it("makes the dashboard wait for a CLI command that holds the server, instead of joining a server about to stop", async () => {
+    const dataDir = tempDataDir();
+    const { spawn } = await import("node:child_process");
+    // A CLI-like owner that holds the database for two seconds, then stops it as a CLI command does.
+    const script = `import("./lib/db/embedded.ts").then(async (m) => { const db = await m.startEmbeddedDatabase(${JSON.stringify(dataDir)}, () => {}, { isTransient: true }); console.log("ready"); setTimeout(async () => { await db.stop(); process.exit(0); }, 2000); })`;
+    const command = spawn(process.execPath, ["--import", "tsx", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((done) => command.stdout.on("data", (d: Buffer) => d.toString().includes("ready") && done()));
+    const lines: string[] = [];
+    const dashboard = await startEmbeddedDatabase(dataDir, (line) => lines.push(line));
+    try {
+      expect(lines.join("\n")).toMatch(/waiting for a command \(pid \d+\) that holds the embedded database/);
+      expect(command.exitCode, "the command had finished before the dashboard went on").not.toBeNull();
+      expect(dashboard.isOwner).toBe(true);
+      expect(await withClient(dashboard.url, async (c) => (await c.query("SELECT 1 AS one")).rows)).toEqual([{ one: 1 }]);
+    } finally {
+      await dashboard.stop();
+    }
+  });
+
   it("replaces a server left running by a process that was killed", async () => {
     const dataDir = tempDataDir();
     const { spawn } = await import("node:child_process");

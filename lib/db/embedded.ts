@@ -28,7 +28,17 @@ interface OwnerRecord {
   pid: number;
   url: string;
   socketDir: string;
+  /** A short-lived owner (a CLI command): a long-running process waits for it instead of joining it. */
+  isTransient?: boolean;
 }
+
+export interface EmbeddedStartOptions {
+  /** This process runs briefly (a CLI command) and stops the server it started when it ends. */
+  isTransient?: boolean;
+}
+
+/** How long the dashboard or a worker waits for a CLI command that holds the embedded database. */
+const TRANSIENT_OWNER_WAIT_MS = 120_000;
 
 interface RunUser {
   uid: number;
@@ -292,12 +302,27 @@ async function stopServer(child: ChildProcess): Promise<void> {
  * Starts (or joins) the embedded PostgreSQL whose cluster lives in `<dataDir>/postgres`. A data directory of
  * an earlier release (PGlite, `<dataDir>/pglite`) is copied into the new cluster on first start, with a message.
  */
-export async function startEmbeddedDatabase(dataDir: string, logLine: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(
+  dataDir: string,
+  logLine: (line: string) => void = () => {},
+  options: EmbeddedStartOptions = {},
+): Promise<EmbeddedDatabase> {
   const paths = embeddedPaths(dataDir);
   await mkdir(paths.root, { recursive: true, mode: 0o700 });
   await mkdir(paths.run, { recursive: true, mode: 0o700 });
 
-  const existing = await readOwner(paths.record);
+  let existing = await readOwner(paths.record);
+  // Joining a CLI command's server would lose the database when that command ends: wait for it instead
+  // (another CLI command too: two commands at once take turns).
+  if (existing?.isTransient) {
+    logLine(`waiting for a command (pid ${existing.pid}) that holds the embedded database to finish…`);
+    const deadline = Date.now() + TRANSIENT_OWNER_WAIT_MS;
+    while (existing?.isTransient && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      existing = await readOwner(paths.record);
+    }
+    if (existing?.isTransient) throw new Error(`A command (pid ${existing.pid}) still holds the embedded database in ${paths.cluster}; stop it and start again.`);
+  }
   if (existing) return { url: existing.url, isOwner: false, stop: async () => {} };
 
   const user = runUser();
@@ -345,7 +370,7 @@ export async function startEmbeddedDatabase(dataDir: string, logLine: (line: str
       const { copyPgliteIntoPostgres } = await import("./pglite-upgrade");
       await copyPgliteIntoPostgres(paths.legacyPglite, url, logLine);
     }
-    const record: OwnerRecord = { pid: process.pid, url, socketDir };
+    const record: OwnerRecord = { pid: process.pid, url, socketDir, ...(options.isTransient ? { isTransient: true } : {}) };
     await writeFile(paths.record, JSON.stringify(record), { mode: 0o600 });
   } catch (error) {
     await stop();

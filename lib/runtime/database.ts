@@ -8,11 +8,14 @@ export interface ResolvedDatabase {
   close(): Promise<void>;
 }
 
-/** DATABASE_URL when set; otherwise the embedded database under RAMPART_DATA_DIR (started or joined). */
-export async function resolveDatabase(log: (line: string) => void = () => {}): Promise<ResolvedDatabase> {
+/**
+ * DATABASE_URL when set; otherwise the embedded database under RAMPART_DATA_DIR (started or joined).
+ * `isTransient`: the caller is a short command (the CLI), which the dashboard waits for rather than joins.
+ */
+export async function resolveDatabase(log: (line: string) => void = () => {}, options: { isTransient?: boolean } = {}): Promise<ResolvedDatabase> {
   const env = getEnv();
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: null, close: async () => {} };
-  const embedded = await startEmbeddedDatabase(env.RAMPART_DATA_DIR, log);
+  const embedded = await startEmbeddedDatabase(env.RAMPART_DATA_DIR, log, options);
   setEmbeddedDatabaseUrl(embedded.url);
   return { url: embedded.url, embedded, close: () => embedded.stop() };
 }
