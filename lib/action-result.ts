@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CROSS_ORIGIN_MESSAGE, isSameOriginRequest } from "@/lib/auth/request-origin";
-import { AppError, isAppError } from "@/lib/errors";
+import { AppError, DATABASE_UNAVAILABLE_MESSAGE, isAppError, isDatabaseUnavailable } from "@/lib/errors";
 
 // The one shape every server action returns, and the one place that maps failures to it. Client components
 // import only the types from here; runAction runs on the server, inside an action's request.
@@ -36,6 +36,10 @@ export async function runAction<T>(body: () => Promise<T>): Promise<ActionResult
     if (isAppError(error)) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
     // Next.js signals redirects and not-found by throwing: let them through.
     if (error instanceof Error && "digest" in error && typeof error.digest === "string" && error.digest.startsWith("NEXT_")) throw error;
+    if (isDatabaseUnavailable(error)) {
+      console.error("rampart: action failed: database unavailable", error);
+      return { ok: false, error: DATABASE_UNAVAILABLE_MESSAGE };
+    }
     console.error("rampart: action failed", error);
     return { ok: false, error: "Something went wrong on the server. The change was not saved." };
   }

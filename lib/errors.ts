@@ -34,3 +34,21 @@ export class AppError extends Error {
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
+
+// Error codes that mean "the database did not answer" rather than "this request was wrong": the socket is gone
+// or refused, the pool timed out, or PostgreSQL is shutting down, restarting or not accepting connections.
+const UNAVAILABLE_CODES = new Set(["ENOENT", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "P1001", "P1002", "P1017", "P2024"]);
+const UNAVAILABLE_SQLSTATES = /^(08|57P0[1-3])/;
+
+/** True for a database error that is an outage (the same request may succeed in a moment), never for a bad query. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { code?: unknown; originalCode?: unknown } } } };
+  if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
+  const cause = meta?.driverAdapterError?.cause;
+  const sqlState = cause?.originalCode ?? cause?.code;
+  return typeof sqlState === "string" && UNAVAILABLE_SQLSTATES.test(sqlState);
+}
+
+/** What a caller is told when the database did not answer: nothing was done, and trying again is the fix. */
+export const DATABASE_UNAVAILABLE_MESSAGE = "The database is not answering right now; nothing was changed. Try again in a moment.";

@@ -74,3 +74,8 @@ export async function useOwnTestDatabase(prefix: string): Promise<{ url: string;
   process.env.DATABASE_URL = db.url;
   return db;
 }
+
+/** Points this process at a database server that is not there (a socket directory nothing listens in). */
+export function useUnreachableDatabase(): void {
+  process.env.DATABASE_URL = "postgresql://postgres@localhost/rampart?host=%2Fnonexistent%2Frampart-no-server";
+}

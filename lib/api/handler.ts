@@ -8,7 +8,7 @@ import type { Permission } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
 import { toFieldErrors } from "@/lib/action-result";
 import { findActiveToken, touchToken } from "@/lib/db/queries/tokens";
-import { AppError, isAppError } from "@/lib/errors";
+import { AppError, DATABASE_UNAVAILABLE_MESSAGE, isAppError, isDatabaseUnavailable } from "@/lib/errors";
 import { isPublicUrlHttps } from "@/lib/env";
 import { HSTS_VALUE } from "@/lib/web/security-headers";
 import { assertSafeInput } from "@/lib/validation/text";
@@ -53,6 +53,10 @@ export function errorResponse(error: unknown): NextResponse {
   }
   if (isAppError(error)) {
     return NextResponse.json({ error: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) }, { status: error.status });
+  }
+  if (isDatabaseUnavailable(error)) {
+    console.error("rampart: API request failed: database unavailable", error);
+    return NextResponse.json({ error: DATABASE_UNAVAILABLE_MESSAGE }, { status: 503, headers: { "Retry-After": "5" } });
   }
   console.error("rampart: API request failed", error);
   return NextResponse.json({ error: "Internal error. The request was not completed." }, { status: 500 });
