@@ -18,7 +18,7 @@
 import { appendNetwork, createNetworkColumns, networkAt, type NetworkColumns } from "@/lib/net/columns";
 import type { ParsedNetwork } from "@/lib/net/parse";
 import { checkComment, checkEntryNetwork, checkExpiry, type ImportFormat } from "@/lib/validation/address-entry";
-import { findUnsafeCharacter } from "@/lib/validation/text";
+import { findUnsafeCharacter, replaceUnsafeCharacters } from "@/lib/validation/text";
 import { parseCsvLine, unprotectCell } from "./csv";
 
 export interface ImportCandidate {
@@ -87,12 +87,9 @@ const NETWORK_HEADERS = new Set(["network", "address", "ip", "cidr", "network/ad
 const COMMENT_HEADERS = new Set(["comment", "comments", "description", "note"]);
 const EXPIRY_HEADERS = new Set(["expiry", "expires", "expires_at", "expiresat", "expires at"]);
 
-// Control characters and unpaired surrogates, as lib/validation/text finds them (tabs separate fields and pass).
-const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
 /** A refused line as reports show it: its unsafe characters as U+FFFD, so the report itself can be stored and sent. */
 function shownUnsafe(text: string): string {
-  return shown(text.replace(UNSAFE_CHARACTERS, "\ufffd"));
+  return shown(replaceUnsafeCharacters(text, { isMultiline: true }));
 }
 
 function shown(text: string): string {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
 import { isAppError } from "@/lib/errors";
-import { assertSafeInput, findUnsafeCharacter, findUnsafeValue, safeText } from "./text";
+import { assertSafeInput, findUnsafeCharacter, findUnsafeValue, replaceUnsafeCharacters, safeText } from "./text";
 
 describe("findUnsafeCharacter", () => {
   it("finds C0 controls, DEL and unpaired surrogates, with their position", () => {
@@ -28,6 +28,22 @@ describe("findUnsafeCharacter", () => {
         const isWellFormed = Buffer.from(text, "utf8").toString("utf8") === text;
         const hasControl = /[\u0000-\u001f\u007f]/.test(text);
         expect(findUnsafeCharacter(text) === null).toBe(isWellFormed && !hasControl);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("replaceUnsafeCharacters", () => {
+  it("replaces exactly what findUnsafeCharacter refuses, one U+FFFD each, keeping pairs and allowed breaks", () => {
+    expect(replaceUnsafeCharacters("a\u0000b\ud800c\u{1f600}")).toBe("a\ufffdb\ufffdc\u{1f600}");
+    expect(replaceUnsafeCharacters("x\ty\r\n", { isMultiline: true })).toBe("x\ty\r\n");
+    expect(replaceUnsafeCharacters("x\ty")).toBe("x\ufffdy");
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (text) => {
+        const replaced = replaceUnsafeCharacters(text);
+        expect(findUnsafeCharacter(replaced)).toBeNull();
+        expect(replaced === text).toBe(findUnsafeCharacter(text) === null);
       }),
       { numRuns: 500 },
     );

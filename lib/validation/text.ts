@@ -21,27 +21,40 @@ function isAllowedControl(code: number, rules: TextRules): boolean {
   return rules.isMultiline === true && (code === 0x09 || code === 0x0a || code === 0x0d);
 }
 
+/** Every character of `text` no field may hold: C0 controls and DEL (line breaks and tabs only in multi-line fields), unpaired surrogates. */
+function* unsafeCharacters(text: string, rules: TextRules): Generator<{ index: number; code: number; kind: "control" | "surrogate" }> {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) {
+      if (!isAllowedControl(code, rules)) yield { index: i, code, kind: "control" };
+    } else if (code >= 0xd800 && code <= 0xdfff) {
+      const next = text.charCodeAt(i + 1);
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+      else yield { index: i, code, kind: "surrogate" };
+    }
+  }
+}
+
 /**
  * Why `text` may not be stored, or null: the first C0 control character or DEL (line breaks and tabs only in
  * multi-line fields) or unpaired surrogate, with its position (1-based, in UTF-16 code units).
  */
 export function findUnsafeCharacter(text: string, rules: TextRules = {}): string | null {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) {
-      if (isAllowedControl(code, rules)) continue;
-      return `a control character (${codePointName(code)}) at position ${i + 1}`;
-    }
-    if (code >= 0xd800 && code <= 0xdfff) {
-      const next = text.charCodeAt(i + 1);
-      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        i++;
-        continue;
-      }
-      return `an unpaired surrogate (${codePointName(code)}) at position ${i + 1}`;
-    }
+  for (const { index, code, kind } of unsafeCharacters(text, rules)) {
+    return `${kind === "control" ? "a control character" : "an unpaired surrogate"} (${codePointName(code)}) at position ${index + 1}`;
   }
   return null;
+}
+
+/** `text` with each character findUnsafeCharacter would name replaced by U+FFFD: refused input, shown safely. */
+export function replaceUnsafeCharacters(text: string, rules: TextRules = {}): string {
+  let out = "";
+  let from = 0;
+  for (const { index } of unsafeCharacters(text, rules)) {
+    out += `${text.slice(from, index)}\ufffd`;
+    from = index + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /** The message every boundary gives for unsafe text. */
