@@ -72,8 +72,9 @@ export function publishAuthEnv(values: { secret: string; url: string }): void {
 }
 
 /**
- * Next.js sends anonymous usage data unless NEXT_TELEMETRY_DISABLED is set: Rampart turns it off for itself and
- * the build it spawns, unless the operator has set the variable (to 0, to opt in).
+ * Next.js sends anonymous usage data unless NEXT_TELEMETRY_DISABLED is non-empty: Rampart sets it for itself
+ * and the build it spawns, unless the operator has set the variable (to an empty value, to opt in: Next.js
+ * reads any non-empty value, "0" included, as "disabled").
  */
 export function disableNextTelemetryByDefault(): void {
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
