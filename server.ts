@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import next from "next";
 import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
 import { disconnectDb } from "@/lib/db/client";
-import { disableNextTelemetryByDefault, getEnv, publishAuthEnv } from "@/lib/env";
+import { disableNextTelemetryByDefault, getEnv, getPublicUrl, publishAuthEnv } from "@/lib/env";
 import { ensureFirstAdmin } from "@/lib/runtime/first-admin";
 import { isBuildCurrent, writeBuildStamp } from "@/lib/runtime/build-stamp";
 import { migrate, resolveDatabase } from "@/lib/runtime/database";
@@ -46,11 +46,13 @@ async function main(): Promise<void> {
   await migrate(database.url, log);
 
   const masterSecret = loadOrCreateMasterSecret(env.RAMPART_SECRET_KEY, env.RAMPART_DATA_DIR);
-  const publicUrl = env.RAMPART_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  const publicUrl = getPublicUrl();
   publishAuthEnv({ secret: deriveKey(masterSecret, "session").toString("base64url"), url: publicUrl });
 
   const admin = await ensureFirstAdmin({ email: env.RAMPART_ADMIN_EMAIL, password: env.RAMPART_ADMIN_PASSWORD });
-  const credentialsFile = admin?.generatedPassword ? writeInitialCredentials(env.RAMPART_DATA_DIR, admin.email, admin.generatedPassword) : null;
+  const credentials = admin?.generatedPassword
+    ? { email: admin.email, password: admin.generatedPassword, file: writeInitialCredentials(env.RAMPART_DATA_DIR, admin.email, admin.generatedPassword) }
+    : null;
   if (admin && !admin.generatedPassword) log(`created the first administrator ${admin.email} from RAMPART_ADMIN_EMAIL / RAMPART_ADMIN_PASSWORD`);
 
   // The collector worker (RAMPART_WORKER=off leaves polling to separate `npm run worker` processes).
@@ -87,11 +89,11 @@ async function main(): Promise<void> {
   });
   log(`dashboard on ${publicUrl}`);
   // Last, so the build's output cannot push them out of view.
-  if (admin?.generatedPassword && credentialsFile) {
+  if (credentials) {
     log("created the first administrator. Sign in with these credentials (shown only this once):");
-    log(`  e-mail:   ${admin.email}`);
-    log(`  password: ${admin.generatedPassword}`);
-    log(`  (also in ${credentialsFile}, readable by its owner only: delete it once you have signed in and changed the password)`);
+    log(`  e-mail:   ${credentials.email}`);
+    log(`  password: ${credentials.password}`);
+    log(`  (also in ${credentials.file}, readable by its owner only: delete it once you have signed in and changed the password)`);
   }
 
   shutDownOnSignals(log, () => [

@@ -54,9 +54,8 @@ interface Binaries {
 export const EMBEDDED_DATABASE_NAME = "rampart";
 export const EMBEDDED_POSTGRES_MAJOR = 17;
 const SOCKET_PORT = 5432; // names the socket file only: the server listens on no TCP port
-const MAX_SOCKET_DIR = 100 - ".s.PGSQL.5432".length; // sun_path is 108 bytes on Linux; keep a margin
+const MAX_SOCKET_DIR = 100 - `/.s.PGSQL.${SOCKET_PORT}`.length; // sun_path is 108 bytes on Linux; keep a margin
 const READY_DEADLINE_MS = 60_000;
-const FAST_STOP_DEADLINE_MS = 8_000;
 const RUN_USER_NAME = "postgres";
 
 /** Where the data of each part lives under RAMPART_DATA_DIR. */
@@ -205,9 +204,21 @@ async function stopOrphan(clusterDir: string, logLine: (line: string) => void): 
   const command = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
   if (!command.includes("postgres")) return; // a reused pid: PostgreSQL itself deals with the stale file
   logLine(`stopping an embedded PostgreSQL (pid ${pid}) left running by an earlier process`);
-  await signalUntilGone(pid, "SIGINT", FAST_STOP_DEADLINE_MS);
-  if (isProcessAlive(pid)) await signalUntilGone(pid, "SIGQUIT", 3_000);
-  if (isProcessAlive(pid)) await signalUntilGone(pid, "SIGKILL", 2_000);
+  await stopPostmaster(pid);
+}
+
+/** Fast shutdown (rolls back open transactions), then immediate shutdown, then kill, each with a deadline. */
+const STOP_ESCALATION = [
+  ["SIGINT", 8_000],
+  ["SIGQUIT", 2_000],
+  ["SIGKILL", 2_000],
+] as const;
+
+async function stopPostmaster(pid: number): Promise<void> {
+  for (const [signal, deadlineMs] of STOP_ESCALATION) {
+    if (!isProcessAlive(pid)) return;
+    await signalUntilGone(pid, signal, deadlineMs);
+  }
 }
 
 async function signalUntilGone(pid: number, signal: NodeJS.Signals, deadlineMs: number): Promise<void> {
@@ -230,17 +241,6 @@ async function socketDirFor(runDir: string, user: RunUser | null): Promise<strin
   const dir = await mkdtemp(join(tmpdir(), "rampart-pg-"));
   await ownedDir(dir, user);
   return dir;
-}
-
-function waitForExit(child: ChildProcess, deadlineMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((done) => {
-    const timer = setTimeout(() => done(false), deadlineMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      done(true);
-    });
-  });
 }
 
 const SERVER_LOG_MAX_BYTES = 10_000_000;
@@ -287,15 +287,10 @@ async function ensureDatabase(socketDir: string): Promise<void> {
   }
 }
 
-/** Stops the server: fast shutdown (rolls back open transactions), then immediate, then kill, each with a deadline. */
+/** Stops the server this process started, as an orphan is stopped. */
 async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGINT");
-  if (await waitForExit(child, FAST_STOP_DEADLINE_MS)) return;
-  child.kill("SIGQUIT");
-  if (await waitForExit(child, 2_000)) return;
-  child.kill("SIGKILL");
-  await waitForExit(child, 2_000);
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  await stopPostmaster(child.pid);
 }
 
 /**
