@@ -16,7 +16,7 @@ const SINGLETONS = {
   ],
   fail2ban_settings: [
     "voip_jail_enabled", "web_jail_enabled", "max_retry", "find_time_seconds", "ban_time_seconds", "recidive_enabled", "recidive_max_retry",
-    "recidive_find_time_seconds", "recidive_ban_time_seconds", "notify_enabled", "notify_email", "notify_sender",
+    "recidive_find_time_seconds", "recidive_ban_time_seconds",
   ],
   platform_settings: ["ssh_ports", "web_ports"],
 } as const;
@@ -240,34 +240,42 @@ test.describe("rate limits page", () => {
 });
 
 test.describe("fail2ban page", () => {
-  test("requires the notice addresses, refuses a list of addresses, escalates longer, then saves", async ({ page }) => {
+  test("escalates repeat offenders longer, then saves; ban mail is the panel's, not a node action", async ({ page }) => {
     await signedIn(page, "OPERATOR");
-    await sql(`UPDATE fail2ban_settings SET notify_enabled = false, notify_email = NULL, notify_sender = NULL, ban_time_seconds = 3600, recidive_ban_time_seconds = 604800`);
+    await sql(`UPDATE fail2ban_settings SET web_jail_enabled = true, ban_time_seconds = 3600, recidive_enabled = true, recidive_ban_time_seconds = 604800`);
     await page.goto("/firewall/fail2ban");
     const form = page.getByRole("form", { name: "Fail2ban settings" });
     await expect(form.getByText("Now: 1 hour.")).toBeVisible();
 
-    await form.getByLabel("E-mail on every ban").check();
+    // The web jail is the PBX's own (FreePBX, UCP, Apache), not the panel's sign-in, which throttles itself.
+    await expect(form.getByText(/freepbx_security\.log.*apache2\/error\.log/)).toBeVisible();
+    await expect(page.getByText(/sign-in log/)).toHaveCount(0);
+    // No sendmail-whois on nodes: no mail fields, a note pointing at the digest settings instead.
+    await expect(form.getByLabel("E-mail on every ban")).toHaveCount(0);
+    await expect(form.getByLabel("Send ban notices to")).toHaveCount(0);
+    await expect(form.getByText("Ban e-mails are sent by the panel (Settings → Notifications), as a digest; nodes need no mail tools.")).toBeVisible();
+    await expect(form.getByRole("link", { name: "Settings → Notifications" })).toHaveAttribute("href", "/settings");
+
     await form.getByLabel("Repeat ban time").fill("1800");
     await form.getByRole("button", { name: "Save fail2ban settings" }).click();
-    await expect(form.getByText("Enter the address that receives ban notices.")).toBeVisible();
-    await expect(form.getByText("Enter the sender address of ban notices.")).toBeVisible();
     await expect(form.getByText("Repeat offenders must be banned longer than first offenders.")).toBeVisible();
-    expect(await sql(`SELECT notify_enabled FROM fail2ban_settings`)).toEqual([{ notify_enabled: false }]);
+    expect(await sql(`SELECT recidive_ban_time_seconds FROM fail2ban_settings`)).toEqual([{ recidive_ban_time_seconds: 604800 }]);
 
-    await form.getByLabel("Send ban notices to").fill("noc@example.com, boss@example.com");
-    await form.getByLabel("Sender address").fill("fail2ban@pbx.example.com");
     await form.getByLabel("Ban repeat offenders permanently").check();
     await form.getByRole("button", { name: "Save fail2ban settings" }).click();
-    await expect(form.getByText(/Enter a plain e-mail address/)).toBeVisible();
-    await expect(form.getByLabel("Send ban notices to")).toHaveValue("noc@example.com, boss@example.com");
-
-    await form.getByLabel("Send ban notices to").fill("noc@example.com");
-    await form.getByRole("button", { name: "Save fail2ban settings" }).click();
     await expect(form.getByRole("status")).toHaveText(/^Saved\./);
-    expect(await sql(`SELECT notify_enabled, notify_email, notify_sender, recidive_ban_time_seconds FROM fail2ban_settings`)).toEqual([
-      { notify_enabled: true, notify_email: "noc@example.com", notify_sender: "fail2ban@pbx.example.com", recidive_ban_time_seconds: -1 },
+    await expect(form.getByLabel("Repeat ban time")).toBeDisabled();
+    expect(await sql(`SELECT ban_time_seconds, recidive_ban_time_seconds FROM fail2ban_settings`)).toEqual([
+      { ban_time_seconds: 3600, recidive_ban_time_seconds: -1 },
     ]);
+  });
+
+  test("the ban-mail note leads an administrator to the digest settings", async ({ page }) => {
+    await signedIn(page, "ADMIN");
+    await page.goto("/firewall/fail2ban");
+    await page.getByRole("link", { name: "Settings → Notifications" }).click();
+    await expect(page).toHaveURL(/\/settings$/);
+    await expect(page.getByRole("heading", { name: "Notifications" })).toBeVisible();
   });
 
   test("a viewer sees every settings form disabled, with a note", async ({ page }) => {
@@ -308,7 +316,10 @@ test.describe("settings API", () => {
 
     const rate = (await call(request, token, "GET", "rate-limit")).body as Record<string, unknown>;
     expect((await call(request, token, "PUT", "rate-limit", { ...rate, packetsPerSecond: 42 })).body).toMatchObject({ packetsPerSecond: 42 });
-    expect((await call(request, token, "PATCH", "fail2ban", { maxRetry: 7, notify: { enabled: false } })).body).toMatchObject({ maxRetry: 7 });
+    expect((await call(request, token, "PATCH", "fail2ban", { maxRetry: 7, recidive: { maxRetry: 4 } })).body).toMatchObject({
+      maxRetry: 7,
+      recidive: { maxRetry: 4 },
+    });
     expect((await call(request, token, "PUT", "ports", { sshPorts: [22], webPorts: [443] })).status).toBe(200);
     expect(await sql(`SELECT packets_per_second FROM rate_limit_settings`)).toEqual([{ packets_per_second: 42 }]);
 
@@ -347,7 +358,8 @@ test.describe("settings API", () => {
       ["PATCH", "rate-limit", { sipPorts: [5060, 5060] }, 422],
       ["PATCH", "rate-limit", '{"__proto__": {"enabled": false}}', 422],
       ["PATCH", "rate-limit", { constructor: 1 }, 422],
-      ["PATCH", "fail2ban", { notify: { enabled: true, email: "a@example.com\r\nBcc: x@example.com", sender: "b@example.com" } }, 422],
+      // fail2ban has no mail action any more (ban mail is the panel's digest): the old field is refused, not ignored.
+      ["PATCH", "fail2ban", { notify: { enabled: true, email: "a@example.com", sender: "b@example.com" } }, 422],
       ["PATCH", "fail2ban", { recidive: "yes" }, 422],
       ["PUT", "ports", { sshPorts: [22], webPorts: [22] }, 422],
       ["POST", "scanners", { pattern: "x".repeat(10_000) }, 422],

@@ -54,7 +54,10 @@ export const rateLimitSettingsSchema = rateLimitSchema.superRefine((value, ctx) 
 });
 export type RateLimitSettings = RateLimitPolicy;
 
-/** The compiler's fail2ban schema: ranges, repeat offenders banned longer, notify addresses required when on. */
+/**
+ * The compiler's fail2ban schema: ranges, repeat offenders banned longer. There is no mail action: ban e-mail
+ * comes from the panel's digests (lib/notify), so nodes need neither sendmail nor whois.
+ */
 export const fail2banSettingsSchema = fail2banSchema;
 export type Fail2banSettings = Fail2banPolicy;
 
@@ -187,7 +190,7 @@ export function assertCompleteBody(schema: z.ZodType, input: unknown): void {
 
 /**
  * A PATCH body applied to the current value: top-level fields replace the current ones, and a nested object
- * (fail2ban's `recidive`, `notify`) is merged one level down. Lists are replaced whole. The result still has to
+ * (fail2ban's `recidive`) is merged one level down. Lists are replaced whole. The result still has to
  * pass the full schema, so unknown keys and wrong types are reported as for PUT.
  */
 export function applyPatch(schema: z.ZodType, current: Record<string, unknown>, patch: unknown): unknown {
@@ -231,12 +234,6 @@ function parsePortListText(value: unknown): unknown {
   return typeof value === "string" ? splitListText(value).map(parseIntegerText) : value;
 }
 
-function parseOptionalEmail(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  const text = value.trim();
-  return text === "" ? null : text;
-}
-
 function mapFields(input: unknown, convert: Record<string, (value: unknown) => unknown>): unknown {
   if (!isPlainObject(input)) return input;
   const out: Record<string, unknown> = { ...input };
@@ -278,7 +275,6 @@ export interface Fail2banFormValues {
   findTimeSeconds: string;
   banTimeSeconds: string;
   recidive: { enabled: boolean; maxRetry: string; findTimeSeconds: string; banTimeSeconds: string; isPermanent: boolean };
-  notify: { enabled: boolean; email: string; sender: string };
 }
 
 function fail2banFromForm(input: unknown): unknown {
@@ -290,7 +286,6 @@ function fail2banFromForm(input: unknown): unknown {
     const converted = mapFields(recidive, { maxRetry: parseIntegerText, findTimeSeconds: parseIntegerText, banTimeSeconds: parseIntegerText });
     out.recidive = isPermanent === true && isPlainObject(converted) ? { ...converted, banTimeSeconds: -1 } : converted;
   }
-  out.notify = mapFields(top.notify, { email: parseOptionalEmail, sender: parseOptionalEmail });
   return out;
 }
 
@@ -312,7 +307,6 @@ export function fail2banToForm(value: Fail2banSettings): Fail2banFormValues {
       banTimeSeconds: String(isPermanent ? 604_800 : value.recidive.banTimeSeconds),
       isPermanent,
     },
-    notify: { enabled: value.notify.enabled, email: value.notify.email ?? "", sender: value.notify.sender ?? "" },
   };
 }
 
@@ -332,7 +326,7 @@ export function portsToForm(value: PortsSettings): PortsFormValues {
 
 /**
  * Every field error of a form submission at once. zod skips an object's cross-field refinements (RTP range,
- * repeat-offender ban time, notify addresses) while any field is invalid, which would reveal mistakes one round
+ * repeat-offender ban time) while any field is invalid, which would reveal mistakes one round
  * trip at a time; so the invalid fields are replaced by `fallback` (the stored values, in form representation)
  * and the result parsed again, adding the cross-field errors it finds on fields the user did not get wrong.
  * Null when the input is valid.

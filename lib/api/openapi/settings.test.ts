@@ -49,6 +49,9 @@ describe("the settings OpenAPI module", () => {
     const fail2ban = components.schemas.Fail2banSettings as { properties: { recidive: { properties: { banTimeSeconds: Record<string, unknown> } } } };
     expect(fail2ban.properties.recidive.properties.banTimeSeconds).not.toHaveProperty("minimum");
     expect(fail2ban.properties.recidive.properties.banTimeSeconds.anyOf).toContainEqual({ const: -1, description: "Permanent." });
+    // No mail action on nodes: the schema has no `notify`, and a strict object says so to clients.
+    expect(components.schemas.Fail2banSettings).not.toHaveProperty(["properties", "notify"]);
+    expect(components.schemas.Fail2banSettings).toHaveProperty("additionalProperties", false);
     expect((components.schemas.ScannerSignatureCreate as { properties: { pattern: { pattern: string } } }).properties.pattern.pattern).toBeTruthy();
   });
 });

@@ -3,7 +3,6 @@ import { z } from "zod";
 import {
   COMMENT_MAX_LENGTH,
   COMMENT_PATTERN,
-  EMAIL_PATTERN,
   FAIL2BAN_RANGES,
   LIST_LIMITS,
   SIGNATURE_LIMITS,
@@ -22,8 +21,8 @@ import { errorResponses, json, ref, response, uuid, type JsonSchema } from "./sc
 
 // OpenAPI 3.1 description of /api/v1/settings/{geoip, geoip/countries, scanners, scanners/{id}, rate-limit,
 // fail2ban, ports} (merged into /api/v1/openapi.json by ./index.ts). Bodies come from the zod schemas the routes
-// parse with; the text rules zod keeps in refinements (signature and comment allow-lists, strict e-mail, the
-// permanent repeat-offender ban) are added as JSON Schema keywords here.
+// parse with; the text rules zod keeps in refinements (signature and comment allow-lists, the permanent
+// repeat-offender ban) are added as JSON Schema keywords here.
 
 /** The schema as JSON Schema, without `$schema`. */
 function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
@@ -52,11 +51,6 @@ const signatureText = {
   examples: ["friendly-scanner"],
 };
 const commentText = { maxLength: COMMENT_MAX_LENGTH, pattern: COMMENT_PATTERN.source, description: "Printable ASCII without quotes, backslash, %, $ or backtick." };
-const emailText = {
-  maxLength: 254,
-  pattern: EMAIL_PATTERN.source,
-  description: "A plain address (no display name, quotes, commas or line breaks); required when `enabled` is true.",
-};
 
 const geoIp = withKeywords(jsonSchemaOf(geoIpSettingsSchema, "input"), ["countries"], {
   description: "ISO 3166-1 alpha-2 codes with data in the GeoIP dataset (see GET /settings/geoip/countries); at least one unless `mode` is OFF. Answered sorted.",
@@ -80,10 +74,11 @@ fail2ban = withKeywords(fail2ban, ["recidive", "banTimeSeconds"], {
   ],
   description: "Seconds, longer than `banTimeSeconds`; -1 bans repeat offenders permanently.",
 });
-fail2ban = withKeywords(fail2ban, ["notify", "email"], emailText);
-fail2ban = withKeywords(fail2ban, ["notify", "sender"], { ...emailText, description: "The From address of ban notices; required when `enabled` is true." });
 fail2ban = JSON.parse(JSON.stringify(fail2ban)) as JsonSchema; // drops the keywords set to undefined
-fail2ban.description = "Times in seconds. `recidive` is the escalation for repeat offenders; `notify` e-mails every ban.";
+fail2ban.description =
+  "Times in seconds. `recidive` is the escalation for repeat offenders. The web jail watches the PBX's own web interfaces " +
+  "(FreePBX administration and UCP logins, HTTP authentication failures of its Apache). There is no mail action: ban e-mail is " +
+  "the panel's digest (`/api/v1/settings/notifications`, Settings → Notifications), so nodes need no mail tools.";
 
 const ports = { ...jsonSchemaOf(portsSettingsSchema, "input"), description: "TCP ports of SSH and of the web interface on every node; no port in both lists." };
 
@@ -187,7 +182,7 @@ export const paths: Record<string, unknown> = {
     },
   },
   "/api/v1/settings/rate-limit": singleton("RateLimitSettings", "RateLimitSettings", "SIP rate limits"),
-  "/api/v1/settings/fail2ban": singleton("Fail2banSettings", "Fail2banSettings", "fail2ban settings", " (`recidive` and `notify` are merged one level down)"),
+  "/api/v1/settings/fail2ban": singleton("Fail2banSettings", "Fail2banSettings", "fail2ban settings", " (`recidive` is merged one level down)"),
   "/api/v1/settings/ports": singleton("PortsSettings", "PortsSettings", "SSH and web ports"),
   "/api/v1/settings/scanners": {
     get: {

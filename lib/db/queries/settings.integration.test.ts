@@ -181,25 +181,25 @@ describe("fail2ban", () => {
       findTimeSeconds: 900,
       banTimeSeconds: 7200,
       recidive: { enabled: true, maxRetry: 2, findTimeSeconds: 172800, banTimeSeconds: -1 },
-      notify: { enabled: true, email: "noc@example.com", sender: "rampart@example.com" },
     };
     expect(await updateFail2banSettings(caller, next)).toEqual(next);
     const row = await getDb().fail2banSettings.findUniqueOrThrow({ where: { id: 1 } });
-    expect(row).toMatchObject({ webJailEnabled: false, recidiveBanTimeSeconds: -1, notifyEmail: "noc@example.com", notifySender: "rampart@example.com" });
-    expect(await patchFail2banSettings(caller, { notify: { enabled: false } })).toEqual({
+    expect(row).toMatchObject({ webJailEnabled: false, recidiveMaxRetry: 2, recidiveFindTimeSeconds: 172800, recidiveBanTimeSeconds: -1 });
+    expect(await patchFail2banSettings(caller, { recidive: { enabled: false } })).toEqual({
       ...next,
-      notify: { enabled: false, email: "noc@example.com", sender: "rampart@example.com" },
+      recidive: { ...next.recidive, enabled: false },
     });
     expect((await auditOf(caller)).map((a) => a.action)).toEqual(["settings.fail2ban.update", "settings.fail2ban.update"]);
   });
 
-  it("refuses a shorter repeat-offender ban and a missing notify address", async () => {
+  it("refuses a shorter repeat-offender ban, and the mail action that no longer exists", async () => {
     const caller = callerOf("ADMIN");
     const current = await getFail2banSettings(caller);
-    const shorter = await rejection(patchFail2banSettings(caller, { banTimeSeconds: 3600, recidive: { banTimeSeconds: 1800 } }));
+    const shorter = await rejection(patchFail2banSettings(caller, { banTimeSeconds: 3600, recidive: { enabled: true, banTimeSeconds: 1800 } }));
     expect((shorter as ZodError).issues.map((i) => i.path.join("."))).toEqual(["recidive.banTimeSeconds"]);
-    const noEmail = await rejection(patchFail2banSettings(caller, { notify: { enabled: true, email: null } }));
-    expect((noEmail as ZodError).issues.map((i) => i.path.join("."))).toContain("notify.email");
+    // Ban e-mail is the panel's digest now: a client still sending fail2ban's `notify` is told, not ignored.
+    const notify = await rejection(patchFail2banSettings(caller, { notify: { enabled: true, email: "noc@example.com" } }));
+    expect((notify as ZodError).issues).toMatchObject([{ code: "unrecognized_keys", keys: ["notify"] }]);
     expect(await getFail2banSettings(caller)).toEqual(current);
   });
 });

@@ -136,7 +136,6 @@ const fail2banSpec: SingletonSpec<Fail2banSettings> = {
           findTimeSeconds: row.recidiveFindTimeSeconds,
           banTimeSeconds: row.recidiveBanTimeSeconds,
         },
-        notify: { enabled: row.notifyEnabled, email: row.notifyEmail, sender: row.notifySender },
       }
     );
   },
@@ -159,9 +158,6 @@ const fail2banSpec: SingletonSpec<Fail2banSettings> = {
         recidiveMaxRetry: value.recidive.maxRetry,
         recidiveFindTimeSeconds: value.recidive.findTimeSeconds,
         recidiveBanTimeSeconds: value.recidive.banTimeSeconds,
-        notifyEnabled: value.notify.enabled,
-        notifyEmail: value.notify.email,
-        notifySender: value.notify.sender,
       },
     });
   },
@@ -286,7 +282,7 @@ export function updateFail2banSettings(caller: Caller, input: Fail2banSettings):
   return updateSingleton(fail2banSpec, caller, () => input);
 }
 
-/** Nested objects (`recidive`, `notify`) are merged one level down: `{ "notify": { "enabled": false } }` works. */
+/** The nested `recidive` object is merged one level down: `{ "recidive": { "enabled": false } }` works. */
 export function patchFail2banSettings(caller: Caller, patch: unknown): Promise<Fail2banSettings> {
   return updateSingleton(fail2banSpec, caller, patchOf(fail2banSpec, patch));
 }

@@ -1,15 +1,16 @@
 "use client";
 
+import Link from "next/link";
+
 import { Card } from "@/components/ui/card";
 import { CheckboxField, TextField } from "@/components/ui/field";
-import { FAIL2BAN_RANGES } from "@/lib/validation/policy";
+import { DEFAULT_LOG_PATHS, FAIL2BAN_RANGES } from "@/lib/validation/policy";
 import { describeRange, describeSeconds, parseIntegerText, type Fail2banFormValues } from "@/lib/validation/settings";
 
 import { FormSection, PolicyFormFooter, useSettingsForm } from "../../rate-limits/_components/settings-form-parts";
 import { saveFail2banAction } from "../actions";
 
 type Recidive = Fail2banFormValues["recidive"];
-type Notify = Fail2banFormValues["notify"];
 
 /** The range of a seconds field with the current value in words. */
 function secondsHint(range: { min: number; max: number }, text: string, extra = ""): string {
@@ -23,7 +24,6 @@ const numeric = { inputMode: "numeric" as const, autoComplete: "off" };
 export function Fail2banForm({ initial, canWrite }: { initial: Fail2banFormValues; canWrite: boolean }) {
   const { values, set, onSubmit, isPending, fieldErrors, message } = useSettingsForm(initial, canWrite, saveFail2banAction);
   const setRecidive = (patch: Partial<Recidive>) => set("recidive", { ...values.recidive, ...patch });
-  const setNotify = (patch: Partial<Notify>) => set("notify", { ...values.notify, ...patch });
 
   const r = FAIL2BAN_RANGES;
   return (
@@ -40,7 +40,7 @@ export function Fail2banForm({ initial, canWrite }: { initial: Fail2banFormValue
             />
             <CheckboxField
               label="Web-interface jail"
-              hint="Failed sign-ins to the web interface; bans apply to the web ports only."
+              hint={`The PBX's own web interfaces: failed FreePBX administration and UCP logins (${DEFAULT_LOG_PATHS.freepbxSecurity}) and HTTP authentication failures of its Apache (${DEFAULT_LOG_PATHS.webServerError}). Bans apply to the web ports only; the panel throttles its own sign-in itself.`}
               name="webJailEnabled"
               checked={values.webJailEnabled}
               onChange={(e) => set("webJailEnabled", e.target.checked)}
@@ -137,37 +137,14 @@ export function Fail2banForm({ initial, canWrite }: { initial: Fail2banFormValue
             </div>
           </FormSection>
 
-          <FormSection title="Notification" description="An e-mail from each node whenever it bans a source.">
-            <CheckboxField
-              className="sm:col-span-2"
-              label="E-mail on every ban"
-              name="notify.enabled"
-              checked={values.notify.enabled}
-              onChange={(e) => setNotify({ enabled: e.target.checked })}
-            />
-            <TextField
-              label="Send ban notices to"
-              type="email"
-              name="notify.email"
-              autoComplete="email"
-              placeholder="noc@example.com"
-              hint="One plain address; required when notification is on."
-              value={values.notify.email}
-              onChange={(e) => setNotify({ email: e.target.value })}
-              error={fieldErrors["notify.email"]}
-            />
-            <TextField
-              label="Sender address"
-              type="email"
-              name="notify.sender"
-              autoComplete="off"
-              placeholder="fail2ban@pbx.example.com"
-              hint="The From address of the notices; one your mail server accepts."
-              value={values.notify.sender}
-              onChange={(e) => setNotify({ sender: e.target.value })}
-              error={fieldErrors["notify.sender"]}
-            />
-          </FormSection>
+          {/* fail2ban's own mail action (sendmail-whois on every node) is gone: the panel mails bans as digests. */}
+          <p className="border-t border-slate-200 px-4 py-4 text-sm text-slate-600 sm:px-6 dark:border-slate-800 dark:text-slate-400">
+            Ban e-mails are sent by the panel (
+            <Link href="/settings" className="font-medium text-brand-700 underline-offset-2 hover:underline dark:text-brand-100">
+              Settings → Notifications
+            </Link>
+            ), as a digest; nodes need no mail tools.
+          </p>
         </fieldset>
 
         <PolicyFormFooter message={message} isPending={isPending} canWrite={canWrite} submitLabel="Save fail2ban settings" />

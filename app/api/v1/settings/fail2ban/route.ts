@@ -3,7 +3,8 @@ import { getFail2banSettings, patchFail2banSettings, updateFail2banSettings } fr
 import { assertCompleteBody, fail2banSettingsSchema } from "@/lib/validation/settings";
 
 // GET the fail2ban settings; PUT replaces them (every field required, nested ones too); PATCH changes some
-// fields, merging `recidive` and `notify` one level down.
+// fields, merging `recidive` one level down. There is no `notify` any more: ban e-mail is the panel's digest
+// (/api/v1/settings/notifications), and a body still carrying it is refused with a 422 naming the key.
 
 export const GET = apiRoute({ permission: "policy:read" }, async ({ caller }) => getFail2banSettings(caller));
 
