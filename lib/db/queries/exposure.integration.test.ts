@@ -7,13 +7,13 @@ import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { DEFAULT_EXPOSURE, type Exposure } from "@/lib/validation/exposure";
+import { PANEL_ADDRESSES_MAX } from "@/lib/validation/panel-addresses";
 
 import {
   getExposure,
   getExposureOverview,
   getNodeExposureOverride,
   getPanelAddresses,
-  PANEL_ADDRESSES_MAX,
   setNodeExposureOverride,
   setPanelAddresses,
   updateExposure,

@@ -2,7 +2,6 @@ import { assertPermission, type Caller } from "@/lib/auth/caller";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { compareNetworks, parseNetwork, type ParsedNetwork } from "@/lib/net/parse";
 import { summarizeExposure, type ExposurePorts, type ExposureSummaryRow } from "@/lib/rules/exposure-summary";
 import {
   effectiveExposure,
@@ -12,7 +11,8 @@ import {
   type Exposure,
   type ExposureOverride,
 } from "@/lib/validation/exposure";
-import { networkTextSchema, SIP_TRANSPORTS } from "@/lib/validation/policy";
+import { checkPanelAddresses } from "@/lib/validation/panel-addresses";
+import { SIP_TRANSPORTS } from "@/lib/validation/policy";
 import { isUuid } from "@/lib/validation/ids";
 import { writeAudit } from "./audit";
 
@@ -25,9 +25,6 @@ import { writeAudit } from "./audit";
 
 type Tx = Prisma.TransactionClient;
 type Db = Tx | ReturnType<typeof getDb>;
-
-/** Most configured panel addresses (the panel's own NAT pool or its few hosts, not a list of customers). */
-export const PANEL_ADDRESSES_MAX = 64;
 
 const NODE_NOT_FOUND = "The node does not exist.";
 const byNumber = (a: number, b: number) => a - b;
@@ -264,38 +261,6 @@ export async function getPanelAddresses(caller: Caller): Promise<PanelAddresses>
     configured: [...(platform?.panelAddresses ?? [])],
     discovered: nodes.map((n) => ({ nodeId: n.id, nodeName: n.name, address: n.panelAddress, seenAt: n.panelAddressSeenAt })),
   };
-}
-
-/**
- * Checks and canonicalises the configured panel addresses: each is parsed by lib/net (so "192.0.2.7/32" is
- * stored as "192.0.2.7"), then held to the stored-network rules (networkTextSchema: canonical, never /0).
- * Over-broad networks are refused: every jail ignores these addresses and every management port accepts them,
- * so a /4 here would trust a sixteenth of the Internet. Duplicates after canonicalisation are merged.
- * Field errors are keyed `addresses.<index>`.
- */
-export function checkPanelAddresses(input: unknown): string[] {
-  if (!Array.isArray(input)) throw new AppError("VALIDATION", "Panel addresses must be a list of addresses or networks.", { addresses: ["Send a list of addresses or networks."] });
-  if (input.length > PANEL_ADDRESSES_MAX) {
-    const message = `At most ${PANEL_ADDRESSES_MAX} panel addresses.`;
-    throw new AppError("VALIDATION", message, { addresses: [message] });
-  }
-  const fieldErrors: Record<string, string[]> = {};
-  const networks = new Map<string, ParsedNetwork>();
-  input.forEach((item, index) => {
-    const fail = (message: string) => (fieldErrors[`addresses.${index}`] ??= []).push(message);
-    if (typeof item !== "string") return fail("Each panel address must be text.");
-    const parsed = parseNetwork(item.trim());
-    if (!parsed.ok) return fail(parsed.error);
-    const checked = networkTextSchema.safeParse(parsed.value.canonical);
-    if (!checked.success) return fail(checked.error.issues[0]?.message ?? "Not a valid network.");
-    if (parsed.value.isOverBroad) {
-      return fail(`${parsed.value.canonical} is too broad for a panel address (IPv4 /8 or longer, IPv6 /32 or longer): name the panel's own hosts or NAT pool.`);
-    }
-    networks.set(parsed.value.canonical, parsed.value);
-  });
-  const first = Object.entries(fieldErrors)[0];
-  if (first) throw new AppError("VALIDATION", `Panel address ${Number(first[0].split(".")[1]) + 1}: ${first[1][0]}`, fieldErrors);
-  return [...networks.values()].sort(compareNetworks).map((n) => n.canonical);
 }
 
 /** Replaces the configured panel addresses (ADMIN); answers the stored, canonical, sorted list. */
