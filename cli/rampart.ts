@@ -7,7 +7,18 @@ import { LISTS_HELP, listsExport, listsExportOptions, listsImport, listsImportOp
 import { NODES_HELP, nodeAddOptions, nodesListOptions, secretsRotateOptions } from "./commands/nodes-options";
 import { PUSH_HELP, pushOptions, rollbackOptions } from "./commands/push-options";
 import { BANS_HELP, bansListOptions, statusOptions, unbanOptions } from "./commands/bans-options";
+import { EXPOSURE_HELP, exposureSet, exposureSetOptions, exposureShow, exposureShowOptions, panelAddresses, panelAddressesOptions } from "./commands/exposure";
 import { render } from "./commands/render";
+import {
+  TENANT_HELP,
+  tenantApprove,
+  tenantDecisionOptions,
+  tenantMinimums,
+  tenantMinimumsOptions,
+  tenantPending,
+  tenantPendingOptions,
+  tenantReject,
+} from "./commands/tenant";
 import { tokenCreate } from "./commands/token";
 import { userCreate, userResetPassword } from "./commands/user";
 import { UsageError } from "./context";
@@ -32,6 +43,8 @@ ${LISTS_HELP}
 ${NODES_HELP}
 ${PUSH_HELP}
 ${BANS_HELP}
+${TENANT_HELP}
+${EXPOSURE_HELP}
 
 roles: ADMIN, OPERATOR, TENANT_ADMIN, VIEWER`;
 
@@ -57,6 +70,13 @@ const commands: Record<string, Command> = {
   "bans list": defineCommand(bansListOptions, async (values) => (await import("./commands/bans")).bansList(values)),
   unban: defineCommand(unbanOptions, async (values, positionals) => (await import("./commands/bans")).unban(values, positionals)),
   status: defineCommand(statusOptions, async (values) => (await import("./commands/bans")).status(values)),
+  "exposure show": defineCommand(exposureShowOptions, exposureShow),
+  "exposure set": defineCommand(exposureSetOptions, exposureSet),
+  "panel-addresses": defineCommand(panelAddressesOptions, panelAddresses),
+  "tenant pending": defineCommand(tenantPendingOptions, tenantPending),
+  "tenant approve": defineCommand(tenantDecisionOptions, tenantApprove),
+  "tenant reject": defineCommand(tenantDecisionOptions, tenantReject),
+  "tenant minimums": defineCommand(tenantMinimumsOptions, tenantMinimums),
   render: defineCommand({ out: { type: "string" }, node: { type: "string" } }, render),
   "db migrate": defineCommand({}, async () => {
     const database = await resolveDatabase((line) => console.log(line), { isTransient: true });

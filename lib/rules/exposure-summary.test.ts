@@ -21,10 +21,10 @@ describe("summarizeExposure", () => {
       "SSH 22 tcp → management networks and the panel (at most 6 new connections a minute per management source; the panel is not limited)",
       "Web UI 80, 443 tcp → management networks and the panel",
       "AMI 5038 tcp → management networks and the panel",
-      "ICMP echo echo request → everyone (after blocklist, bans and GeoIP)",
-      "TCP port scans NULL, XMAS, SYN+FIN, SYN+RST, FIN without ACK, new without SYN → dropped (the panel and management networks on management ports are accepted before this check)",
-      "Whitelist (scope ALL) any port → whitelist entries of scope ALL reach every port, ahead of the blocklist",
-      "Everything else any → dropped",
+      "ICMP echo request → everyone (after blocklist, bans and GeoIP)",
+      "Port scans tcp NULL, XMAS, SYN+FIN, SYN+RST, FIN without ACK, new without SYN → dropped (the panel and management networks on management ports are accepted before this check)",
+      "Whitelist (scope ALL) every port → trusted with everything, ahead of the blocklist",
+      "Everything else → dropped",
     ]);
   });
 
@@ -60,8 +60,8 @@ describe("summarizeExposure", () => {
 
   it("ICMP echo off is nobody; port-scan drops off leave no row", () => {
     const rows = summarizeExposure({ ...DEFAULT_EXPOSURE, icmpEcho: false, dropPortScans: false }, ports);
-    expect(rows.find((r) => r.service === "ICMP echo")).toMatchObject({ reach: "NOBODY", who: expect.stringMatching(/^nobody/) });
-    expect(rows.some((r) => r.service === "TCP port scans")).toBe(false);
+    expect(rows.find((r) => r.service === "ICMP")).toMatchObject({ reach: "NOBODY", who: expect.stringMatching(/^nobody/) });
+    expect(rows.some((r) => r.service === "Port scans")).toBe(false);
   });
 
   it("REJECT is worded as rejected", () => {

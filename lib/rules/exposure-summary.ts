@@ -25,9 +25,9 @@ export interface ExposurePorts {
 export type ExposureReach = "EVERYONE" | "ALLOWED" | "MANAGEMENT" | "NOBODY" | "NODE_POLICY";
 
 export interface ExposureSummaryRow {
-  /** "SIP", "RTP", "SSH", "Web UI", "AMI", "Extra TCP", "Extra UDP", "ICMP echo", "TCP port scans", "Whitelist (scope ALL)", "Everything else". */
+  /** "SIP", "RTP", "SSH", "Web UI", "AMI", "Extra TCP", "Extra UDP", "ICMP", "Port scans", "Whitelist (scope ALL)", "Everything else". */
   service: string;
-  /** "5060, 5061 udp/tcp", "10000–20000 udp", "echo request", "any port". */
+  /** "5060, 5061 udp/tcp", "10000–20000 udp", "echo request", "every port"; empty for "Everything else". */
   ports: string;
   reach: ExposureReach;
   who: string;
@@ -99,29 +99,29 @@ export function summarizeExposure(exposure: Exposure, ports: ExposurePorts): Exp
 
   rows.push(
     exposure.icmpEcho
-      ? { service: "ICMP echo", ports: "echo request", reach: "EVERYONE", who: "everyone (after blocklist, bans and GeoIP)" }
-      : { service: "ICMP echo", ports: "echo request", reach: "NOBODY", who: "nobody: dropped (IPv6 error messages and neighbour discovery stay open)" },
+      ? { service: "ICMP", ports: "echo request", reach: "EVERYONE", who: "everyone (after blocklist, bans and GeoIP)" }
+      : { service: "ICMP", ports: "echo request", reach: "NOBODY", who: "nobody: dropped (IPv6 error messages and neighbour discovery stay open)" },
   );
   if (exposure.dropPortScans) {
     rows.push({
-      service: "TCP port scans",
-      ports: "NULL, XMAS, SYN+FIN, SYN+RST, FIN without ACK, new without SYN",
+      service: "Port scans",
+      ports: "tcp NULL, XMAS, SYN+FIN, SYN+RST, FIN without ACK, new without SYN",
       reach: "NOBODY",
       who: "dropped (the panel and management networks on management ports are accepted before this check)",
     });
   }
-  rows.push({ service: "Whitelist (scope ALL)", ports: "any port", reach: "ALLOWED", who: "whitelist entries of scope ALL reach every port, ahead of the blocklist" });
+  rows.push({ service: "Whitelist (scope ALL)", ports: "every port", reach: "ALLOWED", who: "trusted with everything, ahead of the blocklist" });
   rows.push(
     exposure.finalAction === "DROP"
-      ? { service: "Everything else", ports: "any", reach: "NOBODY", who: "dropped" }
+      ? { service: "Everything else", ports: "", reach: "NOBODY", who: "dropped" }
       : exposure.finalAction === "REJECT"
-        ? { service: "Everything else", ports: "any", reach: "NOBODY", who: "rejected (TCP reset, ICMP port unreachable)" }
-        : { service: "Everything else", ports: "any", reach: "NODE_POLICY", who: "left to the node's own INPUT policy (no default deny)" },
+        ? { service: "Everything else", ports: "", reach: "NOBODY", who: "rejected (TCP reset, ICMP port unreachable)" }
+        : { service: "Everything else", ports: "", reach: "NODE_POLICY", who: "left to the node's own INPUT policy (no default deny)" },
   );
   return rows;
 }
 
 /** One row as a line of text: "SIP 5060 udp/tcp → everyone (…)". */
 export function formatExposureRow(row: ExposureSummaryRow): string {
-  return `${row.service} ${row.ports} → ${row.who}`;
+  return `${row.ports === "" ? row.service : `${row.service} ${row.ports}`} → ${row.who}`;
 }
