@@ -93,26 +93,59 @@ describe("compileRuleset: lists", () => {
     expect(model.jails[0]?.ignoreIp).toContain("192.0.2.200");
   });
 
-  it("puts auto-whitelisted tenant restrictions into the whitelist and ignoreip, all restrictions into the tenant set", () => {
+  it("gives auto-whitelisted tenant networks SIP-scoped trust only: never the whitelist set, never a jail but the VoIP one", () => {
     const model = compile(multiTenantPolicy());
     const wl4 = listSet(model, "whitelist", 4).members.map((m) => m.network);
-    expect(wl4).toContain("192.0.2.128/26"); // Beta: auto-whitelist
-    expect(wl4).not.toContain("192.0.2.64/27"); // Acme: not
+    expect(wl4).not.toContain("192.0.2.128/26"); // Beta: auto-whitelist, but a tenant never reaches the cluster whitelist
+    expect(listSet(model, "sip-trusted", 4).members.map((m) => m.network)).toEqual(["192.0.2.128/26", "203.0.113.64/28"]);
     expect(listSet(model, "tenant", 4).members.map((m) => m.network)).toEqual(["192.0.2.64/27", "192.0.2.128/26", "192.0.2.130"]);
-    expect(model.jails[0]?.ignoreIp).toEqual([
+    const voip = model.jails.find((j) => j.name === "rampart-asterisk");
+    const web = model.jails.find((j) => j.name === "rampart-web");
+    expect(voip?.ignoreIp).toEqual([
       "127.0.0.0/8",
       "::1",
       "192.0.2.50",
       "192.0.2.128/26",
       "198.51.100.10",
+      "198.51.100.77",
       "203.0.113.0/28",
+      "203.0.113.64/28",
       "2001:db8:100::/48",
       "2001:db8:beef::/48",
     ]);
+    expect(web?.ignoreIp).toEqual(["127.0.0.0/8", "::1", "192.0.2.50", "198.51.100.10", "203.0.113.0/28", "2001:db8:100::/48"]);
   });
-});
 
-describe("compileRuleset: whitelist wins over blocklist", () => {
+  it("splits the whitelist by scope: ALL in the whitelist set, SIP in the SIP-trusted set, NO_BAN in the VoIP jail's ignoreip only", () => {
+    const model = compile(typicalSingleTenantPolicy());
+    expect(listSet(model, "whitelist", 4).members.map((m) => m.network)).toEqual(["192.0.2.50", "203.0.113.0/28"]);
+    expect(listSet(model, "sip-trusted", 4).members.map((m) => m.network)).toEqual(["203.0.113.64/28"]);
+    const everySetMember = model.sets.flatMap((set) => (set.lifecycle === "swap" ? set.members.map((m) => m.network) : []));
+    expect(everySetMember).not.toContain("198.51.100.77");
+    expect(model.jails.find((j) => j.name === "rampart-asterisk")?.ignoreIp).toContain("198.51.100.77");
+    expect(model.jails.find((j) => j.name === "rampart-recidive")?.ignoreIp).not.toContain("198.51.100.77");
+  });
+
+  it("never lets a SIP-scoped entry empty the blocklist: only ALL entries override it", () => {
+    const policy = typicalSingleTenantPolicy();
+    const model = compile({ ...policy, blocklist: [...policy.blocklist, { network: "203.0.113.70", comment: "inside the trunk range" }] });
+    expect(listSet(model, "blocklist", 4).members.map((m) => m.network)).toContain("203.0.113.70");
+    expect(listSet(model, "blocklist", 4).members.map((m) => m.network)).not.toContain("203.0.113.5"); // inside an ALL entry
+  });
+
+  it("puts the panel's addresses in a set accepted first on every management port, and in every jail's ignoreip", () => {
+    const model = compile(typicalSingleTenantPolicy(), { panelAddresses: ["198.51.100.2", "2001:db8:1::2"] });
+    expect(listSet(model, "panel", 4).members.map((m) => m.network)).toEqual(["198.51.100.2"]);
+    expect(rulesOf(model, 4)[1]).toBe("-A RAMPART-INPUT -p tcp -m multiport --dports 22,80,443,5038 -m set --match-set rampart-pn4-ip src -j ACCEPT");
+    expect(rulesOf(model, 6)[5]).toBe("-A RAMPART-INPUT -p tcp -m multiport --dports 22,80,443,5038 -m set --match-set rampart-pn6-ip src -j ACCEPT");
+    for (const jail of model.jails) {
+      expect(jail.ignoreIp).toContain("198.51.100.2");
+      expect(jail.ignoreIp).toContain("2001:db8:1::2");
+    }
+    expect(model.panelAddresses).toEqual(["198.51.100.2", "2001:db8:1::2"]);
+    expect(compile(typicalSingleTenantPolicy()).warnings.some((w) => w.startsWith("No panel address"))).toBe(true);
+  });
+
   it("leaves out blocklist entries inside a whitelist entry and reports them", () => {
     const model = compile(typicalSingleTenantPolicy());
     expect(listSet(model, "blocklist", 4).members.map((m) => m.network)).not.toContain("203.0.113.5");
@@ -153,37 +186,65 @@ describe("compileRuleset: whitelist wins over blocklist", () => {
 });
 
 describe("compileRuleset: chains", () => {
-  it("orders RAMPART-INPUT: loopback, management, whitelist, blocklist, bans, GeoIP, SIP, established, RTP, tenants, return", () => {
+  it("orders RAMPART-INPUT: loopback, panel, SSH limit, management, whitelist, blocklist, bans, port scans, GeoIP, SIP, established, ICMP, exposure, final", () => {
     const model = compile({ ...typicalSingleTenantPolicy(), geoip: { mode: "FULL_SERVER", countries: ["DE"] } });
     const stages = model.firewall[0]?.chains[0]?.rules.map((r) => r.stage);
     expect(stages).toEqual([
       "loopback",
+      "panel",
+      "ssh-limit",
       "management",
       "whitelist",
       "blocklist",
       "fail2ban",
       "fail2ban",
       "fail2ban",
+      ...Array(6).fill("port-scan"),
       "geoip",
       "sip",
       "sip",
       "established",
+      "icmp",
+      "sip-accept",
+      "sip-accept",
       "rtp",
-      "tenant",
-      "tenant",
-      "return",
+      "final",
     ]);
-    expect(rulesOf(model, 4)[1]).toBe(
-      "-A RAMPART-INPUT -p tcp -m multiport --dports 22,80,443 -m set --match-set rampart-mg4-ip src -j ACCEPT",
+    expect(rulesOf(model, 4)[3]).toBe(
+      "-A RAMPART-INPUT -p tcp -m multiport --dports 22,80,443,5038 -m set --match-set rampart-mg4-ip src -j ACCEPT",
     );
+    expect(rulesOf(model, 4).at(-1)).toBe("-A RAMPART-INPUT -j DROP");
   });
 
-  it("accepts IPv6 neighbour discovery right after loopback, and IPv6 only", () => {
+  it("opens SIP, RTP and the web UI as the exposure policy says, and ends with its final action", () => {
+    const policy = typicalSingleTenantPolicy();
+    const allowed = compile({ ...policy, exposure: { ...policy.exposure, sipFrom: "ALLOWED", rtpFrom: "ALLOWED", webFrom: "ALLOWED", finalAction: "REJECT" } });
+    const rules = rulesOf(allowed, 4);
+    expect(rules.filter((r) => / --dports 5060 -j ACCEPT$/.test(r))).toEqual([]);
+    expect(rules).toContain("-A RAMPART-INPUT -p udp -m multiport --dports 5060 -m set --match-set rampart-tr4-net src -j ACCEPT");
+    expect(rules).toContain("-A RAMPART-INPUT -p udp -m multiport --dports 5060 -m set --match-set rampart-mg4-ip src -j ACCEPT");
+    expect(rules).toContain("-A RAMPART-INPUT -p udp -m udp --dport 10000:20000 -m set --match-set rampart-st4-net src -j ACCEPT");
+    expect(rules).toContain("-A RAMPART-INPUT -p tcp -m multiport --dports 80,443 -m set --match-set rampart-tr4-net src -j ACCEPT");
+    expect(rules.slice(-2)).toEqual(["-A RAMPART-INPUT -p tcp -j REJECT --reject-with tcp-reset", "-A RAMPART-INPUT -j REJECT --reject-with icmp-port-unreachable"]);
+    expect(rulesOf(allowed, 6).at(-1)).toBe("-A RAMPART-INPUT -j REJECT --reject-with icmp6-port-unreachable");
+    const world = compile({ ...policy, exposure: { ...policy.exposure, webFrom: "WORLD", icmpEcho: false, finalAction: "RETURN" } });
+    expect(rulesOf(world, 4)).toContain("-A RAMPART-INPUT -p tcp -m multiport --dports 80,443 -j ACCEPT");
+    expect(rulesOf(world, 4)).toContain("-A RAMPART-INPUT -p icmp -m icmp --icmp-type 8 -j DROP");
+    expect(rulesOf(world, 4).at(-1)).toBe("-A RAMPART-INPUT -j RETURN");
+    expect(world.warnings.some((w) => w.startsWith("No default deny"))).toBe(true);
+    // A node's override is laid over the cluster's policy.
+    const overridden = compile(policy, { exposureOverride: { finalAction: "RETURN" } });
+    expect(overridden.exposure).toEqual({ ...policy.exposure, finalAction: "RETURN" });
+    expect(rulesOf(overridden, 4).at(-1)).toBe("-A RAMPART-INPUT -j RETURN");
+  });
+
+  it("accepts IPv6 neighbour discovery right after loopback, and IPv6 only; ICMPv6 errors always", () => {
     const model = compile(typicalSingleTenantPolicy());
     expect(rulesOf(model, 6).slice(1, 5)).toEqual(
       [133, 134, 135, 136].map((t) => `-A RAMPART-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type ${t} -m hl --hl-eq 255 -j ACCEPT`),
     );
-    expect(rulesOf(model, 4).some((r) => r.includes("icmp"))).toBe(false);
+    expect(rulesOf(model, 4).some((r) => r.includes("ipv6-icmp"))).toBe(false);
+    for (const t of [1, 2, 3, 4]) expect(rulesOf(model, 6)).toContain(`-A RAMPART-INPUT -p ipv6-icmp -m icmp6 --icmpv6-type ${t} -j ACCEPT`);
   });
 
   it("splits port lists into multiport rules of at most 15 ports", () => {
@@ -225,7 +286,7 @@ describe("compileRuleset: chains", () => {
     );
     const policy = typicalSingleTenantPolicy();
     const off = compile({ ...policy, rateLimit: { ...policy.rateLimit, enabled: false }, scannerSignatures: [] });
-    expect(rulesOf(off, 4, "RAMPART-SIP")).toEqual(["-A RAMPART-SIP -j RETURN"]);
+    expect(rulesOf(off, 4, "RAMPART-SIP")).toEqual(["-A RAMPART-SIP -m set --match-set rampart-st4-net src -j ACCEPT", "-A RAMPART-SIP -j RETURN"]);
   });
 
   it("renders enabled signatures only, sorted", () => {

@@ -2,29 +2,40 @@
  * Policy → model. Pure and deterministic: the same validated policy, node input, GeoIP data and `now` always
  * give the same model. The clock is an input; nothing here reads the environment or does I/O.
  *
- * Rule order in RAMPART-INPUT (both families; the chain is jumped to from INPUT position 1 and RETURNs):
+ * Rule order in RAMPART-INPUT (both families; the chain is jumped to from INPUT position 1). "Management
+ * ports" are the SSH, web UI, AMI and declared extra ports of the exposure policy.
  *   1. loopback accept; IPv6 only: neighbour discovery accept (ICMPv6 133-136, hop limit 255), which IPv6
  *      cannot work without, as IPv4 cannot without ARP (which iptables does not see)
- *   2. management accept, TCP to SSH and web ports only: anti-lockout, before anything that drops
- *   3. whitelist accept
- *   4. blocklist drop, then fail2ban's ban sets drop (web bans on web ports only)
- *   5. GeoIP drop of packets that are not part of an established flow (FULL_SERVER: all ports; WEB_ONLY: web)
- *   6. SIP ports → RAMPART-SIP: scanner signatures → RAMPART-SCAN (log, drop); REGISTER/INVITE floods (xt_recent)
- *      and the per-source packet rate (hashlimit) → RAMPART-FLOOD (log, drop)
- *   7. established/related accept
- *   8. RTP range accept (UDP)
- *   9. tenant restriction sources accept on SIP ports
- *  10. RETURN to INPUT: everything else is the node's own INPUT policy
+ *   2. the panel's own addresses accept on the management ports: before anything that drops, whatever the
+ *      lists say, so neither the policy nor a spoofed ban can lock the panel out
+ *   3. SSH attempt limit (new connections per source and minute) drop, then management networks accept on the
+ *      management ports (anti-lockout)
+ *   4. whitelist accept: scope ALL entries only (administrators' full trust)
+ *   5. blocklist drop, then fail2ban's ban sets drop (web bans on web ports only), then the TCP-flag port-scan drops
+ *   6. GeoIP drop of packets that are not part of an established flow (FULL_SERVER: all ports; WEB_ONLY: web)
+ *   7. SIP ports → RAMPART-SIP: scanner signatures → RAMPART-SCAN (log, drop); SIP-scoped trust (scope SIP
+ *      entries, auto-whitelisted registrations, auto-whitelisted tenant networks) accept; REGISTER/INVITE
+ *      floods (xt_recent) and the per-source packet rate (hashlimit) → RAMPART-FLOOD (log, drop)
+ *   8. established/related accept; ICMP echo accept or drop (IPv6: the errors RFC 4890 requires, accepted)
+ *   9. what the exposure policy opens: SIP and RTP to everyone or to allowed networks (tenant networks,
+ *      management; RTP also SIP-trusted), the web UI to tenant networks or everyone
+ *  10. the final action: DROP or REJECT (default deny, as every firewall of the seeds ends), or RETURN to the
+ *      node's own INPUT policy
+ * No rule ever accepts a SIP-trusted or tenant source on a port other than SIP, RTP or (web UI exposed to
+ * allowed networks: tenant networks only) the web ports; lib/rules/scope.test.ts checks that over random policies.
  * Established/related is accepted after the drops on purpose: UDP SIP from a fixed source port becomes
  * ESTABLISHED once Asterisk answers its first REGISTER, so accepting established traffic first would exempt a
  * running brute-force attack from bans, blocklists and rate limits. GeoIP (5) spares established flows so
  * replies to the node's own outbound connections (provider trunks, updates) pass.
  */
 import { addressToBigInt, type ParsedNetwork } from "@/lib/net/parse";
+import { effectiveExposure, type Exposure } from "@/lib/validation/exposure";
 import {
   checkNetworkText,
   DEFAULT_LOG_PATHS,
   type ParsedPolicy,
+  type PolicySnapshot,
+  type TrustScope,
   type ValidNodeRenderInput,
 } from "@/lib/validation/policy";
 
@@ -43,6 +54,7 @@ import type {
   RulesetModel,
   SetMember,
   Target,
+  TcpFlag,
 } from "./model";
 import {
   BAN_SET_BASES,
@@ -56,6 +68,7 @@ import {
   LOG_PREFIXES,
   MAX_SET_NAME_LENGTH,
   recentListName,
+  sshLimitName,
   TEMP_SET_SUFFIX,
   type BanSetRole,
   type ListSetRole,
@@ -67,6 +80,8 @@ export const MULTIPORT_MAX = 15;
 export const MAX_LISTED_CONFLICTS = 1000;
 /** Comment on per-node management addresses (not from the policy). */
 export const NODE_MANAGEMENT_COMMENT = "node management address";
+/** Comment on the panel's own addresses. */
+export const PANEL_COMMENT = "Rampart panel";
 /** Rate of log lines from RAMPART-SCAN and RAMPART-FLOOD, per minute (burst: iptables' default 5). */
 export const LOG_RATE_PER_MINUTE = 6;
 /** IPv6 sources are rate-limited and counted per /64: one host usually holds a whole /64. */
@@ -77,6 +92,8 @@ export const IPV6_SOURCE_PREFIX = 64;
  * the Node page's rate table would only ever show sources of the last 2 seconds.
  */
 export const HASHLIMIT_EXPIRE_MS = 60_000;
+/** How long an idle source keeps its SSH attempt bucket. */
+export const SSH_LIMIT_EXPIRE_MS = 120_000;
 
 const FULL_MASK: Readonly<Record<Family, string>> = { 4: "255.255.255.255", 6: "ffff:ffff:ffff:ffff::" };
 const LOOPBACK_IGNORE = ["127.0.0.0/8", "::1"] as const;
@@ -106,12 +123,19 @@ interface SortedList<N extends number | bigint> {
   allHosts: boolean;
 }
 
-interface ListsOfFamily<N extends number | bigint> {
-  management: SortedList<N>;
-  whitelist: SortedList<N>;
-  blocklist: SortedList<N>;
-  tenant: SortedList<N>;
-}
+const SORTED_ROLES = ["management", "panel", "whitelist", "sipTrusted", "noBan", "blocklist", "tenant"] as const;
+type SortedRole = (typeof SORTED_ROLES)[number];
+type ListsOfFamily<N extends number | bigint> = Record<SortedRole, SortedList<N>>;
+
+/** The set role of each sorted list that becomes a set (noBan is only ever ignoreip). */
+const SET_ROLE: Readonly<Partial<Record<SortedRole, ListSetRole>>> = {
+  management: "management",
+  panel: "panel",
+  whitelist: "whitelist",
+  sipTrusted: "sip-trusted",
+  blocklist: "blocklist",
+  tenant: "tenant",
+};
 
 /** Builds the ruleset model from a validated policy; deterministic, never reads the clock or the environment. */
 export function compileRuleset(
@@ -154,24 +178,50 @@ export function compileRuleset(
   };
 
   const perFamily = (): Record<Family, Collected> => ({ 4: new Collected(), 6: new Collected() });
-  const raw = { management: perFamily(), whitelist: perFamily(), blocklist: perFamily(), tenant: perFamily() };
+  const raw: Record<SortedRole, Record<Family, Collected>> = {
+    management: perFamily(),
+    panel: perFamily(),
+    whitelist: perFamily(),
+    sipTrusted: perFamily(),
+    noBan: perFamily(),
+    blocklist: perFamily(),
+    tenant: perFamily(),
+  };
+  const addFixed = (texts: readonly string[] | undefined, into: Record<Family, Collected>, comment: string, what: string) => {
+    for (const text of texts ?? []) {
+      const parsed = checkNetworkText(text);
+      if (!parsed.ok) throw new Error(`compileRuleset: ${what} ${text} is not valid: ${parsed.error}`);
+      into[parsed.value.family].push(parsed.value, comment);
+    }
+  };
   collect(snapshot.management, networks.management, raw.management, "Management access");
-  for (const text of node.managementAddresses ?? []) {
-    const parsed = checkNetworkText(text);
-    if (!parsed.ok) throw new Error(`compileRuleset: node management address ${text} is not valid: ${parsed.error}`);
-    raw.management[parsed.value.family].push(parsed.value, NODE_MANAGEMENT_COMMENT);
-  }
-  collect(snapshot.whitelist, networks.whitelist, raw.whitelist, "Whitelist");
+  addFixed(node.managementAddresses, raw.management, NODE_MANAGEMENT_COMMENT, "node management address");
+  addFixed(node.panelAddresses, raw.panel, PANEL_COMMENT, "panel address");
+  // Whitelist entries by trust scope: ALL is the whitelist set, SIP the SIP-trusted set, NO_BAN only ignoreip.
+  const byScope: Record<TrustScope, { entries: PolicySnapshot["whitelist"][number][]; parsed: ParsedNetwork[] }> = {
+    ALL: { entries: [], parsed: [] },
+    SIP: { entries: [], parsed: [] },
+    NO_BAN: { entries: [], parsed: [] },
+  };
+  snapshot.whitelist.forEach((entry, i) => {
+    const bucket = byScope[entry.scope ?? "ALL"];
+    bucket.entries.push(entry);
+    bucket.parsed.push(networks.whitelist[i] as ParsedNetwork);
+  });
+  collect(byScope.ALL.entries, byScope.ALL.parsed, raw.whitelist, "Whitelist");
+  collect(byScope.SIP.entries, byScope.SIP.parsed, raw.sipTrusted, "Whitelist (SIP scope)");
+  collect(byScope.NO_BAN.entries, byScope.NO_BAN.parsed, raw.noBan, "Whitelist (never banned)");
   collect(snapshot.blocklist, networks.blocklist, raw.blocklist, "Blocklist");
   snapshot.tenants.forEach((tenant, index) => {
     const parsed = networks.tenantRestrictions[index] ?? [];
     const before = { 4: raw.tenant[4].parsed.length, 6: raw.tenant[6].parsed.length };
     collect(tenant.restrictions, parsed, raw.tenant, "Tenant restrictions");
     if (tenant.autoWhitelistRestrictions) {
-      // "When set, the tenant's IP restrictions are added to fail2ban's ignoreip and the whitelist."
+      // A tenant's networks are never more than SIP-scoped trust: never the cluster whitelist, never ahead of
+      // the blocklist, never on a port other than SIP and RTP.
       for (const family of [4, 6] as const) {
         const from = raw.tenant[family];
-        for (let i = before[family]; i < from.parsed.length; i++) raw.whitelist[family].push(from.parsed[i] as ParsedNetwork, from.comments[i] as string);
+        for (let i = before[family]; i < from.parsed.length; i++) raw.sipTrusted[family].push(from.parsed[i] as ParsedNetwork, from.comments[i] as string);
       }
     }
   });
@@ -179,7 +229,7 @@ export function compileRuleset(
   let duplicates = 0;
   const sortAll = <N extends number | bigint>(family: Family, sort: (list: Collected) => { list: SortedList<N>; duplicates: number }) => {
     const out = {} as ListsOfFamily<N>;
-    for (const role of ["management", "whitelist", "blocklist", "tenant"] as const) {
+    for (const role of SORTED_ROLES) {
       const result = sort(raw[role][family]);
       duplicates += result.duplicates;
       out[role] = result.list;
@@ -237,9 +287,11 @@ export function compileRuleset(
     listSets.push({ lifecycle: "swap", role, family, name, type, ...sizeSet(networks.length), members });
   };
   for (const [family, lists] of [[4, lists4], [6, lists6]] as const) {
-    for (const role of ["management", "whitelist", "blocklist", "tenant"] as const) {
+    for (const role of SORTED_ROLES) {
+      const setRole = SET_ROLE[role];
+      if (setRole === undefined) continue;
       const list: SortedList<number | bigint> = lists[role];
-      addListSet(role, family, list.networks, list.comments, list.allHosts);
+      addListSet(setRole, family, list.networks, list.comments, list.allHosts);
     }
   }
 
@@ -277,55 +329,53 @@ export function compileRuleset(
   }
 
   const sets: IpSet[] = [...listSets, ...banSets];
+  const exposure = effectiveExposure(snapshot.exposure, node.exposureOverride);
+  const panelAddresses = [...lists4.panel.networks, ...lists6.panel.networks];
+  if (exposure.finalAction === "RETURN") {
+    warnings.push("No default deny: what Rampart's chain does not accept or drop is left to the node's own INPUT policy.");
+  }
+  if (panelAddresses.length === 0) {
+    warnings.push("No panel address: nothing exempts the panel from the management-port rules and the jails of this render.");
+  }
   const firewall: FamilyFirewall[] = ([4, 6] as const).map((family) => ({
     family,
-    chains: buildChains(family, policy, setName[family] as Record<ListSetRole, string>, banRoles),
+    chains: buildChains(family, policy, exposure, setName[family] as Record<ListSetRole, string>, banRoles),
   }));
 
-  // fail2ban.
+  // fail2ban. The panel, management networks and ALL-scope entries are never banned by any jail; SIP- and
+  // NO_BAN-scoped entries (and auto-whitelisted tenant networks) only by the VoIP jail.
   const logPaths = node.logPaths ?? DEFAULT_LOG_PATHS;
-  const ignoreIp = [...LOOPBACK_IGNORE, ...mergeLists(lists4.management, lists4.whitelist), ...mergeLists(lists6.management, lists6.whitelist)];
-  const mail = f2b.notify.enabled && f2b.notify.email !== null && f2b.notify.sender !== null ? { dest: f2b.notify.email, sender: f2b.notify.sender } : null;
+  const trustedAll = (lists: ListsOfFamily<number> | ListsOfFamily<bigint>) => [lists.panel, lists.management, lists.whitelist] as SortedList<number | bigint>[];
+  const trustedVoip = (lists: ListsOfFamily<number> | ListsOfFamily<bigint>) => [...trustedAll(lists), lists.sipTrusted, lists.noBan] as SortedList<number | bigint>[];
+  const ignoreIp = [...LOOPBACK_IGNORE, ...mergeLists(trustedAll(lists4)), ...mergeLists(trustedAll(lists6))];
+  const ignoreIpVoip = [...LOOPBACK_IGNORE, ...mergeLists(trustedVoip(lists4)), ...mergeLists(trustedVoip(lists6))];
   const jails: Jail[] = [];
+  const jail = (name: string, filter: string, paths: string[], role: BanSetRole, ignore: string[], limits: { maxRetry: number; findTimeSeconds: number; banTimeSeconds: number }): Jail => ({
+    name,
+    filter,
+    logPaths: paths,
+    ...limits,
+    ignoreIp: ignore,
+    banSetBase: BAN_SET_BASES[role],
+  });
+  const firstOffence = { maxRetry: f2b.maxRetry, findTimeSeconds: f2b.findTimeSeconds, banTimeSeconds: f2b.banTimeSeconds };
   if (f2b.voipJailEnabled) {
-    jails.push({
-      name: JAILS.voip,
-      filter: FILTERS.asterisk,
-      logPaths: [logPaths.asteriskMessages, logPaths.asteriskSecurity],
-      maxRetry: f2b.maxRetry,
-      findTimeSeconds: f2b.findTimeSeconds,
-      banTimeSeconds: f2b.banTimeSeconds,
-      ignoreIp,
-      banSetBase: BAN_SET_BASES["ban-voip"],
-      mail,
-    });
+    jails.push(jail(JAILS.voip, FILTERS.asterisk, [logPaths.asteriskMessages, logPaths.asteriskSecurity], "ban-voip", ignoreIpVoip, firstOffence));
   }
   if (f2b.webJailEnabled) {
-    jails.push({
-      name: JAILS.web,
-      filter: FILTERS.web,
-      logPaths: [logPaths.panelAuth],
-      maxRetry: f2b.maxRetry,
-      findTimeSeconds: f2b.findTimeSeconds,
-      banTimeSeconds: f2b.banTimeSeconds,
-      ignoreIp,
-      banSetBase: BAN_SET_BASES["ban-web"],
-      mail,
-    });
+    // The PBX's own web interfaces: FreePBX's administration GUI and UCP, and HTTP authentication of its web server.
+    jails.push(jail(JAILS.web, FILTERS.web, [logPaths.freepbxSecurity], "ban-web", ignoreIp, firstOffence));
+    jails.push(jail(JAILS.webAuth, FILTERS.webAuth, [logPaths.webServerError], "ban-web", ignoreIp, firstOffence));
   }
   if (f2b.recidive.enabled) {
-    jails.push({
-      name: JAILS.recidive,
-      // The stock recidive filter, told our jail's name so it does not count its own bans.
-      filter: `recidive[_jailname=${JAILS.recidive}]`,
-      logPaths: [logPaths.fail2ban],
-      maxRetry: f2b.recidive.maxRetry,
-      findTimeSeconds: f2b.recidive.findTimeSeconds,
-      banTimeSeconds: f2b.recidive.banTimeSeconds,
-      ignoreIp,
-      banSetBase: BAN_SET_BASES["ban-recidive"],
-      mail,
-    });
+    // The stock recidive filter, told our jail's name so it does not count its own bans.
+    jails.push(
+      jail(JAILS.recidive, `recidive[_jailname=${JAILS.recidive}]`, [logPaths.fail2ban], "ban-recidive", ignoreIp, {
+        maxRetry: f2b.recidive.maxRetry,
+        findTimeSeconds: f2b.recidive.findTimeSeconds,
+        banTimeSeconds: f2b.recidive.banTimeSeconds,
+      }),
+    );
   }
   const requiredLogFiles = [...new Set(jails.flatMap((jail) => jail.logPaths))].sort();
 
@@ -344,6 +394,8 @@ export function compileRuleset(
       datasetId: snapshot.geoip.mode === "OFF" ? null : geo.datasetId,
       countriesWithoutData,
     },
+    exposure,
+    panelAddresses,
     requiredLogFiles,
   };
 }
@@ -542,10 +594,10 @@ function sweepOverlaps<N extends number | bigint>(
   return keep;
 }
 
-/** Management and whitelist networks of one family, merged in order without duplicates (for ignoreip). */
-function mergeLists<N extends number | bigint>(a: SortedList<N>, b: SortedList<N>): string[] {
+/** Networks of several sorted lists of one family, merged in order without duplicates (for ignoreip). */
+function mergeLists<N extends number | bigint>(lists: readonly SortedList<N>[]): string[] {
   const items: { network: string; start: N; prefix: number }[] = [];
-  for (const list of [a, b]) {
+  for (const list of lists) {
     for (let i = 0; i < list.networks.length; i++) items.push({ network: list.networks[i] as string, start: list.starts[i] as N, prefix: list.prefixes[i] as number });
   }
   items.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : x.prefix - y.prefix));
@@ -593,16 +645,32 @@ function perPorts(protocols: readonly ("tcp" | "udp")[], ports: readonly number[
   return rules;
 }
 
-function buildChains(family: Family, policy: ParsedPolicy, sets: Record<ListSetRole, string>, banRoles: readonly BanSetRole[]): Chain[] {
+/** The seeds' TCP-flag drops: NULL, all flags, nmap's XMAS, SYN+FIN, SYN+RST; then a new flow that does not start with SYN. */
+const ALL_FLAGS: readonly TcpFlag[] = ["FIN", "SYN", "RST", "PSH", "ACK", "URG"];
+const PORT_SCAN_FLAGS: readonly { mask: readonly TcpFlag[]; set: readonly TcpFlag[] }[] = [
+  { mask: ALL_FLAGS, set: [] },
+  { mask: ALL_FLAGS, set: ALL_FLAGS },
+  { mask: ALL_FLAGS, set: ["FIN", "PSH", "URG"] },
+  { mask: ["FIN", "SYN"], set: ["FIN", "SYN"] },
+  { mask: ["SYN", "RST"], set: ["SYN", "RST"] },
+];
+/** ICMPv6 errors IPv6 cannot work without (RFC 4890): destination unreachable, packet too big, time exceeded, parameter problem. */
+const ICMP6_ERRORS = [1, 2, 3, 4] as const;
+
+function buildChains(family: Family, policy: ParsedPolicy, exposure: Exposure, sets: Record<ListSetRole, string>, banRoles: readonly BanSetRole[]): Chain[] {
   const { snapshot } = policy;
   const rate = snapshot.rateLimit;
+  const sshPorts = sortedUnique(snapshot.platform.sshPorts);
   const webPorts = sortedUnique(snapshot.platform.webPorts);
-  const managedPorts = sortedUnique([...snapshot.platform.sshPorts, ...snapshot.platform.webPorts]);
+  // Services only the management networks and the panel reach (the web UI is always among them: anti-lockout).
+  const managedTcp = sortedUnique([...sshPorts, ...webPorts, ...exposure.amiPorts, ...exposure.extraTcpPorts]);
+  const managedUdp = sortedUnique(exposure.extraUdpPorts);
   const sipPorts = sortedUnique(rate.sipPorts);
   const sipProtocols: ("tcp" | "udp")[] = [];
   if (rate.transports.includes("TCP") || rate.transports.includes("TLS")) sipProtocols.push("tcp");
   if (rate.transports.includes("UDP")) sipProtocols.push("udp");
   const fromSet = (name: string, negate = false): Match => ({ kind: "set", name, negate });
+  const rtpRange: Match[] = [{ kind: "protocol", protocol: "udp" }, { kind: "dport-range", protocol: "udp", min: rate.rtpPortMin, max: rate.rtpPortMax }];
 
   const input: Rule[] = [{ stage: "loopback", matches: [{ kind: "in-interface", name: "lo" }], target: ACCEPT }];
   if (family === 6) {
@@ -614,9 +682,37 @@ function buildChains(family: Family, policy: ParsedPolicy, sets: Record<ListSetR
       });
     }
   }
-  input.push(
-    ...perPorts(["tcp"], managedPorts, (head) => ({ stage: "management", matches: [...head, fromSet(sets.management)], target: ACCEPT })),
-  );
+  // The panel first, on every management port, whatever the lists say: no policy and no attacker locks it out.
+  const managementAccept = (stage: "panel" | "management", set: string): Rule[] => [
+    ...perPorts(["tcp"], managedTcp, (head) => ({ stage, matches: [...head, fromSet(set)], target: ACCEPT })),
+    ...perPorts(["udp"], managedUdp, (head) => ({ stage, matches: [...head, fromSet(set)], target: ACCEPT })),
+  ];
+  input.push(...managementAccept("panel", sets.panel));
+  if (exposure.sshNewPerMinute !== null) {
+    // XCALLY's SSH limit: new connections per source and minute (the panel is accepted above, so never limited).
+    const perMinute = exposure.sshNewPerMinute;
+    input.push(
+      ...perPorts(["tcp"], sshPorts, (head) => ({
+        stage: "ssh-limit",
+        matches: [
+          ...head,
+          { kind: "ctstate-new" },
+          {
+            kind: "hashlimit-above",
+            name: sshLimitName(family, perMinute),
+            perSecond: perMinute,
+            unit: "minute",
+            burst: perMinute,
+            srcmask: family === 6 ? IPV6_SOURCE_PREFIX : null,
+            // Two minutes (iptables leaves out the per-minute default, 60 s, from its listing; this reads the same both ways).
+            expireMs: SSH_LIMIT_EXPIRE_MS,
+          },
+        ],
+        target: DROP,
+      })),
+    );
+  }
+  input.push(...managementAccept("management", sets.management));
   input.push({ stage: "whitelist", matches: [fromSet(sets.whitelist)], target: ACCEPT });
   input.push({ stage: "blocklist", matches: [fromSet(sets.blocklist)], target: DROP });
   for (const role of banRoles) {
@@ -626,6 +722,16 @@ function buildChains(family: Family, policy: ParsedPolicy, sets: Record<ListSetR
     } else {
       input.push({ stage: "fail2ban", matches: [fromSet(name)], target: DROP });
     }
+  }
+  if (exposure.dropPortScans) {
+    for (const flags of PORT_SCAN_FLAGS) {
+      input.push({ stage: "port-scan", matches: [{ kind: "protocol", protocol: "tcp" }, { kind: "tcp-flags", mask: flags.mask, set: flags.set, negate: false }], target: DROP });
+    }
+    input.push({
+      stage: "port-scan",
+      matches: [{ kind: "protocol", protocol: "tcp" }, { kind: "tcp-flags", mask: ["FIN", "SYN", "RST", "ACK"], set: ["SYN"], negate: true }, { kind: "ctstate-new" }],
+      target: DROP,
+    });
   }
   const notEstablished: Match = { kind: "ctstate-established", negate: true };
   if (snapshot.geoip.mode === "FULL_SERVER") {
@@ -637,19 +743,51 @@ function buildChains(family: Family, policy: ParsedPolicy, sets: Record<ListSetR
   }
   input.push(...perPorts(sipProtocols, sipPorts, (head) => ({ stage: "sip", matches: head, target: { kind: "jump", chain: CHAINS.sip } })));
   input.push({ stage: "established", matches: [{ kind: "ctstate-established", negate: false }], target: ACCEPT });
-  input.push({
-    stage: "rtp",
-    matches: [{ kind: "protocol", protocol: "udp" }, { kind: "dport-range", protocol: "udp", min: rate.rtpPortMin, max: rate.rtpPortMax }],
-    target: ACCEPT,
-  });
-  input.push(...perPorts(sipProtocols, sipPorts, (head) => ({ stage: "tenant", matches: [...head, fromSet(sets.tenant)], target: ACCEPT })));
-  input.push({ stage: "return", matches: [], target: RETURN });
+  if (family === 4) {
+    input.push({ stage: "icmp", matches: [{ kind: "protocol", protocol: "icmp" }, { kind: "icmp-type", type: 8 }], target: exposure.icmpEcho ? ACCEPT : DROP });
+  } else {
+    for (const type of ICMP6_ERRORS) {
+      input.push({ stage: "icmp", matches: [{ kind: "protocol", protocol: "ipv6-icmp" }, { kind: "icmp6-type", type }], target: ACCEPT });
+    }
+    input.push({ stage: "icmp", matches: [{ kind: "protocol", protocol: "ipv6-icmp" }, { kind: "icmp6-type", type: 128 }], target: exposure.icmpEcho ? ACCEPT : DROP });
+  }
+  // SIP (what RAMPART-SIP did not drop or accept as SIP-trusted): to everyone, or to allowed networks only.
+  if (exposure.sipFrom === "WORLD") {
+    input.push(...perPorts(sipProtocols, sipPorts, (head) => ({ stage: "sip-accept", matches: head, target: ACCEPT })));
+  } else {
+    for (const set of [sets.tenant, sets.management]) {
+      input.push(...perPorts(sipProtocols, sipPorts, (head) => ({ stage: "sip-accept", matches: [...head, fromSet(set)], target: ACCEPT })));
+    }
+  }
+  if (exposure.rtpFrom === "WORLD") {
+    input.push({ stage: "rtp", matches: rtpRange, target: ACCEPT });
+  } else {
+    for (const set of [sets["sip-trusted"], sets.tenant, sets.management]) {
+      input.push({ stage: "rtp", matches: [...rtpRange, fromSet(set)], target: ACCEPT });
+    }
+  }
+  // The PBX web UI beyond the management networks (accepted above): tenant networks, or everyone.
+  if (exposure.webFrom === "WORLD") {
+    input.push(...perPorts(["tcp"], webPorts, (head) => ({ stage: "web", matches: head, target: ACCEPT })));
+  } else if (exposure.webFrom === "ALLOWED") {
+    input.push(...perPorts(["tcp"], webPorts, (head) => ({ stage: "web", matches: [...head, fromSet(sets.tenant)], target: ACCEPT })));
+  }
+  if (exposure.finalAction === "DROP") {
+    input.push({ stage: "final", matches: [], target: DROP });
+  } else if (exposure.finalAction === "REJECT") {
+    input.push({ stage: "final", matches: [{ kind: "protocol", protocol: "tcp" }], target: { kind: "REJECT", with: "tcp-reset" } });
+    input.push({ stage: "final", matches: [], target: { kind: "REJECT", with: family === 4 ? "icmp-port-unreachable" : "icmp6-port-unreachable" } });
+  } else {
+    input.push({ stage: "return", matches: [], target: RETURN });
+  }
 
   const sip: Rule[] = [];
   const signatures = [...new Set(snapshot.scannerSignatures.filter((s) => s.enabled).map((s) => s.pattern))].sort();
   for (const text of signatures) {
     sip.push({ stage: "scanner", matches: [{ kind: "string", text }], target: { kind: "jump", chain: CHAINS.scan } });
   }
+  // SIP-scoped trust: past the scanner signatures (never exempt from them), ahead of the rate limits.
+  sip.push({ stage: "sip-trusted", matches: [fromSet(sets["sip-trusted"])], target: ACCEPT });
   if (rate.enabled) {
     const mask = family === 4 ? FULL_MASK[4] : FULL_MASK[6];
     for (const [kind, text, hits, seconds] of [

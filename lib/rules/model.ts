@@ -3,6 +3,8 @@
  * per family, and chains whose rules are data. compile.ts builds it; one serializer per format renders it.
  * Nothing here refers to Prisma, the database or the node.
  */
+import type { Exposure } from "@/lib/validation/exposure";
+
 import type { BanSetRole, ListSetRole } from "./names";
 
 export type Family = 4 | 6;
@@ -42,13 +44,19 @@ export interface BanSet {
 
 export type IpSet = ListSet | BanSet;
 
-export type Protocol = "tcp" | "udp" | "ipv6-icmp";
+export type Protocol = "tcp" | "udp" | "icmp" | "ipv6-icmp";
+
+/** TCP flag names in the order iptables prints them. */
+export type TcpFlag = "FIN" | "SYN" | "RST" | "PSH" | "ACK" | "URG";
 
 /** One iptables match, in the order and spelling `iptables -S` prints it. */
 export type Match =
   | { readonly kind: "in-interface"; readonly name: "lo" }
   | { readonly kind: "protocol"; readonly protocol: Protocol }
   | { readonly kind: "icmp6-type"; readonly type: number }
+  | { readonly kind: "icmp-type"; readonly type: number }
+  | { readonly kind: "tcp-flags"; readonly mask: readonly TcpFlag[]; readonly set: readonly TcpFlag[]; readonly negate: boolean }
+  | { readonly kind: "ctstate-new" }
   | { readonly kind: "hop-limit"; readonly equals: number }
   | { readonly kind: "dports"; readonly ports: readonly number[] }
   | { readonly kind: "dport-range"; readonly protocol: "udp" | "tcp"; readonly min: number; readonly max: number }
@@ -67,6 +75,8 @@ export type Match =
       readonly kind: "hashlimit-above";
       readonly name: string;
       readonly perSecond: number;
+      /** "minute": `perSecond` is read as per minute (the SSH attempt limit). Absent: per second. */
+      readonly unit?: "minute";
       readonly burst: number;
       /** Only when not the full address length (IPv6 groups sources by /64). */
       readonly srcmask: number | null;
@@ -80,28 +90,36 @@ export type Target =
   | { readonly kind: "DROP" }
   | { readonly kind: "RETURN" }
   | { readonly kind: "jump"; readonly chain: string }
-  | { readonly kind: "LOG"; readonly prefix: string };
+  | { readonly kind: "LOG"; readonly prefix: string }
+  | { readonly kind: "REJECT"; readonly with: "tcp-reset" | "icmp-port-unreachable" | "icmp6-port-unreachable" };
 
 /** Why a rule exists; counted per stage in the manifest. */
 export type RuleStage =
   | "loopback"
   | "neighbour-discovery"
+  | "panel"
+  | "ssh-limit"
   | "management"
   | "whitelist"
   | "blocklist"
   | "fail2ban"
+  | "port-scan"
   | "geoip"
   | "sip"
   | "scanner"
+  | "sip-trusted"
   | "flood-register"
   | "flood-invite"
   | "rate-limit"
   | "established"
+  | "icmp"
+  | "sip-accept"
   | "rtp"
-  | "tenant"
+  | "web"
   | "log"
   | "drop"
-  | "return";
+  | "return"
+  | "final";
 
 export interface Rule {
   readonly stage: RuleStage;
@@ -132,7 +150,6 @@ export interface Jail {
   /** Ascending; loopback first. */
   readonly ignoreIp: readonly string[];
   readonly banSetBase: string;
-  readonly mail: { readonly dest: string; readonly sender: string } | null;
 }
 
 export type Conflict =
@@ -162,6 +179,10 @@ export interface RulesetModel {
     readonly datasetId: string | null;
     readonly countriesWithoutData: readonly string[];
   };
+  /** The exposure policy the chains were built from (the cluster's with the node's override laid over it). */
+  readonly exposure: Exposure;
+  /** The panel's addresses this render accepts on management ports and exempts from every jail. */
+  readonly panelAddresses: readonly string[];
   /** Log files fail2ban refuses to start without; the apply step creates them if missing. */
   readonly requiredLogFiles: readonly string[];
 }

@@ -27,12 +27,18 @@ export const CHAINS = {
   flood: "RAMPART-FLOOD",
 } as const;
 
-export type ListSetRole = "management" | "whitelist" | "blocklist" | "tenant" | "geoip";
+/**
+ * management: management networks (cluster + node); panel: the panel's own addresses; whitelist: scope ALL;
+ * sip-trusted: scope SIP and auto-whitelisted tenant networks; tenant: every tenant network in force.
+ */
+export type ListSetRole = "management" | "panel" | "whitelist" | "sip-trusted" | "blocklist" | "tenant" | "geoip";
 export type BanSetRole = "ban-voip" | "ban-web" | "ban-recidive";
 
 const LIST_CODES: Readonly<Record<ListSetRole, string>> = {
   management: "mg",
+  panel: "pn",
   whitelist: "wl",
+  "sip-trusted": "st",
   blocklist: "bl",
   tenant: "tr",
   geoip: "geo",
@@ -72,11 +78,15 @@ export const BAN_SET_PARAMS = { hashsize: 1024, maxelem: 1_048_576, timeout: 0 }
 
 export const JAILS = {
   voip: "rampart-asterisk",
+  /** FreePBX administration GUI and UCP logins (freepbx_security.log). */
   web: "rampart-web",
+  /** HTTP authentication failures of the PBX's web server (Apache error log). */
+  webAuth: "rampart-web-auth",
   recidive: "rampart-recidive",
 } as const;
 
-export const FILTERS = { asterisk: "rampart-asterisk", web: "rampart-web" } as const;
+/** webAuth is fail2ban's own apache-auth filter, shipped with every fail2ban package. */
+export const FILTERS = { asterisk: "rampart-asterisk", web: "rampart-web", webAuth: "apache-auth" } as const;
 export const BAN_ACTION = "rampart-ipset";
 
 /** xt_recent lists (one namespace for both families, hence the family suffix): /proc/net/xt_recent/<name>. */
@@ -87,6 +97,11 @@ export function recentListName(kind: "register" | "invite", family: Family): str
 /** Start of every hashlimit table name of one family ("rampart-sip4"); readers match tables by it. */
 export function hashlimitPrefix(family: Family): string {
   return `rampart-sip${family}`;
+}
+
+/** hashlimit table of the SSH attempt limit ("rampart-ssh4-<digest>"); never read as a SIP rate table. */
+export function sshLimitName(family: Family, perMinute: number): string {
+  return `rampart-ssh${family}-${createHash("sha256").update(`ssh/${perMinute}`).digest("hex").slice(0, 8)}`;
 }
 
 export interface HashlimitParams {

@@ -2,9 +2,10 @@
  * fail2ban configuration: the jails (jail.d/rampart.local, from the policy) plus Rampart's filter and action
  * files (constants in fail2ban/filters.ts).
  *
- * Every value written into jail.d/rampart.local is a number, a canonical address, an allow-listed path, a fixed
- * name or an allow-listed e-mail address passed through quoteValue; none can contain "%" (fail2ban
- * interpolation), "[" at a line start (a section), a line break or a shell metacharacter. Multi-value options
+ * Every value written into jail.d/rampart.local is a number, a canonical address, an allow-listed path or a fixed
+ * name; none can contain "%" (fail2ban interpolation), "[" at a line start (a section), a line break or a shell
+ * metacharacter. The only action is rampart-ipset (ipset, which the push checks the node has): ban e-mail comes
+ * from the panel's digests, so a node never needs sendmail or whois. Multi-value options
  * (logpath, ignoreip, action) put one value per indented continuation line.
  *
  * Operational notes for the apply step:
@@ -16,7 +17,6 @@
 import { ASTERISK_FILTER, BAN_ACTION_CONF, WEB_FILTER } from "./fail2ban/filters";
 import type { Jail, RulesetModel } from "./model";
 import { ARTEFACT_PATHS, BAN_ACTION } from "./names";
-import { quoteValue } from "./quote";
 
 const CONTINUATION_INDENT = " ".repeat(10);
 
@@ -29,11 +29,6 @@ function multiline(key: string, values: readonly string[]): string[] {
 
 function renderJail(jail: Jail): string[] {
   const actions = [`${BAN_ACTION}[setbase=${jail.banSetBase}]`];
-  if (jail.mail !== null) {
-    actions.push(
-      `sendmail-whois[dest=${quoteValue(jail.mail.dest, "the notification address")}, sender=${quoteValue(jail.mail.sender, "the sender address")}]`,
-    );
-  }
   return [
     `[${jail.name}]`,
     "enabled = true",

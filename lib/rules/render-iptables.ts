@@ -37,6 +37,12 @@ function renderMatch(match: Match): string {
       return `-p ${match.protocol}`;
     case "icmp6-type":
       return `-m icmp6 --icmpv6-type ${match.type}`;
+    case "icmp-type":
+      return `-m icmp --icmp-type ${match.type}`;
+    case "tcp-flags":
+      return `-m tcp ${match.negate ? "! " : ""}--tcp-flags ${match.mask.join(",")} ${match.set.length === 0 ? "NONE" : match.set.join(",")}`;
+    case "ctstate-new":
+      return "-m conntrack --ctstate NEW";
     case "hop-limit":
       return `-m hl --hl-eq ${match.equals}`;
     case "dports":
@@ -57,7 +63,7 @@ function renderMatch(match: Match): string {
       // iptables prints --hashlimit-burst even at its default (5), so it is always written.
       const srcmask = match.srcmask === null ? "" : ` --hashlimit-srcmask ${match.srcmask}`;
       // Options in the order `iptables -S` prints them, so the rendered and the saved rule read the same.
-      return `-m hashlimit --hashlimit-above ${match.perSecond}/sec --hashlimit-burst ${match.burst} --hashlimit-mode srcip --hashlimit-name ${match.name} --hashlimit-htable-expire ${match.expireMs}${srcmask}`;
+      return `-m hashlimit --hashlimit-above ${match.perSecond}/${match.unit === "minute" ? "min" : "sec"} --hashlimit-burst ${match.burst} --hashlimit-mode srcip --hashlimit-name ${match.name} --hashlimit-htable-expire ${match.expireMs}${srcmask}`;
     }
     case "limit":
       return `-m limit --limit ${match.perMinute}/min`;
@@ -74,6 +80,8 @@ function renderTarget(target: Target): string {
       return `-j ${target.chain}`;
     case "LOG":
       return `-j LOG --log-prefix ${quoteValue(target.prefix, "a log prefix")}`;
+    case "REJECT":
+      return `-j REJECT --reject-with ${target.with}`;
   }
 }
 

@@ -11,6 +11,7 @@ import { BOOTSTRAP_ARGV } from "./render-iptables";
 import { tempSetName } from "./render-ipset";
 import { CHAINS, hashlimitPrefix, recentListName, TEMP_SET_SUFFIX } from "./names";
 import type { FileDigest } from "./hash";
+import type { Exposure } from "@/lib/validation/exposure";
 import type { PolicySnapshot } from "@/lib/validation/policy";
 
 export const MANIFEST_FORMAT = "rampart-ruleset/1";
@@ -46,6 +47,10 @@ export interface Manifest {
     scannerSignatures: { enabled: number; disabled: number };
     geoip: { mode: string; countries: string[]; datasetId: string | null; countriesWithoutData: string[] };
     rateLimitEnabled: boolean;
+    /** The exposure policy this version enforces (the cluster's with the node's override). */
+    exposure: Exposure;
+    /** The panel's addresses this version accepts on management ports and exempts from every jail. */
+    panelAddresses: string[];
   };
   files: Record<string, { sha256: string; bytes: number }>;
   sets: ManifestSet[];
@@ -75,7 +80,7 @@ export interface Manifest {
 /** The hashlimit table name the model's rules use for a family (the name carries the parameters' digest). */
 function hashlimitOf(model: RulesetModel, family: Family): string {
   for (const chain of model.firewall.find((f) => f.family === family)?.chains ?? []) {
-    for (const rule of chain.rules) for (const match of rule.matches) if (match.kind === "hashlimit-above") return match.name;
+    for (const rule of chain.rules) for (const match of rule.matches) if (match.kind === "hashlimit-above" && match.name.startsWith(hashlimitPrefix(family))) return match.name;
   }
   return hashlimitPrefix(family);
 }
@@ -126,6 +131,8 @@ export function buildManifest(input: {
         countriesWithoutData: [...model.geoip.countriesWithoutData],
       },
       rateLimitEnabled: snapshot.rateLimit.enabled,
+      exposure: { ...model.exposure },
+      panelAddresses: [...model.panelAddresses],
     },
     files,
     sets: model.sets.map((set) => ({

@@ -159,7 +159,11 @@ describe("policySnapshotSchema and parsePolicySnapshot", () => {
     ["duplicate tenant id", (p) => ({ ...p, tenants: [...p.tenants, ...p.tenants] })],
     ["tenant name with a line break", (p) => ({ ...p, tenants: [{ ...p.tenants[0], name: "A\nB" }] })],
     ["duplicate signature", (p) => ({ ...p, scannerSignatures: [...p.scannerSignatures, ...p.scannerSignatures] })],
-    ["wrong version", (p) => ({ ...p, version: 2 })],
+    ["old version", (p) => ({ ...p, version: 1 })],
+    ["unknown trust scope", (p) => ({ ...p, whitelist: [{ ...p.whitelist[0], scope: "EVERYTHING" }] })],
+    ["exposure without a final action", (p) => ({ ...p, exposure: { ...p.exposure, finalAction: "ACCEPT" } })],
+    ["SIP exposed to management only", (p) => ({ ...p, exposure: { ...p.exposure, sipFrom: "MANAGEMENT" } })],
+    ["no exposure", (p) => { const { exposure: _dropped, ...rest } = p; return rest; }],
     ["not an object", () => "policy"],
     ["array", () => []],
   ];
@@ -222,9 +226,12 @@ describe("nodeRenderInputSchema", () => {
       logPaths: {
         asteriskMessages: "/var/log/asterisk/messages.log",
         asteriskSecurity: "/var/log/asterisk/security.log",
-        panelAuth: "/var/log/rampart/panel-auth.log",
+        freepbxSecurity: "/var/log/asterisk/freepbx_security.log",
+        webServerError: "/var/log/httpd/error_log",
         fail2ban: "/var/log/fail2ban.log",
       },
+      panelAddresses: ["198.18.0.1"],
+      exposureOverride: { finalAction: "RETURN" },
     });
     expect(result.success).toBe(true);
   });

@@ -20,11 +20,23 @@ import { z } from "zod";
 import { parseNetwork, type ParsedNetwork } from "@/lib/net/parse";
 import { safeText } from "@/lib/validation/text";
 
+import { exposureOverrideSchema, exposureSchema } from "./exposure";
+import { PORT_LIMITS, portSchema } from "./ports";
+
 // ---------------------------------------------------------------------------------------------------------
 // Limits, exported so forms can show them
 // ---------------------------------------------------------------------------------------------------------
 
-export const POLICY_SNAPSHOT_VERSION = 1;
+/** 2: whitelist entries carry a trust scope; the exposure policy; no fail2ban mail action. */
+export const POLICY_SNAPSHOT_VERSION = 2;
+
+/**
+ * What a whitelist entry trusts (prisma enum TrustScope). ALL: every port, ahead of the blocklist, in every
+ * jail's ignoreip. SIP: SIP and RTP only, after the blocklist, bans, GeoIP and scanner signatures, exempt from
+ * the SIP rate limits and in the VoIP jail's ignoreip. NO_BAN: only in the VoIP jail's ignoreip.
+ */
+export const TRUST_SCOPES = ["ALL", "SIP", "NO_BAN"] as const;
+export type TrustScope = (typeof TRUST_SCOPES)[number];
 
 export const COMMENT_MAX_LENGTH = 200;
 
@@ -43,7 +55,7 @@ export const LIST_LIMITS = {
 
 export const SIGNATURE_LIMITS = { minLength: 4, maxLength: 64 } as const;
 
-export const PORT_LIMITS = { min: 1, max: 65_535, maxPortsPerList: 16 } as const;
+export { PORT_LIMITS, portSchema };
 
 export const RATE_LIMIT_RANGES = {
   packetsPerSecond: { min: 1, max: 10_000 },
@@ -240,14 +252,11 @@ export const addressEntrySchema = z.strictObject({
   network: networkTextSchema,
   comment: commentSchema,
   expiresAt: instantSchema.nullish(),
+  /** Whitelist entries only; absent means ALL. */
+  scope: z.enum(TRUST_SCOPES, { error: "Scope must be ALL, SIP or NO_BAN." }).optional(),
 });
 export type AddressEntry = z.output<typeof addressEntrySchema>;
 
-export const portSchema = z
-  .number({ error: "Port must be a number." })
-  .int("Port must be a whole number.")
-  .min(PORT_LIMITS.min, `Port must be ${PORT_LIMITS.min} to ${PORT_LIMITS.max}.`)
-  .max(PORT_LIMITS.max, `Port must be ${PORT_LIMITS.min} to ${PORT_LIMITS.max}.`);
 
 function uniqueList<T extends z.ZodType>(item: T, what: string, max: number, min = 0) {
   return z
@@ -338,19 +347,8 @@ export const fail2banSchema = z
       findTimeSeconds: intIn(FAIL2BAN_RANGES.recidiveFindTimeSeconds, "Repeat-offender find time"),
       banTimeSeconds: recidiveBanTimeSchema,
     }),
-    notify: z.strictObject({
-      enabled: z.boolean(),
-      email: notifyEmailSchema.nullable(),
-      sender: notifyEmailSchema.nullable(),
-    }),
   })
   .superRefine((value, ctx) => {
-    if (value.notify.enabled && value.notify.email === null) {
-      ctx.addIssue({ code: "custom", message: "Enter the address that receives ban notices.", path: ["notify", "email"] });
-    }
-    if (value.notify.enabled && value.notify.sender === null) {
-      ctx.addIssue({ code: "custom", message: "Enter the sender address of ban notices.", path: ["notify", "sender"] });
-    }
     const { recidive } = value;
     if (recidive.enabled && recidive.banTimeSeconds !== -1 && recidive.banTimeSeconds <= value.banTimeSeconds) {
       ctx.addIssue({
@@ -400,6 +398,7 @@ const settingsShape = {
   rateLimit: rateLimitSchema,
   fail2ban: fail2banSchema,
   platform: platformSchema,
+  exposure: exposureSchema,
 };
 
 function checkUniqueTenantIds(tenants: readonly { id: string }[], ctx: z.RefinementCtx): void {
@@ -500,7 +499,7 @@ function parseAddressList(
       continue;
     }
     for (const key in item) {
-      if (key !== "network" && key !== "comment" && key !== "expiresAt") sink.add([...path, i], `Unrecognized key: "${key}".`);
+      if (key !== "network" && key !== "comment" && key !== "expiresAt" && key !== "scope") sink.add([...path, i], `Unrecognized key: "${key}".`);
     }
     const network = checkNetworkText(item.network);
     if (!network.ok) sink.add([...path, i, "network"], network.error);
@@ -509,10 +508,14 @@ function parseAddressList(
     const expiresAt = item.expiresAt;
     const instantError = expiresAt === undefined || expiresAt === null ? null : checkInstant(expiresAt);
     if (instantError !== null) sink.add([...path, i, "expiresAt"], instantError);
-    if (network.ok && commentError === null && instantError === null) {
+    const scope = item.scope;
+    const scopeError = scope === undefined || (TRUST_SCOPES as readonly unknown[]).includes(scope) ? null : "Scope must be ALL, SIP or NO_BAN.";
+    if (scopeError !== null) sink.add([...path, i, "scope"], scopeError);
+    if (network.ok && commentError === null && instantError === null && scopeError === null) {
       // Fresh objects with only known keys: what the compiler sees cannot carry anything unvalidated.
       const entry: AddressEntry = { network: network.value.canonical, comment: item.comment as string };
       if (expiresAt !== undefined) entry.expiresAt = expiresAt as string | null;
+      if (scope !== undefined) entry.scope = scope as TrustScope;
       entries.push(entry);
       networks.push(network.value);
     }
@@ -596,7 +599,10 @@ const logPathSchema = safeText({ error: "Log path must be text." })
 export const DEFAULT_LOG_PATHS = {
   asteriskMessages: "/var/log/asterisk/messages",
   asteriskSecurity: "/var/log/asterisk/security",
-  panelAuth: "/var/log/rampart/panel-auth.log",
+  /** FreePBX's administration GUI and UCP write failed logins here. */
+  freepbxSecurity: "/var/log/asterisk/freepbx_security.log",
+  /** The PBX's web server (Apache, as FreePBX installs it): HTTP authentication failures. */
+  webServerError: "/var/log/apache2/error.log",
   fail2ban: "/var/log/fail2ban.log",
 } as const;
 
@@ -622,10 +628,21 @@ export const nodeRenderInputSchema = z.strictObject({
     .strictObject({
       asteriskMessages: logPathSchema,
       asteriskSecurity: logPathSchema,
-      panelAuth: logPathSchema,
+      freepbxSecurity: logPathSchema,
+      webServerError: logPathSchema,
       fail2ban: logPathSchema,
     })
     .optional(),
+  /**
+   * The addresses the panel reaches this node from (configured ones and the one the node saw): accepted on
+   * every management port before anything that drops, and in every jail's ignoreip.
+   */
+  panelAddresses: z
+    .array(networkTextSchema)
+    .max(LIST_LIMITS.nodeManagementAddresses, `At most ${LIST_LIMITS.nodeManagementAddresses} panel addresses.`)
+    .optional(),
+  /** This node's override of the cluster's exposure policy. */
+  exposureOverride: exposureOverrideSchema.nullish(),
 });
 
 export type NodeRenderInput = z.input<typeof nodeRenderInputSchema>;

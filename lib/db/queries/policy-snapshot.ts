@@ -11,27 +11,31 @@ interface EntryRow {
   network: string;
   comment: string;
   expires_at: Date | null;
+  scope: "ALL" | "SIP" | "NO_BAN";
 }
 
 type SnapshotEntry = PolicySnapshot["whitelist"][number];
 
 function toEntry(row: EntryRow): SnapshotEntry {
-  return { network: row.network, comment: row.comment, expiresAt: row.expires_at ? row.expires_at.toISOString() : null };
+  const entry: SnapshotEntry = { network: row.network, comment: row.comment, expiresAt: row.expires_at ? row.expires_at.toISOString() : null };
+  if (row.list === "WHITELIST") entry.scope = row.scope;
+  return entry;
 }
 
 /** The current policy as an (unvalidated) snapshot object; entries come sorted by network for stable diffs. */
 export async function loadPolicySnapshot(): Promise<PolicySnapshot> {
   const db = getDb();
-  const [rows, tenants, geoip, scanners, rate, f2b, platform] = await Promise.all([
+  const [rows, tenants, geoip, scanners, rate, f2b, platform, exposure] = await Promise.all([
     db.$queryRaw<EntryRow[]>`
-      SELECT list::text AS list, tenant_id::text AS tenant_id, abbrev(network) AS network, comment, expires_at
-      FROM address_entries ORDER BY list, tenant_id NULLS FIRST, network`,
+      SELECT list::text AS list, tenant_id::text AS tenant_id, abbrev(network) AS network, comment, expires_at, scope::text AS scope
+      FROM address_entries WHERE pending_reason IS NULL ORDER BY list, tenant_id NULLS FIRST, network`,
     db.tenant.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, autoWhitelistRestrictions: true } }),
     db.geoIpPolicy.findUniqueOrThrow({ where: { id: 1 } }),
     db.scannerSignature.findMany({ orderBy: { pattern: "asc" }, select: { pattern: true, enabled: true } }),
     db.rateLimitSettings.findUniqueOrThrow({ where: { id: 1 } }),
     db.fail2banSettings.findUniqueOrThrow({ where: { id: 1 } }),
     db.platformSettings.findUniqueOrThrow({ where: { id: 1 } }),
+    db.exposurePolicy.findUniqueOrThrow({ where: { id: 1 } }),
   ]);
 
   const lists: Record<"WHITELIST" | "BLOCKLIST" | "MANAGEMENT", SnapshotEntry[]> = { WHITELIST: [], BLOCKLIST: [], MANAGEMENT: [] };
@@ -76,9 +80,20 @@ export async function loadPolicySnapshot(): Promise<PolicySnapshot> {
         findTimeSeconds: f2b.recidiveFindTimeSeconds,
         banTimeSeconds: f2b.recidiveBanTimeSeconds,
       },
-      notify: { enabled: f2b.notifyEnabled, email: f2b.notifyEmail, sender: f2b.notifySender },
     },
     platform: { sshPorts: platform.sshPorts, webPorts: platform.webPorts },
+    exposure: {
+      sipFrom: exposure.sipFrom === "MANAGEMENT" ? "ALLOWED" : exposure.sipFrom,
+      rtpFrom: exposure.rtpFrom === "MANAGEMENT" ? "ALLOWED" : exposure.rtpFrom,
+      webFrom: exposure.webFrom,
+      amiPorts: exposure.amiPorts,
+      extraTcpPorts: exposure.extraTcpPorts,
+      extraUdpPorts: exposure.extraUdpPorts,
+      icmpEcho: exposure.icmpEcho,
+      dropPortScans: exposure.dropPortScans,
+      sshNewPerMinute: exposure.sshNewPerMinute,
+      finalAction: exposure.finalAction,
+    },
     whitelist: lists.WHITELIST,
     blocklist: lists.BLOCKLIST,
     management: lists.MANAGEMENT,

@@ -2,6 +2,7 @@
  * Test fixtures for lib/rules: a tiny deterministic GeoIP dataset and the representative policies the golden
  * files are rendered from. Not shipped code paths; imported by *.test.ts only.
  */
+import { DEFAULT_EXPOSURE } from "@/lib/validation/exposure";
 import type { NodeRenderInput, PolicySnapshot } from "@/lib/validation/policy";
 
 import { createMemoryGeoIpSource, type GeoIpSource, type GeoRange } from "../geoip";
@@ -38,12 +39,12 @@ export const TINY_GEOIP: GeoIpSource = createMemoryGeoIpSource("tiny-test-datase
 
 export const FIXED_NOW = new Date("2025-06-01T12:00:00.000Z");
 
-export const NODE: NodeRenderInput = { nodeName: "pbx-1", tags: ["eu", "primary"] };
+export const NODE: NodeRenderInput = { nodeName: "pbx-1", tags: ["eu", "primary"], panelAddresses: ["198.51.100.2"] };
 
 /** Everything switched off and every list empty. */
 export function emptyPolicy(): PolicySnapshot {
   return {
-    version: 1,
+    version: 2,
     whitelist: [],
     blocklist: [],
     management: [],
@@ -70,9 +71,10 @@ export function emptyPolicy(): PolicySnapshot {
       findTimeSeconds: 600,
       banTimeSeconds: 3600,
       recidive: { enabled: false, maxRetry: 3, findTimeSeconds: 86400, banTimeSeconds: 604800 },
-      notify: { enabled: false, email: null, sender: null },
     },
     platform: { sshPorts: [22], webPorts: [80, 443] },
+    // No default deny and no extras: the chain only does what the lists say, then returns.
+    exposure: { ...DEFAULT_EXPOSURE, dropPortScans: false, sshNewPerMinute: null, finalAction: "RETURN" },
   };
 }
 
@@ -91,7 +93,9 @@ export function typicalSingleTenantPolicy(): PolicySnapshot {
     management: [{ network: "198.51.100.10", comment: "office" }],
     whitelist: [
       { network: "203.0.113.0/28", comment: "SIP provider" },
+      { network: "203.0.113.64/28", comment: "SIP trunk", scope: "SIP" },
       { network: "192.0.2.50", comment: "" },
+      { network: "198.51.100.77", comment: "monitoring", scope: "NO_BAN" },
     ],
     blocklist: [
       { network: "45.134.26.0/24", comment: "scanner network" },
@@ -115,8 +119,8 @@ export function typicalSingleTenantPolicy(): PolicySnapshot {
       voipJailEnabled: true,
       webJailEnabled: true,
       recidive: { enabled: true, maxRetry: 3, findTimeSeconds: 86400, banTimeSeconds: 604800 },
-      notify: { enabled: true, email: "ops@example.com", sender: "fail2ban@pbx.example.com" },
     },
+    exposure: DEFAULT_EXPOSURE,
   };
 }
 
@@ -168,7 +172,6 @@ export function webOnlyPolicy(): PolicySnapshot {
     management: [],
     geoip: { mode: "WEB_ONLY", countries: ["US"] },
     platform: { sshPorts: [22, 2222], webPorts: [443, 80, 8443] },
-    fail2ban: { ...base.fail2ban, notify: { enabled: false, email: null, sender: null } },
   };
 }
 
