@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { describe, expect, it } from "vitest";
 
 import { digestResponse, parseDigest, parseRequest, renderAuthLogLines, SipResponder, type SipResponderConfig } from "./sip-responder";
@@ -39,6 +43,19 @@ describe("SipResponder", () => {
     };
     expect(responder.handle(parseRequest(request("REGISTER", [auth("wrong")]))!, peer)).toMatch(/^SIP\/2\.0 403 /);
     expect(responder.handle(parseRequest(request("REGISTER", [auth("secret")]))!, peer)).toMatch(/^SIP\/2\.0 200 OK\r\n/);
+  });
+
+  it("logs an unknown account at once, without a nonce, as Asterisk does; the known extension's first REGISTER logs nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rampart-sip-responder-"));
+    const logged = { ...config, messagesLog: join(dir, "messages"), securityLog: join(dir, "security") };
+    const responder = new SipResponder(logged);
+    expect(responder.handle(parseRequest(request("REGISTER"))!, peer)).toMatch(/^SIP\/2\.0 401 /);
+    const stranger = request("REGISTER").replace(/sip:100@/g, "sip:999@");
+    expect(responder.handle(parseRequest(stranger)!, peer)).toMatch(/^SIP\/2\.0 401 /);
+    const messages = readFileSync(logged.messagesLog, "utf8").trim().split("\n");
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain("failed for '198.18.1.10:5060' - No matching peer found");
+    expect(readFileSync(logged.securityLog, "utf8")).toContain('SecurityEvent="InvalidAccountID"');
   });
 
   it("parses digest headers with quoted and bare values", () => {

@@ -192,7 +192,14 @@ export class SipResponder {
     const digest = header === undefined ? null : parseDigest(header);
     const challenge = (stale: boolean) =>
       this.response(request, 401, "Unauthorized", [`WWW-Authenticate: Digest algorithm=MD5, realm="${this.config.realm}", nonce="${this.issueNonce()}"${stale ? ", stale=true" : ""}`]);
-    if (digest === null || digest.nonce === undefined || digest.username === undefined) return challenge(false);
+    if (digest === null || digest.nonce === undefined || digest.username === undefined) {
+      // As Asterisk's PJSIP distributor does: a request from an endpoint it does not know is logged at once ("No
+      // matching endpoint found", SecurityEvent InvalidAccountID) and still challenged (alwaysauthreject), so a
+      // failure needs no nonce: one blind packet with a forged source address counts against that address.
+      const fromUser = /<?sips?:([^@>;]+)@/.exec(request.headers.get("from")?.[0] ?? "")?.[1];
+      if (fromUser !== undefined && fromUser !== this.config.extension) this.log(request, peer, { kind: "unknown-account", account: oneLine(fromUser).replace(/"/g, "") });
+      return challenge(false);
+    }
     if (!this.nonces.has(digest.nonce)) return challenge(true);
     const account = oneLine(digest.username).replace(/"/g, "");
     if (digest.username !== this.config.extension) {
