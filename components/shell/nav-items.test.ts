@@ -61,7 +61,7 @@ describe("navigation", () => {
     const firewall = navigation.find((entry) => entry.kind === "group" && entry.label === "Firewall");
     expect(firewall?.kind).toBe("group");
     if (firewall?.kind !== "group") return;
-    expect(firewall.items).toHaveLength(7);
+    expect(firewall.items).toHaveLength(8);
     for (const item of firewall.items) {
       expect(item.href.startsWith("/firewall/")).toBe(true);
       expect(item.permission).toBe("policy:read");

@@ -56,6 +56,7 @@ export const navigation: readonly NavEntry[] = [
       { kind: "link", label: "GeoIP", href: "/firewall/geoip", icon: "geoip", description: "Countries allowed to reach your PBX nodes.", permission: "policy:read" },
       { kind: "link", label: "Rate limits", href: "/firewall/rate-limits", icon: "rate-limits", description: "Packet and connection limits per source.", permission: "policy:read" },
       { kind: "link", label: "Fail2ban", href: "/firewall/fail2ban", icon: "fail2ban", description: "Jails that ban sources after failed attempts.", permission: "policy:read" },
+      { kind: "link", label: "Exposure", href: "/firewall/exposure", icon: "firewall", description: "Which services each node opens to whom; default deny.", permission: "policy:read" },
       { kind: "link", label: "Management access", href: "/firewall/management-access", icon: "management-access", description: "Who may reach SSH and the admin ports.", permission: "policy:read" },
     ],
   },

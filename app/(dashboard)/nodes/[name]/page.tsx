@@ -29,6 +29,7 @@ import { NodeSettingsForm } from "../_components/node-settings-form";
 import { PublicKeyBox } from "../_components/public-key-box";
 import { RepinHostKey } from "../_components/repin-host-key";
 import { ReplaceKeyForm } from "../_components/replace-key-form";
+import { NodeExposureCard } from "./_components/exposure-card";
 import { NodeObservation } from "./_components/observation-node";
 
 type Props = { params: Promise<{ name: string }> };
@@ -183,6 +184,8 @@ export default async function NodePage({ params }: Props) {
       </div>
 
       <NodeObservation nodeId={node.id} />
+
+      <NodeExposureCard caller={caller} nodeId={node.id} />
 
       <section aria-labelledby="history-heading" className="mt-8">
         <h2 id="history-heading" className="mb-3 text-lg font-semibold text-slate-900 dark:text-white">
