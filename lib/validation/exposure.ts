@@ -6,7 +6,8 @@
  *
  * Audiences:
  *  - WORLD: everyone, still subject to the blocklist, bans, GeoIP and the SIP filters;
- *  - ALLOWED: whitelist entries of scope ALL or SIP, tenant networks in force, management networks, the panel;
+ *  - ALLOWED: whitelist entries of scope ALL or SIP, tenant networks in force and management networks (the web UI:
+ *    scope ALL, tenant networks and management networks);
  *  - MANAGEMENT: management networks and the panel only.
  * SSH, AMI and the declared extra ports are always MANAGEMENT; the PBX web UI (platform web ports) may be opened
  * wider. The final action DROP or REJECT is the default deny the seeds' firewalls end with; RETURN leaves the
