@@ -9,6 +9,7 @@ import { PUSH_HELP, pushOptions, rollbackOptions } from "./commands/push-options
 import { BANS_HELP, bansListOptions, statusOptions, unbanOptions } from "./commands/bans-options";
 import { EXPOSURE_HELP, exposureSet, exposureSetOptions, exposureShow, exposureShowOptions, panelAddresses, panelAddressesOptions } from "./commands/exposure";
 import { render } from "./commands/render";
+import { SETTINGS_HELP, autoWhitelistOptions, settingsAutoWhitelist } from "./commands/settings";
 import {
   TENANT_HELP,
   tenantApprove,
@@ -40,6 +41,7 @@ const HELP = `usage: rampart <command>
                                           ip6tables, fail2ban, manifest.json) for a node or the whole cluster
   db migrate                              apply pending database migrations
 ${LISTS_HELP}
+${SETTINGS_HELP}
 ${NODES_HELP}
 ${PUSH_HELP}
 ${BANS_HELP}
@@ -61,6 +63,7 @@ const commands: Record<string, Command> = {
   ),
   "lists import": defineCommand(listsImportOptions, listsImport),
   "lists export": defineCommand(listsExportOptions, listsExport),
+  "settings auto-whitelist": defineCommand(autoWhitelistOptions, settingsAutoWhitelist),
   // Loaded on use: the SSH and crypto modules behind them are not needed by any other command.
   "node add": defineCommand(nodeAddOptions, async (values) => (await import("./commands/nodes")).nodeAdd(values)),
   "nodes list": defineCommand(nodesListOptions, async (values) => (await import("./commands/nodes")).nodesList(values)),

@@ -79,7 +79,7 @@ test.describe("tenants as an administrator", () => {
     await signInAs(page, "ADMIN");
     const tenant = await createTenant(uniqueName());
     await page.goto(`/tenants/${tenant.id}`);
-    await expect(page.getByText(/fail2ban's ignore list/).first()).toBeVisible();
+    await expect(page.getByText(/SIP-scoped trust: SIP and RTP only.*never join the cluster whitelist/).first()).toBeVisible();
     await page.getByLabel("Description").fill("Second floor\nReception");
     await page.getByLabel("Auto-whitelist tenant IP restrictions").check();
     await page.getByRole("button", { name: "Save settings" }).click();

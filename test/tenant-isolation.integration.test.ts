@@ -79,6 +79,8 @@ interface TenantFixture {
   tenantId: string;
   extensionLimitId: string;
   entryId: string;
+  /** A tenant administrator's network waiting for approval (approve / reject actions). */
+  pendingEntryId: string;
   routeId: string;
 }
 
@@ -96,9 +98,12 @@ async function seedTenant(label: string): Promise<TenantFixture> {
     data: { list: "TENANT_RESTRICTION", network: `10.${n % 250}.${Math.floor(n / 250)}.0/24`, family: 4, tenantId: tenant.id, comment: "office" },
   });
   await db.addressEntry.create({ data: { list: "TENANT_RESTRICTION", network: `2001:db8:${n.toString(16)}::/48`, family: 6, tenantId: tenant.id } });
+  const pending = await db.addressEntry.create({
+    data: { list: "TENANT_RESTRICTION", network: `10.${n % 250}.${Math.floor(n / 250)}.128/25`, family: 4, tenantId: tenant.id, source: "TENANT", pendingReason: "overlaps FIXTURE's 10.0.0.0/8" },
+  });
   await db.apiToken.create({ data: { name: "fixture", prefix: "rmp_fixture", tokenHash: randomUUID(), role: "TENANT_ADMIN", tenantId: tenant.id } });
   const route = await db.routeCostLimit.create({ data: { name: `route-${randomUUID()}`, prefix: `00${n}${Date.now() % 1_000_000}`.slice(0, 15), maxCostPerMinute: "1", currency: "EUR" } });
-  return { tenantId: tenant.id, extensionLimitId: limit.id, entryId: entry.id, routeId: route.id };
+  return { tenantId: tenant.id, extensionLimitId: limit.id, entryId: entry.id, pendingEntryId: pending.id, routeId: route.id };
 }
 
 async function createSessionUser(role: Role, tenantId: string | null): Promise<SessionUser> {
@@ -151,6 +156,9 @@ function fieldValues(target: TenantFixture, variant: IdVariant): Record<string, 
     tenantId: target.tenantId,
     id,
     entryId: target.entryId,
+    pendingEntryId: target.pendingEntryId,
+    minPrefix4: "24",
+    minPrefix6: "48",
     extensionLimitId: target.extensionLimitId,
     routeId: target.routeId,
     name: `isolation-${n}-${randomUUID().slice(0, 8)}`,
@@ -271,7 +279,7 @@ describe("tenant isolation of server actions", () => {
     if (existsSync(join(process.cwd(), "components/address-list/actions.ts"))) {
       for (const expected of ["createEntryAction", "updateEntryAction", "deleteEntryAction", "bulkDeleteAction"]) expect(names).toContain(expected);
     }
-    for (const expected of ["createTenantAction", "updateTenantAction", "deleteTenantAction", "setTenantCallLimitAction", "createExtensionLimitAction", "updateExtensionLimitAction", "deleteExtensionLimitAction"]) {
+    for (const expected of ["createTenantAction", "updateTenantAction", "deleteTenantAction", "setTenantCallLimitAction", "createExtensionLimitAction", "updateExtensionLimitAction", "deleteExtensionLimitAction", "approveTenantNetworkAction", "rejectTenantNetworkAction", "updateTenantNetworkSettingsAction"]) {
       expect(names).toContain(expected);
     }
   });

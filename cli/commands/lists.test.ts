@@ -11,6 +11,8 @@ describe("lists import output", () => {
         accepted: 1,
         duplicates: 1,
         covered: 0,
+        pending: 0,
+        notices: [],
         rejected: [
           { line: 2, text: "192.0.2.1", reason: "Duplicate of line 1." },
           { line: 3, text: "x\u001b[2J\u202e", reason: "The character \u001b is not allowed." },

@@ -12,6 +12,10 @@ export interface ImportReportView {
   rejectedCount: number;
   duplicates: number;
   covered: number;
+  /** Tenant networks stored waiting for an administrator's approval (counted in accepted). */
+  pending: number;
+  /** What the user should know although the lines were stored (overlaps with other tenants' networks). */
+  notices: string[];
   rejected: RejectedLine[];
   isRejectedTruncated: boolean;
 }

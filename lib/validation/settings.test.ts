@@ -6,6 +6,9 @@ import { toFieldErrors } from "@/lib/action-result";
 import { fail2banSchema, FAIL2BAN_RANGES, policySnapshotSchema, RATE_LIMIT_RANGES } from "./policy";
 import {
   applyPatch,
+  AUTO_WHITELIST_TTL,
+  autoWhitelistFormSchema,
+  autoWhitelistSettingsSchema,
   collectFormErrors,
   describeRange,
   describeSeconds,
@@ -265,5 +268,27 @@ describe("applyPatch and prototype keys", () => {
     expect(result.success).toBe(false);
     const nested = applyPatch(fail2banSettingsSchema, fail2ban, JSON.parse('{"recidive": {"__proto__": {"x": 1}}}'));
     expect(fail2banSettingsSchema.safeParse(nested).success).toBe(false);
+  });
+});
+
+describe("auto-whitelist settings", () => {
+  it("takes either field or both, a TTL from one minute to 30 days, and nothing else", () => {
+    expect(autoWhitelistSettingsSchema.parse({ isEnabled: true })).toEqual({ isEnabled: true });
+    expect(autoWhitelistSettingsSchema.parse({ isEnabled: false, ttlSeconds: 60 })).toEqual({ isEnabled: false, ttlSeconds: 60 });
+    expect(autoWhitelistSettingsSchema.parse({ ttlSeconds: AUTO_WHITELIST_TTL.max })).toEqual({ ttlSeconds: 2_592_000 });
+    const messages = (input: unknown) => autoWhitelistSettingsSchema.safeParse(input).error?.issues.map((i) => i.message) ?? [];
+    expect(messages({ ttlSeconds: 59 })).toEqual(["The time to live is at least 60 seconds (1 minute)."]);
+    expect(messages({ ttlSeconds: 2_592_001 })).toEqual(["The time to live is at most 2,592,000 seconds (30 days)."]);
+    expect(messages({ ttlSeconds: 90.5 })).toEqual(["Enter a whole number of seconds."]);
+    expect(messages({ isEnabled: "yes" })).toEqual(["isEnabled must be true or false."]);
+    expect(messages({})).toEqual(["Send isEnabled, ttlSeconds or both."]);
+    expect(autoWhitelistSettingsSchema.safeParse({ isEnabled: true, scope: "ALL" }).success).toBe(false);
+  });
+
+  it("reads the dashboard form: the checkbox and the TTL as typed", () => {
+    expect(autoWhitelistFormSchema.parse({ isEnabled: "on", ttlSeconds: " 3600 " })).toEqual({ isEnabled: true, ttlSeconds: 3600 });
+    expect(autoWhitelistFormSchema.parse({ isEnabled: null, ttlSeconds: "60" })).toEqual({ isEnabled: false, ttlSeconds: 60 });
+    expect(autoWhitelistFormSchema.safeParse({ isEnabled: "on", ttlSeconds: "" }).success).toBe(false);
+    expect(autoWhitelistFormSchema.safeParse({ isEnabled: "on", ttlSeconds: "1e3" }).success).toBe(false);
   });
 });

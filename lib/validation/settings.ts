@@ -425,3 +425,39 @@ export function describeSeconds(seconds: number): string {
 export function describeRange(range: { min: number; max: number }): string {
   return `${range.min.toLocaleString("en-US")}–${range.max.toLocaleString("en-US")}`;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Auto-whitelist of registered phones (platform_settings.auto_whitelist_*)
+// ---------------------------------------------------------------------------------------------------------
+
+/** How long an auto-whitelist entry lives after the phone's last successful registration: a minute to 30 days. */
+export const AUTO_WHITELIST_TTL = { min: 60, max: 30 * 86_400, default: 86_400 } as const;
+
+const autoWhitelistTtlSchema = z
+  .number({ error: "Enter the time to live in seconds." })
+  .int("Enter a whole number of seconds.")
+  .min(AUTO_WHITELIST_TTL.min, `The time to live is at least ${AUTO_WHITELIST_TTL.min} seconds (1 minute).`)
+  .max(AUTO_WHITELIST_TTL.max, `The time to live is at most ${AUTO_WHITELIST_TTL.max.toLocaleString("en-US")} seconds (30 days).`);
+
+/**
+ * `PUT /api/v1/settings/auto-whitelist`: whether addresses that registered successfully become SIP-scoped
+ * whitelist entries, and for how long after the last registration. Both fields, or either one (the other stays).
+ */
+export const autoWhitelistSettingsSchema = z
+  .strictObject({
+    isEnabled: z.boolean({ error: "isEnabled must be true or false." }).optional(),
+    ttlSeconds: autoWhitelistTtlSchema.optional(),
+  })
+  .refine((value) => value.isEnabled !== undefined || value.ttlSeconds !== undefined, "Send isEnabled, ttlSeconds or both.");
+
+export type AutoWhitelistSettingsInput = z.output<typeof autoWhitelistSettingsSchema>;
+
+/** The dashboard form: a checkbox ("on" when ticked) and the TTL as text. */
+export const autoWhitelistFormSchema = z.preprocess(
+  (value) => {
+    const form = (value ?? {}) as { isEnabled?: unknown; ttlSeconds?: unknown };
+    return { isEnabled: form.isEnabled === true || form.isEnabled === "on", ttlSeconds: parseIntegerText(form.ttlSeconds) };
+  },
+  z.strictObject({ isEnabled: z.boolean(), ttlSeconds: autoWhitelistTtlSchema }),
+);
+

@@ -1,6 +1,19 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, pageQuerySchema, tenantCreateSchema, tenantUpdateSchema } from "./tenant";
+import { parseNetwork, type ParsedNetwork } from "@/lib/net/parse";
+import { tenantNetworkSettingsFormSchema, tenantNetworkSettingsSchema } from "./settings";
+import {
+  checkTenantAdminPrefix,
+  decodeCursor,
+  encodeCursor,
+  overBroadReason,
+  overlapReason,
+  pageQuerySchema,
+  pendingBadgeText,
+  pendingReasonForTenantAdmin,
+  tenantCreateSchema,
+  tenantUpdateSchema,
+} from "./tenant";
 
 describe("tenant input", () => {
   it("trims the name, defaults the rest, and refuses unknown keys", () => {
@@ -39,5 +52,44 @@ describe("pagination", () => {
     expect(pageQuerySchema.parse({ limit: "200", cursor: encodeCursor("acme") })).toEqual({ limit: 200, cursor: "acme" });
     for (const limit of ["0", "201", "-1", "1.5", "abc", "99999"]) expect(pageQuerySchema.safeParse({ limit }).success, limit).toBe(false);
     expect(pageQuerySchema.safeParse({ cursor: "not a cursor" }).error?.issues[0]?.message).toMatch(/cursor is not valid/);
+  });
+});
+
+function net(text: string): ParsedNetwork {
+  const parsed = parseNetwork(text);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.value;
+}
+
+describe("tenant administrators' networks", () => {
+  const defaults = { minPrefix4: 24, minPrefix6: 48 };
+
+  it("refuses prefixes shorter than the family's minimum, naming it, and accepts the minimum and narrower", () => {
+    expect(checkTenantAdminPrefix(net("0.0.0.0/1"), defaults)).toMatch(/^0\.0\.0\.0\/1 is wider .* IPv4 networks must be \/24 or narrower/);
+    expect(checkTenantAdminPrefix(net("192.0.2.0/23"), defaults)).toMatch(/\/24 or narrower/);
+    expect(checkTenantAdminPrefix(net("2001:db8::/47"), defaults)).toMatch(/IPv6 networks must be \/48 or narrower/);
+    for (const ok of ["192.0.2.0/24", "192.0.2.7", "2001:db8::/48", "2001:db8::1"]) expect(checkTenantAdminPrefix(net(ok), defaults), ok).toBeNull();
+    // The IPv4 minimum says nothing about IPv6, and the other way round.
+    expect(checkTenantAdminPrefix(net("2001:db8::/40"), { minPrefix4: 8, minPrefix6: 32 })).toBeNull();
+    expect(checkTenantAdminPrefix(net("10.0.0.0/16"), { minPrefix4: 16, minPrefix6: 128 })).toBeNull();
+  });
+
+  it("words pending reasons, and hides the other tenant from a tenant administrator", () => {
+    const reason = overlapReason("ACME", "198.51.100.0/24");
+    expect(reason).toBe("overlaps ACME's 198.51.100.0/24");
+    expect(pendingReasonForTenantAdmin(reason)).toBe("overlaps another tenant's network");
+    expect(overBroadReason(net("2001:db0::/28"))).toBe("is over-broad (1/268,435,456 of all IPv6 addresses)");
+    expect(overBroadReason(net("10.0.0.0/8"))).toBeNull();
+    expect(pendingReasonForTenantAdmin("is over-broad (1/2 of all IPv4 addresses)")).toBe("is over-broad (1/2 of all IPv4 addresses)");
+    expect(pendingBadgeText(reason)).toBe("Waiting for approval: overlaps ACME's 198.51.100.0/24");
+  });
+
+  it("bounds the minimums as the database does and reads form text with or without a slash", () => {
+    expect(tenantNetworkSettingsFormSchema.parse({ minPrefix4: "/22", minPrefix6: " 40 " })).toEqual({ minPrefix4: 22, minPrefix6: 40 });
+    for (const bad of [{ minPrefix4: 7, minPrefix6: 48 }, { minPrefix4: 33, minPrefix6: 48 }, { minPrefix4: 24, minPrefix6: 15 }, { minPrefix4: 24.5, minPrefix6: 48 }]) {
+      expect(tenantNetworkSettingsSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+    expect(tenantNetworkSettingsSchema.safeParse({ minPrefix4: 24 }).success).toBe(false);
+    expect(tenantNetworkSettingsFormSchema.safeParse({ minPrefix4: "0x18", minPrefix6: "48" }).error?.issues[0]?.message).toMatch(/must be a number/);
   });
 });

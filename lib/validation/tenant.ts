@@ -4,7 +4,10 @@
  */
 import { z } from "zod";
 
+import type { ParsedNetwork } from "@/lib/net/parse";
+import { describeShare } from "@/lib/validation/address-entry";
 import { tenantNameSchema } from "@/lib/validation/policy";
+import type { TenantNetworkSettings } from "@/lib/validation/settings";
 import { decodeBase64Url, encodeBase64Url } from "./cursor-codec";
 import { safeText } from "@/lib/validation/text";
 
@@ -43,6 +46,48 @@ export const tenantUpdateSchema = z
 export type TenantUpdate = z.output<typeof tenantUpdateSchema>;
 
 export const tenantIdSchema = z.uuid({ error: "Tenant id must be a UUID." });
+
+// ---------------------------------------------------------------------------------------------------------
+// Tenant networks written by a tenant administrator
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Why a tenant administrator may not store this network at all (its prefix is shorter than the administrator's
+ * minimum for its family), or null. Administrators and operators are not bound by the minimum.
+ */
+export function checkTenantAdminPrefix(network: ParsedNetwork, minimums: TenantNetworkSettings): string | null {
+  const minimum = network.family === 4 ? minimums.minPrefix4 : minimums.minPrefix6;
+  if (network.prefixLength >= minimum) return null;
+  return (
+    `${network.canonical} is wider than a tenant administrator may store: IPv${network.family} networks must be /${minimum} or narrower ` +
+    `(the minimum an administrator set on the Tenants page). Add the /${minimum} networks you use, or ask an administrator to add this one.`
+  );
+}
+
+/** The pending reason of a network overlapping another tenant's network in force: "overlaps ACME's 198.51.100.0/24". */
+export function overlapReason(otherTenant: string, otherNetwork: string): string {
+  return `${OVERLAP_PREFIX}${otherTenant}'s ${otherNetwork}`;
+}
+
+/** The pending reason of an over-broad network (lib/net's isOverBroad) a tenant administrator stored, or null. */
+export function overBroadReason(network: ParsedNetwork): string | null {
+  return network.isOverBroad ? `is over-broad (${describeShare(network)})` : null;
+}
+
+const OVERLAP_PREFIX = "overlaps ";
+
+/**
+ * A pending reason as a tenant administrator reads it: which other tenant, and which of its networks, stays
+ * hidden (otherwise storing networks would be a way to probe other tenants' offices). Administrators read it whole.
+ */
+export function pendingReasonForTenantAdmin(reason: string): string {
+  return reason.startsWith(OVERLAP_PREFIX) ? "overlaps another tenant's network" : reason;
+}
+
+/** What the panel shows next to a pending network. */
+export function pendingBadgeText(reason: string): string {
+  return `Waiting for approval: ${reason}`;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Keyset pagination

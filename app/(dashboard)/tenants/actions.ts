@@ -6,7 +6,8 @@ import { runAction, type ActionResult } from "@/lib/action-result";
 import { callerFromUser } from "@/lib/auth/caller";
 import { getClientIp } from "@/lib/auth/client-ip";
 import { requirePermission } from "@/lib/auth/guards";
-import { createTenant } from "@/lib/db/queries/tenants";
+import { createTenant, updateTenantNetworkSettings } from "@/lib/db/queries/tenants";
+import { tenantNetworkSettingsFormSchema, type TenantNetworkSettings } from "@/lib/validation/settings";
 import { formCheckbox, formText, tenantCreateSchema } from "@/lib/validation/tenant";
 
 // Every action has the useActionState shape (previous result, form data), ids travel in the form, and the data
@@ -27,5 +28,19 @@ export async function createTenantAction(
     revalidatePath("/tenants");
     revalidatePath("/call-limits");
     return { id: tenant.id, name: tenant.name };
+  });
+}
+
+/** The minimum prefixes of tenant administrators' networks (administrators only). */
+export async function updateTenantNetworkSettingsAction(
+  _previous: ActionResult<TenantNetworkSettings> | null,
+  formData: FormData,
+): Promise<ActionResult<TenantNetworkSettings>> {
+  return runAction(async () => {
+    const user = await requirePermission("tenants:write");
+    const input = tenantNetworkSettingsFormSchema.parse({ minPrefix4: formText(formData, "minPrefix4"), minPrefix6: formText(formData, "minPrefix6") });
+    const saved = await updateTenantNetworkSettings(callerFromUser(user, getClientIp(await headers())), input);
+    revalidatePath("/tenants");
+    return saved;
   });
 }

@@ -17,9 +17,12 @@ import { PageHeader } from "@/components/ui/page-header";
 import { callerFromUser } from "@/lib/auth/caller";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { hasPermission, isTenantScoped } from "@/lib/auth/permissions";
-import { listTenants } from "@/lib/db/queries/tenants";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { getTenantNetworkSettings, listTenants } from "@/lib/db/queries/tenants";
 import { decodeCursor, PAGE_LIMITS } from "@/lib/validation/tenant";
 import { CreateTenantForm } from "./_components/create-tenant-form";
+import { TenantNetworkSettingsForm } from "./_components/tenant-network-settings-form";
+import { TENANT_NETWORKS_SHORT } from "./_components/tenant-texts";
 
 export const metadata: Metadata = { title: "Tenants" };
 
@@ -37,7 +40,9 @@ export default async function TenantsPage({ searchParams }: { searchParams: Sear
   const isScoped = isTenantScoped(user.role);
   const canCreate = hasPermission(user.role, "tenants:write");
   // The data layer applies the tenant scope: a tenant administrator's list holds their own tenant only.
-  const page = await listTenants(callerFromUser(user), { limit: PAGE_LIMITS.default, cursor });
+  const caller = callerFromUser(user);
+  const page = await listTenants(caller, { limit: PAGE_LIMITS.default, cursor });
+  const networkSettings = canCreate ? await getTenantNetworkSettings(caller) : null;
 
   return (
     <>
@@ -45,8 +50,8 @@ export default async function TenantsPage({ searchParams }: { searchParams: Sear
         title="Tenants"
         description={
           isScoped
-            ? "Your tenant: the networks its phones may register from, and its call limits."
-            : "The customers that share the cluster, each with its own IP restrictions and call limits."
+            ? `Your tenant: ${TENANT_NETWORKS_SHORT}, and its call limits.`
+            : "The customers that share the cluster, each with its own allowed networks (IP restrictions) and call limits."
         }
       />
       {deletedName ? (
@@ -77,6 +82,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Sear
               <DataTableHeaderCell>Description</DataTableHeaderCell>
               <DataTableHeaderCell>Auto-whitelist</DataTableHeaderCell>
               <DataTableHeaderCell align="right">IP restrictions</DataTableHeaderCell>
+              <DataTableHeaderCell align="right">Waiting for approval</DataTableHeaderCell>
               <DataTableHeaderCell align="right">Users</DataTableHeaderCell>
             </DataTableHead>
             <DataTableBody>
@@ -98,6 +104,15 @@ export default async function TenantsPage({ searchParams }: { searchParams: Sear
                       {tenant.restrictionCount.toLocaleString("en-US")}
                     </Link>
                   </DataTableCell>
+                  <DataTableCell align="right">
+                    {tenant.pendingCount > 0 ? (
+                      <Link href={`/tenants/${tenant.id}/restrictions`} aria-label={`${tenant.pendingCount} networks of ${tenant.name} waiting for approval`}>
+                        <Badge tone="warning">{tenant.pendingCount.toLocaleString("en-US")}</Badge>
+                      </Link>
+                    ) : (
+                      <span className="text-slate-400 dark:text-slate-500">0</span>
+                    )}
+                  </DataTableCell>
                   <DataTableCell align="right">{tenant.userCount.toLocaleString("en-US")}</DataTableCell>
                 </DataTableRow>
               ))}
@@ -117,6 +132,17 @@ export default async function TenantsPage({ searchParams }: { searchParams: Sear
           </nav>
         </>
       )}
+      {networkSettings ? (
+        <Card className="mt-6">
+          <CardHeader
+            title="Tenant networks"
+            description="The shortest networks a tenant administrator may store as the tenant's allowed networks."
+          />
+          <CardBody>
+            <TenantNetworkSettingsForm settings={networkSettings} />
+          </CardBody>
+        </Card>
+      ) : null}
     </>
   );
 }

@@ -1,4 +1,5 @@
 import * as audit from "./audit";
+import * as autoWhitelist from "./auto-whitelist";
 import * as exposure from "./exposure";
 import * as lists from "./lists";
 import * as nodes from "./nodes";
@@ -29,7 +30,7 @@ export type OpenApiDocument = {
 };
 
 /** Every area's description. A new area is added here, explicitly. */
-export const openApiModules: Record<string, OpenApiModule> = { lists, settings, exposure, tenants, users, audit, nodes, observe };
+export const openApiModules: Record<string, OpenApiModule> = { lists, autoWhitelist, settings, exposure, tenants, users, audit, nodes, observe };
 
 export const API_PREFIX = "/api/v1";
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;

@@ -11,6 +11,7 @@ import {
   routeCostLimitUpdateSchema,
   tenantCallLimitSchema,
 } from "@/lib/validation/call-limits";
+import { TENANT_MIN_PREFIX_LIMITS, tenantNetworkSettingsSchema } from "@/lib/validation/settings";
 import { PAGE_LIMITS, TENANT_DESCRIPTION_MAX_LENGTH, tenantCreateSchema, tenantUpdateSchema } from "@/lib/validation/tenant";
 import { dateTime, errorResponses, json, nullable, ref, response, uuid, type JsonSchema } from "./schema-helpers";
 
@@ -57,6 +58,12 @@ const listParameters = [
   { name: "limit", in: "query", required: false, description: "Items per page.", schema: { type: "integer", minimum: 1, maximum: PAGE_LIMITS.max, default: PAGE_LIMITS.default } },
   { name: "cursor", in: "query", required: false, description: "The `nextCursor` of the previous page, unchanged.", schema: { type: "string" } },
 ];
+const entryIdParameter = { name: "entryId", in: "path", required: true, description: "The network's entry id.", schema: uuid };
+
+/** What a tenant's networks do today, and what they do not do yet (said plainly, never claimed). */
+const TENANT_NETWORKS_WORDS =
+  "A tenant's networks are its allowed networks: they reach SIP and RTP when the exposure policy opens SIP to allowed networks only, get SIP-scoped trust when the tenant's autoWhitelistRestrictions is on, and give the tenant's administrators sight of the bans inside them. Refusing registrations of the tenant's extensions from anywhere else is not enforced yet. A tenant administrator's network wider than the minimum prefix is refused; one that overlaps another tenant's network in force (contains it, lies inside it or equals it) or is over-broad is stored with pendingReason set and has no effect until an administrator approves it.";
+
 const idParameter = (what: string) => ({ name: "id", in: "path", required: true, description: `The ${what}'s id.`, schema: uuid });
 const pageOf = (schema: string) => ({
   type: "object",
@@ -74,15 +81,20 @@ export const components = {
   schemas: {
     Tenant: {
       type: "object",
-      required: ["id", "name", "description", "autoWhitelistRestrictions", "createdAt", "updatedAt", "restrictionCount", "userCount"],
+      required: ["id", "name", "description", "autoWhitelistRestrictions", "createdAt", "updatedAt", "restrictionCount", "pendingCount", "userCount"],
       properties: {
         id: uuid,
         name: { type: "string" },
         description: { type: "string" },
-        autoWhitelistRestrictions: { type: "boolean", description: "The tenant's IP restrictions are added to the whitelist and fail2ban's ignore list." },
+        autoWhitelistRestrictions: {
+          type: "boolean",
+          description:
+            "The tenant's networks get SIP-scoped trust (SIP and RTP only, exempt from the SIP rate limits and the VoIP jail), never the cluster whitelist.",
+        },
         createdAt: dateTime,
         updatedAt: dateTime,
-        restrictionCount: { type: "integer", minimum: 0 },
+        restrictionCount: { type: "integer", minimum: 0, description: "The tenant's networks, pending ones included." },
+        pendingCount: { type: "integer", minimum: 0, description: "Networks a tenant administrator stored that wait for an administrator's approval." },
         userCount: { type: "integer", minimum: 0 },
       },
     },
@@ -125,6 +137,49 @@ export const components = {
       type: "object",
       required: ["id", "name", "prefix", "maxCostPerMinute", "currency", "createdAt", "updatedAt"],
       properties: { id: uuid, name: { type: "string" }, prefix, maxCostPerMinute: money, currency: { type: "string" }, createdAt: dateTime, updatedAt: dateTime },
+    },
+    TenantNetworkSettings: {
+      type: "object",
+      required: ["minPrefix4", "minPrefix6"],
+      properties: {
+        minPrefix4: {
+          type: "integer",
+          minimum: TENANT_MIN_PREFIX_LIMITS.minPrefix4.min,
+          maximum: TENANT_MIN_PREFIX_LIMITS.minPrefix4.max,
+          default: TENANT_MIN_PREFIX_LIMITS.minPrefix4.default,
+          description: "Shortest IPv4 prefix a tenant administrator may store (24: a /24 or narrower).",
+        },
+        minPrefix6: {
+          type: "integer",
+          minimum: TENANT_MIN_PREFIX_LIMITS.minPrefix6.min,
+          maximum: TENANT_MIN_PREFIX_LIMITS.minPrefix6.max,
+          default: TENANT_MIN_PREFIX_LIMITS.minPrefix6.default,
+          description: "Shortest IPv6 prefix a tenant administrator may store.",
+        },
+      },
+    },
+    PendingTenantNetwork: {
+      type: "object",
+      required: ["id", "tenantId", "tenantName", "network", "comment", "pendingReason", "author", "createdAt"],
+      properties: {
+        id: uuid,
+        tenantId: uuid,
+        tenantName: { type: "string" },
+        network: { type: "string" },
+        comment: { type: "string" },
+        pendingReason: {
+          type: "string",
+          description: "Why it waits. A TENANT_ADMIN token reads an overlap without the other tenant's name and network.",
+          examples: ["overlaps ACME's 198.51.100.0/24", "is over-broad (1/65,536 of all IPv6 addresses)"],
+        },
+        author: { type: "string" },
+        createdAt: dateTime,
+      },
+    },
+    TenantNetworkDecision: {
+      type: "object",
+      required: ["id", "network"],
+      properties: { id: uuid, network: { type: "string" } },
     },
     AbuseDetection: {
       type: "object",
@@ -186,6 +241,62 @@ export const paths: Record<string, unknown> = {
       description:
         "Deletes the tenant with its IP restrictions, call limits and API tokens. Refused (409, saying how many) while users belong to it. Requires an ADMIN token.",
       responses: { "204": { description: "Deleted." }, ...readErrors, "409": response("Conflict") },
+    },
+  },
+  "/api/v1/tenants/{id}/restrictions/pending": {
+    parameters: [idParameter("tenant")],
+    get: {
+      operationId: "listPendingTenantNetworks",
+      tags: ["Tenant IP restrictions"],
+      summary: "A tenant's networks waiting for approval",
+      description: `${TENANT_NETWORKS_WORDS} Oldest first (at most 1,000).`,
+      responses: {
+        "200": {
+          description: "The pending networks.",
+          content: json({ type: "object", required: ["items"], properties: { items: { type: "array", items: ref("PendingTenantNetwork") } } }),
+        },
+        ...readErrors,
+      },
+    },
+  },
+  "/api/v1/tenants/{id}/restrictions/{entryId}/approve": {
+    parameters: [idParameter("tenant"), entryIdParameter],
+    post: {
+      operationId: "approveTenantNetwork",
+      tags: ["Tenant IP restrictions"],
+      summary: "Approve a pending tenant network",
+      description:
+        "Puts a network that waits for approval in force: it is rendered from the next push on and gives the tenant's administrators sight of the bans inside it. Audited. Requires an ADMIN token (OPERATOR and TENANT_ADMIN tokens answer 403); 404 when the entry does not exist or is not pending.",
+      responses: { "200": { description: "The approved network.", content: json(ref("TenantNetworkDecision")) }, ...readErrors },
+    },
+  },
+  "/api/v1/tenants/{id}/restrictions/{entryId}/reject": {
+    parameters: [idParameter("tenant"), entryIdParameter],
+    post: {
+      operationId: "rejectTenantNetwork",
+      tags: ["Tenant IP restrictions"],
+      summary: "Reject a pending tenant network",
+      description:
+        "Deletes a network that waits for approval. Audited. Requires an ADMIN token (OPERATOR and TENANT_ADMIN tokens answer 403); 404 when the entry does not exist or is not pending.",
+      responses: { "200": { description: "The rejected (deleted) network.", content: json(ref("TenantNetworkDecision")) }, ...readErrors },
+    },
+  },
+  "/api/v1/settings/tenant-networks": {
+    get: {
+      operationId: "getTenantNetworkSettings",
+      tags: ["Tenants"],
+      summary: "Minimum prefix of tenant networks",
+      description: `The shortest IPv4 and IPv6 prefix a tenant administrator may store as a tenant network; a wider one is refused (422) with the minimum named. Administrators and operators are not bound by it. ${TENANT_NETWORKS_WORDS}`,
+      responses: { "200": { description: "The settings.", content: json(ref("TenantNetworkSettings")) }, "401": response("Unauthorized"), "403": response("Forbidden") },
+    },
+    put: {
+      operationId: "setTenantNetworkSettings",
+      tags: ["Tenants"],
+      summary: "Set the minimum prefix of tenant networks",
+      description:
+        "Both fields. Networks already stored keep their state; the minimum applies to what tenant administrators write from now on. Audited. Requires an ADMIN token.",
+      requestBody: { required: true, content: json(requestSchema(tenantNetworkSettingsSchema)) },
+      responses: { "200": { description: "The settings now stored.", content: json(ref("TenantNetworkSettings")) }, ...writeErrors },
     },
   },
   "/api/v1/call-limits/tenants": {

@@ -61,12 +61,17 @@ const CURRENT = (alias: string) => Prisma.raw(`(${alias}.unbanned_at IS NULL AND
 // Tenant scope
 // ---------------------------------------------------------------------------------------------------------
 
-/** null: every address (not tenant-scoped). An empty array: the tenant has no active restriction networks. */
+/**
+ * null: every address (not tenant-scoped). An empty array: the tenant has no networks in force. A network waiting
+ * for an administrator's approval (pending_reason set) grants nothing: otherwise storing another tenant's office
+ * network would show, and let one unban, that tenant's bans.
+ */
 async function tenantNetworks(db: Db, caller: Caller): Promise<string[] | null> {
   if (caller.tenantId === null) return null;
   const rows = await db.$queryRaw<{ network: string }[]>`
     SELECT abbrev(network) AS network FROM address_entries
-    WHERE list = 'TENANT_RESTRICTION' AND tenant_id = ${caller.tenantId}::uuid AND (expires_at IS NULL OR expires_at > now())
+    WHERE list = 'TENANT_RESTRICTION' AND tenant_id = ${caller.tenantId}::uuid AND pending_reason IS NULL
+      AND (expires_at IS NULL OR expires_at > now())
     ORDER BY network`;
   return rows.map((r) => r.network);
 }

@@ -4,7 +4,8 @@ import { Prisma } from "@/lib/generated/prisma/client";
 
 // Every current ban as one row per (address, jail, node): what `rampart bans list` prints. The Bans page
 // groups per address (lib/db/queries/bans.ts listBans); scripts want the flat pairs they can act on with
-// `rampart unban ADDRESS --node N`. Tenant admins see only bans inside their tenant's restriction networks.
+// `rampart unban ADDRESS --node N`. Tenant admins see only bans inside their tenant's networks in force (not
+// those waiting for an administrator's approval).
 
 const sql = Prisma.sql;
 
@@ -31,7 +32,7 @@ export async function listCurrentBans(caller: Caller, limit = MAX_CURRENT_BANS):
     caller.tenantId === null
       ? sql`TRUE`
       : sql`EXISTS (SELECT 1 FROM address_entries r WHERE r.list = 'TENANT_RESTRICTION' AND r.tenant_id = ${caller.tenantId}::uuid
-                    AND (r.expires_at IS NULL OR r.expires_at > now()) AND e.address <<= r.network)`;
+                    AND r.pending_reason IS NULL AND (r.expires_at IS NULL OR r.expires_at > now()) AND e.address <<= r.network)`;
   const rows = await getDb().$queryRaw<{ ip: string; jail: string; node: string; node_id: string; country: string | null; banned_at: Date; expires_at: Date | null; first_seen_at: Date; last_seen_at: Date }[]>`
     SELECT abbrev(e.address) AS ip, e.jail, n.name AS node, n.id::text AS node_id, e.country, e.banned_at, e.expires_at, e.first_seen_at, e.last_seen_at
     FROM ban_events e JOIN nodes n ON n.id = e.node_id

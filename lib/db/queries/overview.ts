@@ -23,7 +23,8 @@ export async function tenantBanSummary(caller: Caller, now: Date = new Date()): 
   const [row] = await getDb().$queryRaw<{ current: number; recent: number; networks: number }[]>`
     WITH n AS (
       SELECT network FROM address_entries
-      WHERE list = 'TENANT_RESTRICTION' AND tenant_id = ${caller.tenantId}::uuid AND (expires_at IS NULL OR expires_at > ${now})
+      WHERE list = 'TENANT_RESTRICTION' AND tenant_id = ${caller.tenantId}::uuid AND pending_reason IS NULL
+        AND (expires_at IS NULL OR expires_at > ${now})
     )
     SELECT
       (SELECT count(DISTINCT e.address)::int FROM ban_events e

@@ -1,8 +1,18 @@
 import { assertPermission, assertTenantAccess, tenantScope, type Caller } from "@/lib/auth/caller";
+import { isTenantScoped } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { encodeCursor, type Page, type PageQuery, type TenantCreate, type TenantUpdate } from "@/lib/validation/tenant";
+import { parseNetwork } from "@/lib/net/parse";
+import { tenantNetworkSettingsSchema, type TenantNetworkSettings } from "@/lib/validation/settings";
+import {
+  encodeCursor,
+  pendingReasonForTenantAdmin,
+  type Page,
+  type PageQuery,
+  type TenantCreate,
+  type TenantUpdate,
+} from "@/lib/validation/tenant";
 import { writeAudit } from "./audit";
 
 // Tenants: every function checks the caller's permission and tenant scope itself. A tenant administrator
@@ -16,6 +26,8 @@ export interface TenantView {
   createdAt: Date;
   updatedAt: Date;
   restrictionCount: number;
+  /** Networks a tenant administrator stored that wait for an administrator's approval (counted in restrictionCount). */
+  pendingCount: number;
   userCount: number;
 }
 
@@ -47,9 +59,22 @@ const tenantViewSelect = {
 
 type TenantViewRow = Prisma.TenantGetPayload<{ select: typeof tenantViewSelect }>;
 
-function toView(row: TenantViewRow): TenantView {
+function toView(row: TenantViewRow, pendingCount: number): TenantView {
   const { _count, ...rest } = row;
-  return { ...rest, restrictionCount: _count.addressEntries, userCount: _count.users };
+  return { ...rest, restrictionCount: _count.addressEntries, pendingCount, userCount: _count.users };
+}
+
+type Db = Prisma.TransactionClient | ReturnType<typeof getDb>;
+
+/** Pending networks per tenant (Prisma's _count takes one filter per relation, so this is its own query). */
+async function countPending(db: Db, tenantIds: string[]): Promise<Map<string, number>> {
+  if (tenantIds.length === 0) return new Map();
+  const rows = await db.addressEntry.groupBy({
+    by: ["tenantId"],
+    where: { list: "TENANT_RESTRICTION", tenantId: { in: tenantIds }, pendingReason: { not: null } },
+    _count: { _all: true },
+  });
+  return new Map(rows.flatMap((row) => (row.tenantId === null ? [] : [[row.tenantId, row._count._all] as const])));
 }
 
 /** What the audit log keeps of a tenant. */
@@ -85,7 +110,9 @@ export async function listTenants(caller: Caller, page: PageQuery): Promise<Page
     take: page.limit + 1,
     select: tenantViewSelect,
   });
-  const items = rows.slice(0, page.limit).map(toView);
+  const pageRows = rows.slice(0, page.limit);
+  const pending = await countPending(getDb(), pageRows.map((row) => row.id));
+  const items = pageRows.map((row) => toView(row, pending.get(row.id) ?? 0));
   const hasMore = rows.length > page.limit;
   return { items, nextCursor: hasMore && items.length > 0 ? encodeCursor(items[items.length - 1]!.name) : null };
 }
@@ -110,9 +137,11 @@ export async function getTenant(caller: Caller, id: string): Promise<TenantDetai
   });
   if (!row) throw new AppError("NOT_FOUND", NOT_FOUND_MESSAGE);
   const { callLimit, _count, ...rest } = row;
+  const pending = await countPending(getDb(), [id]);
   return {
     ...rest,
     restrictionCount: _count.addressEntries,
+    pendingCount: pending.get(id) ?? 0,
     userCount: _count.users,
     extensionLimitCount: _count.extensionLimits,
     apiTokenCount: _count.apiTokens,
@@ -129,7 +158,7 @@ export async function createTenant(caller: Caller, input: TenantCreate): Promise
         select: tenantViewSelect,
       });
       await writeAudit(tx, caller.actor, { action: "tenant.create", objectType: "tenant", objectId: row.id, after: auditView(row) });
-      return toView(row);
+      return toView(row, 0);
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken(input.name);
@@ -156,7 +185,7 @@ export async function updateTenant(caller: Caller, id: string, changes: TenantUp
         before: auditView(before),
         after: auditView(after),
       });
-      return toView(after);
+      return toView(after, (await countPending(tx, [id])).get(id) ?? 0);
     });
   } catch (error) {
     if (isUniqueViolation(error) && changes.name !== undefined) throw nameTaken(changes.name);
@@ -235,4 +264,151 @@ function usersBlockDeletion(name: string, users: number): AppError {
     "CONFLICT",
     `The tenant "${name}" still has ${noun}. Move ${users === 1 ? "it" : "them"} to another tenant or delete ${users === 1 ? "it" : "them"} on the Users page first; the tenant was not deleted.`,
   );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tenant network settings (platform_settings.tenant_min_prefix4 / tenant_min_prefix6)
+// ---------------------------------------------------------------------------------------------------------
+
+const DEFAULT_MIN_PREFIXES: TenantNetworkSettings = { minPrefix4: 24, minPrefix6: 48 };
+
+/** The minimum prefixes without a permission check: for the data layer's own checks of a tenant admin's write. */
+export async function readTenantMinPrefixes(db: Db): Promise<TenantNetworkSettings> {
+  const row = await db.platformSettings.findUnique({ where: { id: 1 }, select: { tenantMinPrefix4: true, tenantMinPrefix6: true } });
+  return row ? { minPrefix4: row.tenantMinPrefix4, minPrefix6: row.tenantMinPrefix6 } : DEFAULT_MIN_PREFIXES;
+}
+
+/** The shortest prefixes a tenant administrator may store; everyone who may read tenants may read them. */
+export async function getTenantNetworkSettings(caller: Caller): Promise<TenantNetworkSettings> {
+  assertPermission(caller, "tenants:read");
+  return readTenantMinPrefixes(getDb());
+}
+
+/**
+ * Sets the minimum prefixes (administrators only). Networks already stored stay as they are: the minimum
+ * applies to what a tenant administrator writes from now on.
+ */
+export async function updateTenantNetworkSettings(caller: Caller, input: TenantNetworkSettings): Promise<TenantNetworkSettings> {
+  assertPermission(caller, "tenants:write");
+  const value = tenantNetworkSettingsSchema.parse(input);
+  return getDb().$transaction(async (tx) => {
+    await tx.$executeRaw`INSERT INTO platform_settings (id) VALUES (1) ON CONFLICT (id) DO NOTHING`;
+    await tx.$queryRaw`SELECT id FROM platform_settings WHERE id = 1 FOR UPDATE`;
+    const before = await readTenantMinPrefixes(tx);
+    if (before.minPrefix4 === value.minPrefix4 && before.minPrefix6 === value.minPrefix6) return before;
+    await tx.platformSettings.update({ where: { id: 1 }, data: { tenantMinPrefix4: value.minPrefix4, tenantMinPrefix6: value.minPrefix6 } });
+    await writeAudit(tx, caller.actor, {
+      action: "settings.tenant-networks.update",
+      objectType: "platform-settings",
+      objectId: "1",
+      before: { ...before },
+      after: { ...value },
+    });
+    return value;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tenant networks waiting for approval
+// ---------------------------------------------------------------------------------------------------------
+
+export interface PendingTenantNetwork {
+  id: string;
+  tenantId: string;
+  tenantName: string;
+  network: string;
+  comment: string;
+  /** Why it waits; for a tenant administrator without the other tenant's name and network. */
+  pendingReason: string;
+  author: string;
+  createdAt: Date;
+}
+
+/** Which pending network: its entry id (API, dashboard) or its network (CLI). */
+export type PendingNetworkRef = { id: string } | { network: string };
+
+const PENDING_NOT_FOUND = "The network does not exist or is not waiting for approval (it may have been approved, rejected or deleted).";
+
+/** The pending networks of one tenant (or, for administrators and operators without a tenant, of all), oldest first. */
+export async function listPendingTenantNetworks(caller: Caller, tenantId?: string): Promise<PendingTenantNetwork[]> {
+  assertPermission(caller, "restrictions:read");
+  if (tenantId !== undefined) assertTenantAccess(caller, tenantId, "The tenant");
+  const scope = tenantId ?? tenantScope(caller);
+  const rows = await getDb().addressEntry.findMany({
+    where: { list: "TENANT_RESTRICTION", pendingReason: { not: null }, ...(scope !== undefined ? { tenantId: scope } : {}) },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: 1_000,
+    select: { id: true, tenantId: true, network: true, comment: true, pendingReason: true, author: true, createdAt: true, tenant: { select: { name: true } } },
+  });
+  const isTenantAdmin = isTenantScoped(caller.role);
+  return rows.map((row) => ({
+    id: row.id,
+    tenantId: row.tenantId ?? "",
+    tenantName: row.tenant?.name ?? "",
+    network: row.network,
+    comment: row.comment,
+    pendingReason: isTenantAdmin ? pendingReasonForTenantAdmin(row.pendingReason ?? "") : (row.pendingReason ?? ""),
+    author: row.author,
+    createdAt: row.createdAt,
+  }));
+}
+
+async function findPending(tx: Prisma.TransactionClient, tenantId: string, ref: PendingNetworkRef) {
+  let where: Prisma.AddressEntryWhereInput;
+  if ("id" in ref) {
+    where = { id: ref.id };
+  } else {
+    const parsed = parseNetwork(ref.network);
+    if (!parsed.ok) throw new AppError("VALIDATION", parsed.error, { network: [parsed.error] });
+    where = { network: parsed.value.canonical };
+  }
+  const [row] = await tx.addressEntry.findMany({
+    where: { ...where, list: "TENANT_RESTRICTION", tenantId, pendingReason: { not: null } },
+    select: { id: true, network: true, comment: true, pendingReason: true, expiresAt: true, author: true },
+    take: 1,
+  });
+  if (!row) throw new AppError("NOT_FOUND", PENDING_NOT_FOUND);
+  // Locked, so a concurrent approve and reject cannot both succeed.
+  await tx.$queryRaw`SELECT id FROM address_entries WHERE id = ${row.id}::uuid FOR UPDATE`;
+  return row;
+}
+
+function pendingAudit(row: { network: string; comment: string; pendingReason: string | null; expiresAt: Date | null; author: string }, tenantId: string) {
+  return { network: row.network, comment: row.comment, pendingReason: row.pendingReason, expiresAt: row.expiresAt?.toISOString() ?? null, author: row.author, tenantId };
+}
+
+/**
+ * Puts a pending tenant network in force (administrators only): it is rendered from the next push on and gives
+ * the tenant's administrators sight of the bans inside it. Audited with the reason it waited for.
+ */
+export async function approveTenantNetwork(caller: Caller, tenantId: string, ref: PendingNetworkRef): Promise<{ id: string; network: string }> {
+  assertPermission(caller, "tenants:write");
+  return getDb().$transaction(async (tx) => {
+    const row = await findPending(tx, tenantId, ref);
+    await tx.addressEntry.update({ where: { id: row.id }, data: { pendingReason: null } });
+    await writeAudit(tx, caller.actor, {
+      action: "tenant-restriction.approve",
+      objectType: "address-entry",
+      objectId: row.id,
+      before: pendingAudit(row, tenantId),
+      after: { ...pendingAudit(row, tenantId), pendingReason: null },
+    });
+    return { id: row.id, network: row.network };
+  });
+}
+
+/** Deletes a pending tenant network (administrators only), audited with the reason it waited for. */
+export async function rejectTenantNetwork(caller: Caller, tenantId: string, ref: PendingNetworkRef): Promise<{ id: string; network: string }> {
+  assertPermission(caller, "tenants:write");
+  return getDb().$transaction(async (tx) => {
+    const row = await findPending(tx, tenantId, ref);
+    await tx.addressEntry.delete({ where: { id: row.id } });
+    await writeAudit(tx, caller.actor, {
+      action: "tenant-restriction.reject",
+      objectType: "address-entry",
+      objectId: row.id,
+      before: pendingAudit(row, tenantId),
+    });
+    return { id: row.id, network: row.network };
+  });
 }

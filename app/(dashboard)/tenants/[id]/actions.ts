@@ -15,7 +15,7 @@ import {
   setTenantCallLimit,
   updateExtensionLimit,
 } from "@/lib/db/queries/call-limits";
-import { deleteTenant, updateTenant, type TenantDeletion } from "@/lib/db/queries/tenants";
+import { approveTenantNetwork, deleteTenant, rejectTenantNetwork, updateTenant, type TenantDeletion } from "@/lib/db/queries/tenants";
 import { AppError } from "@/lib/errors";
 import { extensionLimitCreateSchema, tenantCallLimitSchema } from "@/lib/validation/call-limits";
 import { formCheckbox, formText, tenantUpdateSchema } from "@/lib/validation/tenant";
@@ -130,5 +130,31 @@ export async function deleteExtensionLimitAction(_previous: ActionResult | null,
     const limit = await deleteExtensionLimit(caller, id);
     revalidateTenant(limit.tenantId);
     return undefined;
+  });
+}
+
+/** An administrator approves a pending tenant network: it is rendered from the next push on. */
+export async function approveTenantNetworkAction(_previous: ActionResult<{ network: string }> | null, formData: FormData): Promise<ActionResult<{ network: string }>> {
+  return decideTenantNetwork(formData, approveTenantNetwork);
+}
+
+/** An administrator rejects (deletes) a pending tenant network. */
+export async function rejectTenantNetworkAction(_previous: ActionResult<{ network: string }> | null, formData: FormData): Promise<ActionResult<{ network: string }>> {
+  return decideTenantNetwork(formData, rejectTenantNetwork);
+}
+
+async function decideTenantNetwork(
+  formData: FormData,
+  decide: (caller: Caller, tenantId: string, ref: { id: string }) => Promise<{ id: string; network: string }>,
+): Promise<ActionResult<{ network: string }>> {
+  return runAction(async () => {
+    const caller = await callerWith("tenants:write");
+    const tenantId = idFrom(formData, "tenantId");
+    const entryId = z.uuid().safeParse(formText(formData, "pendingEntryId"));
+    if (!entryId.success) throw new AppError("NOT_FOUND", "The network does not exist.");
+    const decided = await decide(caller, tenantId, { id: entryId.data });
+    revalidatePath(`/tenants/${tenantId}/restrictions`);
+    revalidateTenant(tenantId);
+    return { network: decided.network };
   });
 }

@@ -79,13 +79,14 @@ export default async function TenantPage({ params, searchParams }: { params: Par
         description={tenant.description || undefined}
         actions={
           <ButtonLink href={`/tenants/${tenant.id}/restrictions`} variant="secondary">
-            IP restrictions ({tenant.restrictionCount.toLocaleString("en-US")})
+            IP restrictions ({tenant.restrictionCount.toLocaleString("en-US")}
+            {tenant.pendingCount > 0 ? `, ${tenant.pendingCount.toLocaleString("en-US")} waiting for approval` : ""})
           </ButtonLink>
         }
       />
       {isJustCreated ? (
         <Alert tone="success" className="mb-4">
-          Tenant created. Add the networks its phones register from under IP restrictions, and its call limits below.
+          Tenant created. Add its allowed networks under IP restrictions, and its call limits below.
         </Alert>
       ) : null}
 

@@ -9,10 +9,13 @@ import { PageHeader } from "@/components/ui/page-header";
 import { callerFromUser, type Caller } from "@/lib/auth/caller";
 import { getClientIp } from "@/lib/auth/client-ip";
 import { requirePagePermission } from "@/lib/auth/guards";
-import { hasPermission } from "@/lib/auth/permissions";
+import { hasPermission, isTenantScoped } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getRestrictionsTenant } from "@/lib/db/queries/address-entries";
+import { getTenantNetworkSettings, listPendingTenantNetworks } from "@/lib/db/queries/tenants";
 import { isAppError } from "@/lib/errors";
+import { minimumPrefixHint, TENANT_NETWORKS_DESCRIPTION } from "../../_components/tenant-texts";
+import { PendingNetworks } from "./_components/pending-networks";
 
 type Params = Promise<{ id: string }>;
 
@@ -46,6 +49,8 @@ export default async function TenantRestrictionsPage({ params, searchParams }: {
   const tenant = await loadTenant(caller, id);
   const canWrite = hasPermission(user.role, "restrictions:write");
   const target = { kind: "tenant", tenantId: tenant.id } as const;
+  const [pending, minimums] = await Promise.all([listPendingTenantNetworks(caller, tenant.id), getTenantNetworkSettings(caller)]);
+  const isTenantAdmin = isTenantScoped(user.role);
   return (
     <>
       {hasPermission(user.role, "tenants:read") ? (
@@ -61,9 +66,28 @@ export default async function TenantRestrictionsPage({ params, searchParams }: {
       ) : null}
       <PageHeader
         title={`IP restrictions of ${tenant.name}`}
-        description="The networks this tenant's phones may register from. Registrations from anywhere else are refused."
+        description={TENANT_NETWORKS_DESCRIPTION}
         actions={<ListHeaderActions target={target} canWrite={canWrite} />}
       />
+      {isTenantAdmin && canWrite ? (
+        <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
+          {minimumPrefixHint(minimums)} A network that overlaps another tenant&apos;s network, or is over-broad, waits for an administrator&apos;s approval.
+        </p>
+      ) : null}
+      {pending.length > 0 ? (
+        <PendingNetworks
+          tenantId={tenant.id}
+          canDecide={hasPermission(user.role, "tenants:write")}
+          items={pending.map((entry) => ({
+            id: entry.id,
+            network: entry.network,
+            comment: entry.comment,
+            pendingReason: entry.pendingReason,
+            author: entry.author,
+            createdAt: entry.createdAt.toISOString(),
+          }))}
+        />
+      ) : null}
       <AddressListView
         target={target}
         caller={caller}
@@ -72,7 +96,7 @@ export default async function TenantRestrictionsPage({ params, searchParams }: {
         empty={{
           icon: <NavIcon name="tenants" />,
           title: "No IP restrictions yet",
-          description: "Add the office networks and addresses the tenant's phones register from, or import a list.",
+          description: "Add the tenant's office networks and addresses (its allowed networks), or import a list.",
         }}
       />
     </>
