@@ -460,4 +460,3 @@ export const autoWhitelistFormSchema = z.preprocess(
   },
   z.strictObject({ isEnabled: z.boolean(), ttlSeconds: autoWhitelistTtlSchema }),
 );
-
