@@ -460,3 +460,43 @@ export const autoWhitelistFormSchema = z.preprocess(
   },
   z.strictObject({ isEnabled: z.boolean(), ttlSeconds: autoWhitelistTtlSchema }),
 );
+
+// ---------------------------------------------------------------------------------------------------------
+// Tenant networks (platform_settings.tenant_min_prefix4 / tenant_min_prefix6)
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * The shortest prefix a tenant administrator may store, per family (the database CHECK holds the same bounds).
+ * The lower bounds are where lib/net starts calling a network over-broad (/8, /32) or just above it.
+ */
+export const TENANT_MIN_PREFIX_LIMITS = {
+  minPrefix4: { min: 8, max: 32, default: 24 },
+  minPrefix6: { min: 16, max: 128, default: 48 },
+} as const;
+
+const minPrefixSchema = (family: 4 | 6) => {
+  const range = family === 4 ? TENANT_MIN_PREFIX_LIMITS.minPrefix4 : TENANT_MIN_PREFIX_LIMITS.minPrefix6;
+  const what = `The IPv${family} minimum prefix`;
+  return z
+    .number({ error: `${what} must be a number.` })
+    .int(`${what} must be a whole number.`)
+    .min(range.min, `${what} must be /${range.min} to /${range.max}.`)
+    .max(range.max, `${what} must be /${range.min} to /${range.max}.`);
+};
+
+/**
+ * `PUT /api/v1/settings/tenant-networks`: the shortest IPv4 and IPv6 prefix a tenant administrator may store as
+ * one of the tenant's networks (/24 and /48 by default). Administrators and operators are not bound by it.
+ */
+export const tenantNetworkSettingsSchema = z.strictObject({ minPrefix4: minPrefixSchema(4), minPrefix6: minPrefixSchema(6) });
+export type TenantNetworkSettings = z.output<typeof tenantNetworkSettingsSchema>;
+
+/** The Tenants page form: the two prefixes as typed ("/24" and "24" alike). */
+export const tenantNetworkSettingsFormSchema = z.preprocess(
+  (input) =>
+    mapFields(input, {
+      minPrefix4: (value) => parseIntegerText(typeof value === "string" ? value.trim().replace(/^\//, "") : value),
+      minPrefix6: (value) => parseIntegerText(typeof value === "string" ? value.trim().replace(/^\//, "") : value),
+    }),
+  tenantNetworkSettingsSchema,
+);
