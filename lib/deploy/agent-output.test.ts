@@ -21,7 +21,7 @@ const D2 = "c".repeat(64);
 const DEPLOYMENT = "0b6f4a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b";
 const HELPERS = ["iptables-restore", "ip6tables-restore", "flock", "setsid", "sha256sum"];
 
-function probeOutput(overrides: Partial<Record<"kernel" | "iptables" | "ip6tables" | "ipset" | "fail2ban" | "agent" | "version", string>> & { has?: string[]; end?: boolean } = {}): string {
+function probeOutput(overrides: Partial<Record<"kernel" | "iptables" | "ip6tables" | "ipset" | "fail2ban" | "agent" | "version" | "client", string>> & { has?: string[]; end?: boolean } = {}): string {
   return [
     `kernel=${overrides.kernel ?? "Linux 6.1.0-28-amd64"}`,
     `iptables=${overrides.iptables ?? "iptables v1.8.9 (nf_tables)"}`,
@@ -31,6 +31,7 @@ function probeOutput(overrides: Partial<Record<"kernel" | "iptables" | "ip6table
     ...(overrides.has ?? HELPERS).map((tool) => `has=${tool}`),
     `agent=${overrides.agent ?? AGENT}`,
     `version=${overrides.version ?? V}`,
+    `client=${overrides.client ?? "198.18.0.1"}`,
     ...(overrides.end === false ? [] : ["end=1"]),
     "",
   ].join("\n");
@@ -49,7 +50,15 @@ describe("parseProbe", () => {
       },
       agentHash: AGENT,
       version: V,
+      clientAddress: "198.18.0.1",
     });
+  });
+
+  it("reads the panel's address as the node sees it, through the strict parser only", () => {
+    expect(parseProbe(probeOutput({ client: "2001:db8::1" })).clientAddress).toBe("2001:db8::1");
+    for (const client of ["", "198.18.0.1 22", "198.018.0.1", "198.18.0.0/24", "localhost", "$(id)"]) {
+      expect([client, parseProbe(probeOutput({ client })).clientAddress]).toEqual([client, null]);
+    }
   });
 
   it("tells the legacy backend from nf_tables, and takes a pre-1.8 iptables (no backend tag) as legacy", () => {

@@ -3,6 +3,7 @@
  * not match the expected shape is reported as such instead of being guessed at.
  */
 import { AppError } from "@/lib/errors";
+import { parseHostAddress } from "@/lib/net/parse";
 
 export interface ToolVersion {
   version: string;
@@ -25,6 +26,8 @@ export interface ProbeResult {
   agentHash: string | null;
   /** The version the node last confirmed, or null. */
   version: string | null;
+  /** The address the node sees the panel connect from (SSH_CONNECTION), canonical; null when not reported. */
+  clientAddress: string | null;
 }
 
 function keyValues(text: string): Map<string, string[]> {
@@ -68,7 +71,13 @@ export function parseProbe(stdout: string): ProbeResult {
   for (const helper of REQUIRED_HELPERS) if (!has.has(helper)) tools.missing.push(helper);
   const agent = first("agent");
   const version = first("version");
-  return { tools, agentHash: /^[0-9a-f]{64}$/.test(agent) ? agent : null, version: /^[0-9a-f]{64}$/.test(version) ? version : null };
+  const client = parseHostAddress(first("client"));
+  return {
+    tools,
+    agentHash: /^[0-9a-f]{64}$/.test(agent) ? agent : null,
+    version: /^[0-9a-f]{64}$/.test(version) ? version : null,
+    clientAddress: client.ok && client.value.isHost ? client.value.canonical : null,
+  };
 }
 
 export interface NodeStatus {

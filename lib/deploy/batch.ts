@@ -10,11 +10,13 @@ import { hashArtefacts } from "@/lib/rules/hash";
 import { ARTEFACT_PATHS } from "@/lib/rules/names";
 import { renderRuleset } from "@/lib/rules/render";
 import type { Manifest } from "@/lib/rules/render-manifest";
-import { loadRenderInputs } from "@/lib/rulesets/current";
+import { recordPanelAddress } from "@/lib/db/queries/nodes";
+import { loadConfiguredPanelAddresses, loadRenderInputs, RENDER_TARGET_SELECT, renderTargetOf } from "@/lib/rulesets/current";
 import { decodeArtefacts, encodeArtefacts } from "@/lib/rulesets/versions";
-import type { SshDeadlines } from "@/lib/ssh/session";
+import { NodeSession, type SshDeadlines } from "@/lib/ssh/session";
 import { pushRequestSchema, type PushRequestInput } from "@/lib/validation/push";
 
+import { parseProbe } from "./agent-output";
 import { loadAgentScript } from "./agent-script";
 import { pushVersionToNode, type NodePushOptions, type PushOutcome, type PushUpdate } from "./node-push";
 import { loadNodeTarget, recordHostKeyMismatch } from "./target";
@@ -69,7 +71,7 @@ async function resolveNodes(request: ReturnType<typeof pushRequestSchema.parse>)
       ...(target.kind === "tag" ? { tags: { has: target.tag } } : {}),
     },
     orderBy: { name: "asc" },
-    select: { id: true, name: true, tags: true, managementAddress: true },
+    select: { id: true, ...RENDER_TARGET_SELECT },
   });
   if (target.kind === "nodes") {
     const found = new Set(nodes.map((n) => n.name));
@@ -82,6 +84,32 @@ async function resolveNodes(request: ReturnType<typeof pushRequestSchema.parse>)
   // The canary: a node tagged "canary" if there is one, else the first by name.
   const canaryIndex = Math.max(0, nodes.findIndex((n) => n.tags.includes("canary")));
   return [nodes[canaryIndex]!, ...nodes.filter((_, i) => i !== canaryIndex)];
+}
+
+/**
+ * Nodes whose panel address is not known yet (never tested, nothing configured) are probed before the render,
+ * in parallel: the node reports the address it sees the panel at, and the render accepts it. A node that does
+ * not answer keeps none, and its push is refused by the panel-address check rather than locking the panel out.
+ */
+async function discoverPanelAddresses(nodes: { id: string; panelAddress: string | null }[], runner: RunnerOptions): Promise<void> {
+  await Promise.all(
+    nodes.map(async (node) => {
+      let session: NodeSession | undefined;
+      try {
+        const { target } = await loadNodeTarget(node.id);
+        session = await NodeSession.open(target, { connectMs: 5_000, handshakeMs: 10_000, ...runner.deadlines });
+        const probe = parseProbe((await session.run("probe", 20_000)).stdout);
+        if (probe.clientAddress !== null) {
+          await recordPanelAddress(node.id, probe.clientAddress);
+          node.panelAddress = probe.clientAddress;
+        }
+      } catch {
+        // Unreachable or not yet trusted: the push itself reports why.
+      } finally {
+        session?.close();
+      }
+    }),
+  );
 }
 
 /** The stored version for a hash, with its artefacts re-checked against the hash before any node sees them. */
@@ -135,11 +163,13 @@ export async function startPush(caller: Caller, input: PushRequestInput | unknow
     for (const [i, node] of nodes.entries()) planned.push({ deploymentId: randomUUID(), nodeId: node.id, nodeName: node.name, canary: request.canary && i === 0 && nodes.length > 1, version: stored });
   } else {
     const inputs = await loadRenderInputs();
+    const configured = await loadConfiguredPanelAddresses();
+    await discoverPanelAddresses(nodes.filter((n) => n.panelAddress === null && configured.length === 0), runner);
     const now = new Date();
     const byInput = new Map<string, { id: string; hash: string }>();
     for (const [i, node] of nodes.entries()) {
-      const renderInput = { nodeName: node.name, managementAddresses: node.managementAddress ? [node.managementAddress] : [], tags: [...node.tags].sort() };
-      const key = JSON.stringify([renderInput.managementAddresses, renderInput.tags]);
+      const renderInput = renderTargetOf(node, configured);
+      const key = JSON.stringify([renderInput.managementAddresses, renderInput.tags, renderInput.panelAddresses, renderInput.exposureOverride]);
       let version = byInput.get(key);
       if (version === undefined) {
         const rendered = renderRuleset(inputs.snapshot, renderInput, inputs.geo, { now });
@@ -250,6 +280,7 @@ async function pushOne(plan: PlannedNode, version: VersionFiles, request: Return
         deadlines: runner.deadlines,
         onStage: runner.onStage ? (stage) => runner.onStage!(plan.nodeName, stage) : undefined,
         report: (update) => report(update, FINAL_STATES.includes(update.state) && update.progress === 100),
+        onClientAddress: (address) => recordPanelAddress(plan.nodeId, address),
       });
     } catch (error) {
       outcome = { state: "FAILED", progress: 100, message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}`, timings: {} };

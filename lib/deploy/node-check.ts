@@ -1,5 +1,5 @@
 import { assertPermission, type Caller } from "@/lib/auth/caller";
-import { recordNodeTools } from "@/lib/db/queries/nodes";
+import { recordNodeTools, recordPanelAddress } from "@/lib/db/queries/nodes";
 import { HostKeyMismatchError, isSshError } from "@/lib/ssh/errors";
 import { NodeSession } from "@/lib/ssh/session";
 
@@ -42,8 +42,10 @@ export async function testNodeConnection(caller: Caller, nodeId: string): Promis
   // Opening SSH connections to nodes is an operator's job, as in the dashboard and the API.
   assertPermission(caller, "deploy");
   try {
-    const tools = await withSession(nodeId, async (session) => parseProbe((await session.run("probe", 20_000)).stdout).tools);
+    const probe = await withSession(nodeId, async (session) => parseProbe((await session.run("probe", 20_000)).stdout));
+    const tools = probe.tools;
     await recordNodeTools(nodeId, tools);
+    if (probe.clientAddress !== null) await recordPanelAddress(nodeId, probe.clientAddress);
     const backend = tools.iptables ? `iptables ${tools.iptables.version} (${tools.iptables.backend})` : "no iptables";
     return tools.missing.length === 0
       ? { ok: true, message: `Connected and authenticated; ${backend}, ipset ${tools.ipset}, fail2ban ${tools.fail2ban}.`, tools }
@@ -67,6 +69,7 @@ export async function checkNodeDrift(caller: Caller, nodeId: string): Promise<Dr
   try {
     return await withSession(nodeId, async (session) => {
       const probe = await ensureAgent(session);
+      if (probe.clientAddress !== null) await recordPanelAddress(nodeId, probe.clientAddress);
       if (probe.version === null) return { drifted: null, message: "Rampart has not pushed to this node yet." };
       const status = parseStatus((await session.run("status", 60_000)).stdout);
       if (status.digest === null || status.confirmedDigest === null) return { drifted: null, message: "The node has no confirmed digest to compare with." };

@@ -1,3 +1,4 @@
+import { networkContains, parseHostAddress, parseNetwork } from "@/lib/net/parse";
 import type { Manifest } from "@/lib/rules/render-manifest";
 import { HostKeyMismatchError, isSshError } from "@/lib/ssh/errors";
 import { NodeSession, type SshDeadlines, type SshTarget } from "@/lib/ssh/session";
@@ -42,6 +43,23 @@ export interface NodePushOptions {
   onStage?: (stage: "connect" | "upload" | "validate" | "apply" | "confirm") => void | Promise<void>;
   /** How long after the timer fires the panel waits before asking the node what it did. */
   graceMs?: number;
+  /** Told the address the node sees the panel connect from, before anything is changed. */
+  onClientAddress?: (address: string) => Promise<void>;
+}
+
+/**
+ * Whether a version lets the panel in from `client`: its manifest's panel addresses cover it, or the version
+ * has no default deny. Versions rendered before panel addresses existed carry none and are not judged.
+ */
+export function admitsPanel(manifest: Manifest, client: string): boolean {
+  const policy = manifest.policy as Partial<Manifest["policy"]>;
+  if (policy.panelAddresses === undefined || policy.exposure === undefined || policy.exposure.finalAction === "RETURN") return true;
+  const address = parseHostAddress(client);
+  if (!address.ok) return false;
+  return policy.panelAddresses.some((text) => {
+    const network = parseNetwork(text);
+    return network.ok && network.value.family === address.value.family && networkContains(network.value, address.value);
+  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,6 +102,16 @@ export async function pushVersionToNode(options: NodePushOptions): Promise<PushO
     const probe = await ensureAgent(session, options.agent);
     if (probe.tools.missing.length > 0) {
       return finish({ state: "FAILED", progress: 100, message: `The node lacks ${probe.tools.missing.join(", ")}; nothing was changed.` });
+    }
+    if (probe.clientAddress !== null) await options.onClientAddress?.(probe.clientAddress);
+    if (!admitsPanel(options.version.manifest, probe.clientAddress ?? "")) {
+      const seen = probe.clientAddress ?? "an address it did not report";
+      const listed = options.version.manifest.policy.panelAddresses?.join(", ") || "none";
+      return finish({
+        state: "FAILED",
+        progress: 100,
+        message: `Refused: this version would not let the panel in. The node sees the panel as ${seen}, which is not among the version's panel addresses (${listed}); nothing was changed.${probe.clientAddress === null ? "" : " Rampart now knows the address: push again."}`,
+      });
     }
     await options.onStage?.("upload");
     if (probe.version === options.version.hash) {

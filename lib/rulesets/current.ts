@@ -18,14 +18,46 @@ export interface RenderTarget {
   nodeName: string;
   managementAddresses: string[];
   tags: string[];
+  /** The configured panel addresses and the one this node saw the panel connect from, canonical, sorted. */
+  panelAddresses: string[];
+  /** The node's exposure override as stored (the compiler validates it; an invalid one refuses the render). */
+  exposureOverride: unknown;
+}
+
+/** The node's row fields a render target is built from. */
+export const RENDER_TARGET_SELECT = { name: true, managementAddress: true, tags: true, panelAddress: true, exposureOverride: true } as const;
+
+/** The panel addresses an administrator configured (platform_settings.panel_addresses). */
+export async function loadConfiguredPanelAddresses(): Promise<string[]> {
+  const row = await getDb().platformSettings.findUnique({ where: { id: 1 }, select: { panelAddresses: true } });
+  return row?.panelAddresses ?? [];
+}
+
+/** A node's render inputs from its row and the configured panel addresses. */
+export function renderTargetOf(
+  node: { name: string; managementAddress: string | null; tags: string[]; panelAddress: string | null; exposureOverride: unknown },
+  configuredPanelAddresses: readonly string[],
+): RenderTarget {
+  const panel = new Set(configuredPanelAddresses);
+  if (node.panelAddress) panel.add(node.panelAddress);
+  return {
+    nodeName: node.name,
+    managementAddresses: node.managementAddress ? [node.managementAddress] : [],
+    tags: [...node.tags].sort(),
+    panelAddresses: [...panel].sort(),
+    exposureOverride: node.exposureOverride ?? null,
+  };
 }
 
 /** The node's render inputs, or the cluster-wide target; unknown node names are a NOT_FOUND. */
 export async function resolveRenderTarget(nodeName?: string | null): Promise<RenderTarget> {
-  if (!nodeName || nodeName === CLUSTER_TARGET) return { nodeName: CLUSTER_TARGET, managementAddresses: [], tags: [] };
-  const node = await getDb().node.findUnique({ where: { name: nodeName }, select: { name: true, managementAddress: true, tags: true } });
+  const configured = await loadConfiguredPanelAddresses();
+  if (!nodeName || nodeName === CLUSTER_TARGET) {
+    return { nodeName: CLUSTER_TARGET, managementAddresses: [], tags: [], panelAddresses: [...configured].sort(), exposureOverride: null };
+  }
+  const node = await getDb().node.findUnique({ where: { name: nodeName }, select: RENDER_TARGET_SELECT });
   if (!node) throw new AppError("NOT_FOUND", `No node named ${nodeName}.`);
-  return { nodeName: node.name, managementAddresses: node.managementAddress ? [node.managementAddress] : [], tags: [...node.tags].sort() };
+  return renderTargetOf(node, configured);
 }
 
 /** The policy and GeoIP data a render needs, loaded once for any number of nodes. */

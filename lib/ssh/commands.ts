@@ -26,6 +26,8 @@ const PROBE = [
   'for t in iptables-restore ip6tables-restore flock setsid sha256sum; do command -v "$t" >/dev/null 2>&1 && echo "has=$t"; done',
   `echo "agent=$(sha256sum ${AGENT_PATH} 2>/dev/null | cut -d ' ' -f 1)"`,
   `echo "version=$(cat ${NODE_DIR}/current/version 2>/dev/null)"`,
+  // The panel's address as the node sees it ("client_ip client_port server_ip server_port").
+  'echo "client=${SSH_CONNECTION%% *}"',
   "echo end=1",
 ].join("; ");
 
