@@ -108,7 +108,6 @@ const NETWORKS = ["192.0.2.0/24", "192.0.2.0/26", "192.0.2.64/26", "192.0.2.7", 
 const network = fc.constantFrom(...NETWORKS);
 const uniqueNetworks = (max: number) => fc.uniqueArray(network, { maxLength: max });
 const scopeArb = fc.constantFrom<TrustScope>("ALL", "SIP", "NO_BAN");
-const portPool = fc.uniqueArray(fc.constantFrom(22, 2222, 80, 443, 8443, 5038, 5039, 8088, 9000), { minLength: 0, maxLength: 3 });
 
 const policyArb = fc
   .record({
@@ -135,7 +134,7 @@ const policyArb = fc
   })
   .map((p) => {
     const base = emptyPolicy();
-    const exposure = p.exposure as Exposure;
+    const exposure = { ...p.exposure, amiPorts: [...p.exposure.amiPorts], extraTcpPorts: [...p.exposure.extraTcpPorts], extraUdpPorts: [...p.exposure.extraUdpPorts] } as unknown as Exposure;
     const policy: PolicySnapshot = {
       ...base,
       whitelist: p.whitelist.map((e) => ({ network: e.network, comment: "", scope: e.scope })),
@@ -149,10 +148,10 @@ const policyArb = fc
       })),
       rateLimit: { ...base.rateLimit, enabled: p.rateLimit },
       fail2ban: { ...base.fail2ban, voipJailEnabled: true, webJailEnabled: true, recidive: { ...base.fail2ban.recidive, enabled: true } },
-      platform: { sshPorts: p.sshPorts, webPorts: p.webPorts },
+      platform: { sshPorts: [...p.sshPorts], webPorts: [...p.webPorts] },
       exposure: { ...DEFAULT_EXPOSURE, ...exposure },
     };
-    return { policy, panel: p.panel };
+    return { policy, panel: [...p.panel] as string[] };
   });
 
 const SOURCES = ["192.0.2.7", "192.0.2.70", "192.0.2.200", "198.51.100.9", "198.51.100.200", "203.0.113.3", "203.0.113.99", "2001:db8::7", "2001:db8:1::5", "2001:db8:9::1"];

@@ -1,0 +1,82 @@
+/**
+ * Attacks and reachability probes run inside a lab namespace, for the trust and exposure lab tests. Each is a
+ * short Node.js script run with `ip netns exec`, so packets leave from the namespace's own stack:
+ *  - a phone that registers with the right password (digest MD5), as a real phone does;
+ *  - a TCP connect from a chosen source address: "open", "refused" or "timeout";
+ *  - a SIP OPTIONS with a chosen User-Agent (a scanner's, or an ordinary one).
+ * Tests and the lab only.
+ */
+import { run, runOk } from "@/test/rules/netns";
+
+const REGISTER_PHONE = `
+const dgram = require("node:dgram");
+const crypto = require("node:crypto");
+const [host, from, user, password] = process.argv.slice(1);
+const md5 = (t) => crypto.createHash("md5").update(t).digest("hex");
+const s = dgram.createSocket("udp4");
+const callId = "phone-" + Date.now();
+const msg = (cseq, auth) => ["REGISTER sip:" + host + " SIP/2.0", "Via: SIP/2.0/UDP " + from + ";branch=z9hG4bKphone" + cseq + "x" + Date.now(), "From: <sip:" + user + "@" + host + ">;tag=p1", "To: <sip:" + user + "@" + host + ">", "Call-ID: " + callId, "CSeq: " + cseq + " REGISTER", "Contact: <sip:" + user + "@" + from + ">", "User-Agent: Yealink SIP-T46S 66.86.0.15", "Expires: 120", "Max-Forwards: 70", ...(auth ? [auth] : []), "Content-Length: 0", "", ""].join("\\r\\n");
+s.on("message", (m) => {
+  const text = m.toString();
+  const status = text.split("\\r\\n")[0];
+  const nonce = /nonce="([^"]+)"/.exec(text);
+  const realm = /realm="([^"]+)"/.exec(text);
+  if (status.startsWith("SIP/2.0 401") && nonce && realm) {
+    const uri = "sip:" + host;
+    const response = md5(md5(user + ":" + realm[1] + ":" + password) + ":" + nonce[1] + ":" + md5("REGISTER:" + uri));
+    s.send(msg(2, 'Authorization: Digest username="' + user + '", realm="' + realm[1] + '", nonce="' + nonce[1] + '", uri="' + uri + '", response="' + response + '", algorithm=MD5'), 5060, host);
+    return;
+  }
+  console.log(status);
+  process.exit(0);
+});
+s.bind(30000 + Math.floor(Math.random() * 20000), from, () => s.send(msg(1), 5060, host));
+setTimeout(() => { console.log("timeout"); process.exit(0); }, 4000);
+`;
+
+const TCP_PROBE = `
+const net = require("node:net");
+const [host, port, from] = process.argv.slice(1);
+const c = net.connect({ host, port: Number(port), localAddress: from });
+c.on("connect", () => { console.log("open"); process.exit(0); });
+c.on("error", (e) => { console.log(e.code === "ECONNREFUSED" ? "refused" : "error " + e.code); process.exit(0); });
+setTimeout(() => { console.log("timeout"); process.exit(0); }, 2500);
+`;
+
+const OPTIONS_WITH_AGENT = `
+const dgram = require("node:dgram");
+const [host, from, agent] = process.argv.slice(1);
+const s = dgram.createSocket("udp4");
+const msg = ["OPTIONS sip:" + host + " SIP/2.0", "Via: SIP/2.0/UDP " + from + ";branch=z9hG4bKagent" + Date.now(), "From: <sip:probe@" + from + ">;tag=1", "To: <sip:" + host + ">", "Call-ID: agent-" + Date.now(), "CSeq: 1 OPTIONS", "User-Agent: " + agent, "Max-Forwards: 70", "Content-Length: 0", "", ""].join("\\r\\n");
+s.on("message", (m) => { console.log(m.toString().split("\\r\\n")[0]); process.exit(0); });
+s.bind(20000 + Math.floor(Math.random() * 20000), from, () => s.send(msg, 5060, host));
+setTimeout(() => { console.log("timeout"); process.exit(0); }, 3000);
+`;
+
+function inNamespace(namespace: string, script: string, args: readonly string[]): string {
+  return runOk("ip", ["netns", "exec", namespace, process.execPath, "-e", script, ...args]).trim();
+}
+
+/** A phone's registration with the right password: the final status line ("SIP/2.0 200 OK") or "timeout". */
+export function registerPhone(namespace: string, host: string, from: string, user: string, password: string): string {
+  return inNamespace(namespace, REGISTER_PHONE, [host, from, user, password]);
+}
+
+export function tcpProbe(namespace: string, host: string, port: number, from: string): string {
+  return inNamespace(namespace, TCP_PROBE, [host, String(port), from]);
+}
+
+export function sipOptionsWithAgent(namespace: string, host: string, from: string, agent: string): string {
+  return inNamespace(namespace, OPTIONS_WITH_AGENT, [host, from, agent]);
+}
+
+/** A TCP listener on PORT in a node's namespace (a stand-in service such as AMI); returns its stopper. */
+export function listenInNamespace(namespace: string, port: number): () => void {
+  // A probe that has seen the connection open resets it at once: the server ignores the socket's error.
+  const script = `require("node:net").createServer((c) => { c.on("error", () => {}); c.end("hello\\n"); }).listen(${port}, "0.0.0.0"); setTimeout(() => process.exit(0), 600000);`;
+  const started = run("sh", ["-c", `ip netns exec ${namespace} ${process.execPath} -e '${script}' >/dev/null 2>&1 & echo $!`]);
+  const pid = Number(started.stdout.trim());
+  return () => {
+    if (Number.isInteger(pid) && pid > 0) run("kill", [String(pid)]);
+  };
+}
