@@ -7,7 +7,7 @@ import type { Caller } from "@/lib/auth/caller";
 import { importAddressText, iterateAddressEntries, type ImportReport } from "@/lib/db/queries/address-entries";
 import { csvHeader, entryToCsvRow } from "@/lib/lists/export";
 import type { ListTarget } from "@/lib/lists/targets";
-import { IMPORT_FORMATS, importOptionsSchema, MAX_IMPORT_TEXT_LENGTH } from "@/lib/validation/address-entry";
+import { IMPORT_FORMATS, importOptionsSchema, MAX_IMPORT_TEXT_LENGTH, scopeSchema } from "@/lib/validation/address-entry";
 import { getCliActor, UsageError, withDatabase } from "../context";
 import { formatZodError } from "../format";
 import { readStdin } from "./address";
@@ -24,6 +24,7 @@ export const listsImportOptions = {
   comment: { type: "string" },
   covered: { type: "string" },
   broad: { type: "string" },
+  scope: { type: "string" },
 } as const;
 
 export const listsExportOptions = {
@@ -33,8 +34,11 @@ export const listsExportOptions = {
 } as const;
 
 export const LISTS_HELP = `  lists import --list L FILE [--tenant T] [--format auto|text|csv] [--comment C] [--covered skip|add] [--broad refuse|allow]
-                                          import addresses (one per line, or CSV network,comment,expiry; FILE "-" reads stdin);
-                                          prints accepted and rejected counts and every rejected line with its reason
+               [--scope ALL|SIP|NO_BAN]   import addresses (one per line, or CSV network,comment,expiry; FILE "-" reads stdin);
+                                          prints accepted and rejected counts and every rejected line with its reason.
+                                          --scope (whitelist only, default ALL): what the lines trust, unless a CSV scope
+                                          column (as the export writes it) gives a line its own; ALL: every port,
+                                          SIP: SIP and RTP only, NO_BAN: never banned by the VoIP jail
   lists export --list L [--tenant T] [--output FILE]
                                           export a list as CSV (stdout by default)
 lists: whitelist, blocklist, management, tenant (with --tenant NAME-OR-ID)`;
@@ -70,6 +74,8 @@ export function formatImportReport(report: ImportReport, source: string): string
     `rejected: ${count(report.rejected.length)} (${count(report.duplicates)} duplicate, ${count(report.covered)} covered, ${count(report.rejected.length - report.duplicates - report.covered)} invalid)`,
     `skipped:  ${count(report.skipped)} (blank, comment or header lines)`,
   ];
+  if (report.pending > 0) lines.push(`waiting for approval: ${count(report.pending)} of the accepted (they have no effect until an administrator approves them)`);
+  for (const notice of report.notices) lines.push(`note: ${printable(notice)}`);
   if (report.rejected.length > 0) {
     lines.push("rejected lines:");
     for (const r of report.rejected) lines.push(`  line ${r.line}: ${printable(JSON.stringify(r.text))}: ${printable(r.reason)}`);
@@ -90,6 +96,7 @@ export async function listsImport(values: Record<string, string | undefined>, po
       comment: safeText().optional(),
       covered: z.enum(["skip", "add"], { error: "--covered must be skip or add." }).optional(),
       broad: z.enum(["refuse", "allow"], { error: "--broad must be refuse or allow." }).optional(),
+      scope: scopeSchema.optional(),
     })
     .safeParse(values);
   if (!args.success) throw new UsageError(`${formatZodError(args.error)}\nusage:\n${LISTS_HELP}`);
@@ -100,8 +107,10 @@ export async function listsImport(values: Record<string, string | undefined>, po
     comment: args.data.comment,
     allowCovered: args.data.covered === "add",
     confirmBroad: args.data.broad === "allow",
+    scope: args.data.scope,
   });
   if (!options.success) throw new UsageError(formatZodError(options.error));
+  if (options.data.scope !== undefined && args.data.list !== "whitelist") throw new UsageError("--scope applies only to --list whitelist.");
 
   let text: string;
   if (file === "-") {
@@ -131,7 +140,7 @@ export async function listsExport(values: Record<string, string | undefined>): P
     const out: Writable = args.data.output ? createWriteStream(args.data.output) : process.stdout;
     const now = new Date();
     let rows = 0;
-    await writeAll(out, csvHeader());
+    await writeAll(out, csvHeader({ hasScope: target.kind === "whitelist" }));
     for await (const batch of iterateAddressEntries(cliCaller(), target)) {
       rows += batch.length;
       await writeAll(out, batch.map((row) => entryToCsvRow(row, now)).join(""));

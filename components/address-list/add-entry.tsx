@@ -5,16 +5,17 @@ import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import type { ListTarget } from "@/lib/lists/targets";
 import { createEntryAction } from "./actions";
-import { EntryForm } from "./entry-form";
+import { EntryForm, type ScopeChoice } from "./entry-form";
 
 /** The "add" form above a list, with the outcome (and any conflict notice) announced under it. */
-export function AddEntry({ target, listName }: { target: ListTarget; listName: string }) {
+export function AddEntry({ target, listName, scopeChoice }: { target: ListTarget; listName: string; scopeChoice?: ScopeChoice }) {
   const router = useRouter();
   const [done, setDone] = useState<{ network: string; notices: string[] } | null>(null);
   return (
     <div className="space-y-3">
       <EntryForm
-        initial={{ network: "", comment: "", expiresLocal: "" }}
+        initial={{ network: "", comment: "", expiresLocal: "", ...(scopeChoice ? { scope: scopeChoice.canWriteAll ? "ALL" : "SIP" } : {}) }}
+        scopeChoice={scopeChoice}
         submitLabel="Add"
         pendingLabel="Adding…"
         resetOnSuccess

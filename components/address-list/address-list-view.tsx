@@ -10,7 +10,7 @@ import type { Caller } from "@/lib/auth/caller";
 import { getListSummary, listAddressEntries, type AddressEntryPage } from "@/lib/db/queries/address-entries";
 import { isAppError } from "@/lib/errors";
 import { conflictingKind, LIST_WORDS, listApiPath, listPagePath, type ListTarget } from "@/lib/lists/targets";
-import { listQuerySchema, type ListQuery } from "@/lib/validation/address-entry";
+import { canWriteScope, listQuerySchema, TRUST_SCOPE_INFO, TRUST_SCOPES, type ListQuery } from "@/lib/validation/address-entry";
 import { toFieldErrors } from "@/lib/action-result";
 import { AddEntry } from "./add-entry";
 import { EntryTable } from "./entry-table";
@@ -39,14 +39,14 @@ interface ListViewProps {
 }
 
 /** Export (everyone who may read) and import (writers) for the page header. */
-export function ListHeaderActions({ target, canWrite }: { target: ListTarget; canWrite: boolean }) {
+export function ListHeaderActions({ target, canWrite, canWriteAll = false }: { target: ListTarget; canWrite: boolean; canWriteAll?: boolean }) {
   const name = LIST_WORDS[target.kind].name;
   return (
     <>
       <a href={`${listApiPath(target)}/export`} download className={buttonClassName({ variant: "secondary" })}>
         Export CSV
       </a>
-      {canWrite ? <ImportButton target={target} listName={name} /> : null}
+      {canWrite ? <ImportButton target={target} listName={name} scopeChoice={target.kind === "whitelist" ? { canWriteAll } : undefined} /> : null}
     </>
   );
 }
@@ -71,7 +71,7 @@ async function ListSummaryLine({ caller, target }: { caller: Caller; target: Lis
   );
 }
 
-function pageHref(target: ListTarget, query: Partial<Record<"q" | "covers" | "status" | "sort" | "cursor", string | undefined>>): string {
+function pageHref(target: ListTarget, query: Partial<Record<"q" | "covers" | "status" | "scope" | "sort" | "cursor", string | undefined>>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === "") continue;
@@ -89,6 +89,7 @@ export async function AddressListView({ target, caller, canWrite, searchParams, 
     q: first(searchParams.q),
     covers: first(searchParams.covers),
     status: first(searchParams.status) || undefined,
+    scope: target.kind === "whitelist" ? first(searchParams.scope) || undefined : undefined,
     sort: first(searchParams.sort) || undefined,
     cursor: first(searchParams.cursor) || undefined,
   };
@@ -107,8 +108,10 @@ export async function AddressListView({ target, caller, canWrite, searchParams, 
   }
   const status = raw.status ?? "all";
   const sort = raw.sort ?? "newest";
-  const hasFilter = Boolean(raw.q || raw.covers || status !== "all");
-  const keep = { q: raw.q, covers: raw.covers, status, sort };
+  const hasFilter = Boolean(raw.q || raw.covers || status !== "all" || raw.scope);
+  const keep = { q: raw.q, covers: raw.covers, status, scope: raw.scope, sort };
+  // The whitelist's entries carry a trust scope; ALL is an administrator's to write.
+  const scopeChoice = target.kind === "whitelist" ? { canWriteAll: canWriteScope(caller.role, "ALL") } : undefined;
   const isCovers = Boolean(query?.covers);
 
   const hasInputError = Object.keys(errors).some((key) => key !== "cursor");
@@ -140,7 +143,7 @@ export async function AddressListView({ target, caller, canWrite, searchParams, 
         <Card>
           <CardHeader title={`Add to ${words.name}`} description="Duplicates and entries already covered by a wider one are reported, not stored twice." />
           <CardBody>
-            <AddEntry target={target} listName={words.name} />
+            <AddEntry target={target} listName={words.name} scopeChoice={scopeChoice} />
           </CardBody>
         </Card>
       ) : null}
@@ -158,7 +161,11 @@ export async function AddressListView({ target, caller, canWrite, searchParams, 
         <FilterForm
           action={listPagePath(target)}
           label={`Search ${words.name}`}
-          columnsClassName="lg:grid-cols-[minmax(0,1fr)_minmax(0,14rem)_minmax(0,9rem)_minmax(0,10rem)_auto]"
+          columnsClassName={
+            scopeChoice
+              ? "lg:grid-cols-[minmax(0,1fr)_minmax(0,12rem)_minmax(0,8rem)_minmax(0,10rem)_minmax(0,9rem)_auto]"
+              : "lg:grid-cols-[minmax(0,1fr)_minmax(0,14rem)_minmax(0,9rem)_minmax(0,10rem)_auto]"
+          }
           canClear={hasFilter || sort !== "newest"}
           formErrors={errors._form}
         >
@@ -186,6 +193,16 @@ export async function AddressListView({ target, caller, canWrite, searchParams, 
             <option value="active">Active</option>
             <option value="expired">Expired</option>
           </SelectField>
+          {scopeChoice ? (
+            <SelectField label="Scope" name="scope" defaultValue={raw.scope ?? ""} error={errors.scope}>
+              <option value="">Any</option>
+              {TRUST_SCOPES.map((scope) => (
+                <option key={scope} value={scope}>
+                  {TRUST_SCOPE_INFO[scope].label}
+                </option>
+              ))}
+            </SelectField>
+          ) : null}
           <SelectField label="Order" name="sort" defaultValue={sort} error={errors.sort}>
             <option value="newest">Newest first</option>
             <option value="network">By network</option>
@@ -196,7 +213,8 @@ export async function AddressListView({ target, caller, canWrite, searchParams, 
           target={target}
           items={page.items.map(toEntryRow)}
           canWrite={canWrite}
-          filter={{ q: query?.q, covers: query?.covers?.canonical, status: query?.status ?? "all" }}
+          filter={{ q: query?.q, covers: query?.covers?.canonical, status: query?.status ?? "all", scope: query?.scope }}
+          scopeChoice={scopeChoice}
           listName={words.name}
           otherListName={other === null ? null : `the ${other}`}
           emptyState={emptyState}

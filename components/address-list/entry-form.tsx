@@ -3,11 +3,11 @@
 import { useId, useState, useTransition, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button, SubmitButton } from "@/components/ui/button";
-import { CheckboxField, TextField } from "@/components/ui/field";
+import { CheckboxField, SelectField, TextField } from "@/components/ui/field";
 import type { ActionResult } from "@/lib/action-result";
 import { parseNetwork } from "@/lib/net/parse";
-import type { EntryCreateInput } from "@/lib/validation/address-entry";
-import { COMMENT_MAX_LENGTH } from "@/lib/validation/policy";
+import { TRUST_SCOPE_INFO, TRUST_SCOPES, type EntryCreateInput } from "@/lib/validation/address-entry";
+import { COMMENT_MAX_LENGTH, type TrustScope } from "@/lib/validation/policy";
 import type { EntryChangeData } from "./actions";
 
 export interface EntryFormValues {
@@ -15,6 +15,13 @@ export interface EntryFormValues {
   comment: string;
   /** Value of the datetime-local input (browser time zone), "" for none. */
   expiresLocal: string;
+  /** Whitelist entries: what the entry trusts. */
+  scope?: TrustScope;
+}
+
+/** The whitelist's scope choice: which scopes this user may pick (ALL is an administrator's). */
+export interface ScopeChoice {
+  canWriteAll: boolean;
 }
 
 /** ISO instant → the datetime-local value in the browser's zone. */
@@ -46,13 +53,15 @@ interface EntryFormProps {
   /** "the blocklist", for the over-broad hint. */
   listName: string;
   autoFocus?: boolean;
+  /** Whitelist: show the scope select. */
+  scopeChoice?: ScopeChoice;
 }
 
 /**
  * Network, comment and expiry of an entry, shared by "add" and "edit". Over-broad networks show a confirmation
  * checkbox as soon as they are typed; "Add anyway" appears when the server reports a covering entry.
  */
-export function EntryForm({ initial, submitLabel, pendingLabel, onSubmit, onDone, onCancel, resetOnSuccess = false, isEdit = false, listName, autoFocus }: EntryFormProps) {
+export function EntryForm({ initial, submitLabel, pendingLabel, onSubmit, onDone, onCancel, resetOnSuccess = false, isEdit = false, listName, autoFocus, scopeChoice }: EntryFormProps) {
   const [values, setValues] = useState(initial);
   const [confirmBroad, setConfirmBroad] = useState(false);
   const [allowCovered, setAllowCovered] = useState(false);
@@ -65,7 +74,7 @@ export function EntryForm({ initial, submitLabel, pendingLabel, onSubmit, onDone
   const parsed = values.network.trim() === "" ? null : parseNetwork(values.network);
   const isOverBroad = parsed !== null && parsed.ok && parsed.value.isOverBroad && parsed.value.prefixLength > 0;
 
-  function update(field: keyof EntryFormValues, value: string) {
+  function update(field: Exclude<keyof EntryFormValues, "scope">, value: string) {
     setValues((v) => ({ ...v, [field]: value }));
     if (field === "network") {
       setShowAllowCovered(false);
@@ -89,6 +98,8 @@ export function EntryForm({ initial, submitLabel, pendingLabel, onSubmit, onDone
         expiresAt,
         confirmBroad: isOverBroad ? confirmBroad : undefined,
         allowCovered: allowCovered || undefined,
+        // Editing: an unchanged scope is not sent.
+        scope: scopeChoice && values.scope && !(isEdit && values.scope === initial.scope) ? values.scope : undefined,
       });
       if (result.ok) {
         setErrors({});
@@ -144,6 +155,24 @@ export function EntryForm({ initial, submitLabel, pendingLabel, onSubmit, onDone
         error={errors.expiresAt}
         hint="Optional, in your browser's time zone. Empty: never."
       />
+      {scopeChoice ? (
+        <SelectField
+          className="sm:col-span-2 lg:col-span-3"
+          label="Trusts"
+          name="scope"
+          value={values.scope ?? "SIP"}
+          onChange={(e) => setValues((v) => ({ ...v, scope: e.target.value as TrustScope }))}
+          error={errors.scope}
+          hint={TRUST_SCOPE_INFO[values.scope ?? "SIP"].description}
+        >
+          {TRUST_SCOPES.map((scope) => (
+            <option key={scope} value={scope} disabled={scope === "ALL" && !scopeChoice.canWriteAll && initial.scope !== "ALL"}>
+              {scope} — {TRUST_SCOPE_INFO[scope].label}
+              {scope === "ALL" && !scopeChoice.canWriteAll ? " (administrators only)" : ""}
+            </option>
+          ))}
+        </SelectField>
+      ) : null}
       <div className="flex gap-2 sm:col-span-2 lg:col-span-1 lg:pt-6">
         <SubmitButton isPending={isPending} pendingLabel={pendingLabel}>{submitLabel}</SubmitButton>
         {onCancel ? (

@@ -1,4 +1,5 @@
 import type { AddressEntryView } from "@/lib/db/queries/address-entries";
+import type { TrustScope } from "@/lib/validation/policy";
 
 /** An entry as the client components receive it: plain JSON (dates as ISO text). */
 export interface EntryRow {
@@ -6,6 +7,8 @@ export interface EntryRow {
   network: string;
   comment: string;
   source: string;
+  /** Whitelist entries: what the entry trusts; null on the other lists. */
+  scope: TrustScope | null;
   expiresAt: string | null;
   author: string;
   createdAt: string;
@@ -13,6 +16,8 @@ export interface EntryRow {
   isOverBroad: boolean;
   coveredBy: string | null;
   conflictWith: string | null;
+  /** Tenant networks: why it waits for an administrator's approval (null: in force). */
+  pendingReason: string | null;
 }
 
 function isOverBroad(network: string): boolean {
@@ -28,6 +33,7 @@ export function toEntryRow(entry: AddressEntryView): EntryRow {
     network: entry.network,
     comment: entry.comment,
     source: entry.source,
+    scope: entry.scope,
     expiresAt: entry.expiresAt?.toISOString() ?? null,
     author: entry.author,
     createdAt: entry.createdAt.toISOString(),
@@ -35,5 +41,6 @@ export function toEntryRow(entry: AddressEntryView): EntryRow {
     isOverBroad: isOverBroad(entry.network),
     coveredBy: entry.coveredBy,
     conflictWith: entry.conflictWith,
+    pendingReason: entry.pendingReason,
   };
 }

@@ -9,8 +9,11 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable, DataTableBody, DataTableCell, DataTableEmptyRow, DataTableHead, DataTableHeaderCell, DataTableRow, DataTableSelectAllCell, DataTableSelectCell } from "@/components/ui/data-table";
 import { useRowSelection } from "@/components/ui/use-row-selection";
 import type { ListTarget } from "@/lib/lists/targets";
+import { pendingBadgeText } from "@/lib/validation/tenant";
 import { bulkDeleteAction, countMatchingAction, deleteEntryAction, updateEntryAction } from "./actions";
-import { EntryForm, isoToLocalInput } from "./entry-form";
+import { EntryForm, isoToLocalInput, type ScopeChoice } from "./entry-form";
+import { TRUST_SCOPE_INFO } from "@/lib/validation/address-entry";
+import type { TrustScope } from "@/lib/validation/policy";
 import { formatInstant } from "@/lib/format/instant";
 
 import type { EntryRow } from "./entry-row";
@@ -20,6 +23,7 @@ export interface ActiveFilter {
   q?: string;
   covers?: string;
   status: "all" | "active" | "expired";
+  scope?: TrustScope;
 }
 
 interface EntryTableProps {
@@ -33,6 +37,19 @@ interface EntryTableProps {
   /** The list whose overlap is a conflict ("whitelist"), or null. */
   otherListName: string | null;
   emptyState: React.ReactNode;
+  /** Whitelist: a Scope column, and the scope in the edit form. */
+  scopeChoice?: ScopeChoice;
+}
+
+const SCOPE_TONE = { ALL: "danger", SIP: "info", NO_BAN: "neutral" } as const;
+
+/** What a scope trusts, as a badge whose title says it in a sentence. */
+function ScopeBadge({ scope }: { scope: TrustScope }) {
+  return (
+    <Badge tone={SCOPE_TONE[scope]} title={TRUST_SCOPE_INFO[scope].description}>
+      {scope === "ALL" ? "All ports" : scope === "SIP" ? "SIP only" : "No ban"}
+    </Badge>
+  );
 }
 
 type Pending =
@@ -46,11 +63,12 @@ function describeFilter(filter: ActiveFilter): string {
   if (filter.q) parts.push(`search “${filter.q}”`);
   if (filter.covers) parts.push(`covering ${filter.covers}`);
   if (filter.status !== "all") parts.push(filter.status === "active" ? "active only" : "expired only");
+  if (filter.scope) parts.push(`scope ${filter.scope}`);
   return parts.length ? parts.join(", ") : "no filter: the whole list";
 }
 
 /** The entries of one page: selection, status badges, inline edit, delete and bulk delete with confirmation. */
-export function EntryTable({ target, items, canWrite, filter, listName, otherListName, emptyState }: EntryTableProps) {
+export function EntryTable({ target, items, canWrite, filter, listName, otherListName, emptyState, scopeChoice }: EntryTableProps) {
   const router = useRouter();
   const [pending, setPending] = useState<Pending>(null);
   const [editing, setEditing] = useState<EntryRow | null>(null);
@@ -62,7 +80,7 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
   function askDeleteMatching() {
     setMessage(null);
     startTransition(async () => {
-      const result = await countMatchingAction(target, { q: filter.q, covers: filter.covers, status: filter.status });
+      const result = await countMatchingAction(target, { q: filter.q, covers: filter.covers, status: filter.status, scope: filter.scope });
       if (!result.ok) {
         setMessage({ tone: "error", text: result.error });
         return;
@@ -88,7 +106,7 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
         setMessage(result.ok ? { tone: "success", text: `Deleted ${result.data.deleted.toLocaleString("en-US")} selected ${result.data.deleted === 1 ? "entry" : "entries"}.` } : { tone: "error", text: result.error });
         if (result.ok) clear();
       } else {
-        const result = await bulkDeleteAction(target, { filter: { q: filter.q, covers: filter.covers, status: filter.status }, expectedCount: action.count });
+        const result = await bulkDeleteAction(target, { filter: { q: filter.q, covers: filter.covers, status: filter.status, scope: filter.scope }, expectedCount: action.count });
         setMessage(result.ok ? { tone: "success", text: `Deleted ${result.data.deleted.toLocaleString("en-US")} matching ${result.data.deleted === 1 ? "entry" : "entries"}.` } : { tone: "error", text: result.error });
         if (result.ok) clear();
       }
@@ -97,8 +115,10 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
     });
   }
 
-  const columns = canWrite ? 6 : 5;
-  const hasFilter = Boolean(filter.q || filter.covers || filter.status !== "all");
+  const columns = (canWrite ? 6 : 5) + (scopeChoice ? 1 : 0);
+  const hasFilter = Boolean(filter.q || filter.covers || filter.status !== "all" || filter.scope);
+  /** ALL entries are an administrator's to change or delete. */
+  const isLocked = (entry: EntryRow) => scopeChoice !== undefined && entry.scope === "ALL" && !scopeChoice.canWriteAll;
 
   return (
     <div className="space-y-3">
@@ -126,6 +146,7 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
             <DataTableSelectAllCell label="Select all entries on this page" isChecked={isAllSelected} isDisabled={items.length === 0} onToggle={toggleAll} />
           ) : null}
           <DataTableHeaderCell>Network</DataTableHeaderCell>
+          {scopeChoice ? <DataTableHeaderCell>Scope</DataTableHeaderCell> : null}
           <DataTableHeaderCell>Status</DataTableHeaderCell>
           <DataTableHeaderCell>Comment</DataTableHeaderCell>
           <DataTableHeaderCell>Added</DataTableHeaderCell>
@@ -147,6 +168,7 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
                   <DataTableCell isMono className={entry.isExpired ? "text-slate-400 line-through dark:text-slate-500" : undefined}>
                     {entry.network}
                   </DataTableCell>
+                  {scopeChoice ? <DataTableCell>{entry.scope ? <ScopeBadge scope={entry.scope} /> : null}</DataTableCell> : null}
                   <DataTableCell>
                     <div className="flex flex-wrap gap-1">
                       {entry.isExpired ? (
@@ -165,6 +187,11 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
                       ) : null}
                       {entry.coveredBy ? <Badge tone="warning">Covered by {entry.coveredBy}</Badge> : null}
                       {entry.isOverBroad ? <Badge tone="warning">Broad network</Badge> : null}
+                      {entry.pendingReason ? (
+                        <Badge tone="warning" title="Rendered nowhere and no ban visibility until an administrator approves it.">
+                          {pendingBadgeText(entry.pendingReason)}
+                        </Badge>
+                      ) : null}
                     </div>
                   </DataTableCell>
                   <DataTableCell className="max-w-xs truncate whitespace-nowrap" title={entry.comment || undefined}>
@@ -177,10 +204,25 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
                   {canWrite ? (
                     <DataTableCell align="right" isSticky>
                       <div className="flex justify-end gap-1">
-                        <Button variant="ghost" size="sm" onClick={() => setEditing(entry)} aria-label={`Edit ${entry.network}`}>
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          onClick={() => setEditing(entry)}
+                          aria-label={`Edit ${entry.network}`}
+                          disabled={isLocked(entry)}
+                          title={isLocked(entry) ? "An entry that trusts all ports is an administrator's to change." : undefined}
+                        >
                           Edit
                         </Button>
-                        <Button variant="ghost" size="sm" className="text-red-700 dark:text-red-400" onClick={() => setPending({ kind: "delete", entry })} aria-label={`Delete ${entry.network}`}>
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          className="text-red-700 dark:text-red-400"
+                          onClick={() => setPending({ kind: "delete", entry })}
+                          aria-label={`Delete ${entry.network}`}
+                          disabled={isLocked(entry)}
+                          title={isLocked(entry) ? "An entry that trusts all ports is an administrator's to delete." : undefined}
+                        >
                           Delete
                         </Button>
                       </div>
@@ -221,7 +263,8 @@ export function EntryTable({ target, items, canWrite, filter, listName, otherLis
           <div className="[&_form]:grid-cols-1 [&_form]:lg:grid-cols-1">
             <EntryForm
               key={editing.id}
-              initial={{ network: editing.network, comment: editing.comment, expiresLocal: isoToLocalInput(editing.expiresAt) }}
+              initial={{ network: editing.network, comment: editing.comment, expiresLocal: isoToLocalInput(editing.expiresAt), ...(editing.scope ? { scope: editing.scope } : {}) }}
+              scopeChoice={scopeChoice}
               isEdit
               submitLabel="Save"
               pendingLabel="Saving…"

@@ -8,7 +8,9 @@ import { CheckboxField, SelectField, TextareaField, TextField } from "@/componen
 import { MAX_IMPORT_BYTES } from "@/lib/lists/import-limit.mjs";
 import type { ImportReportView } from "@/lib/lists/import-report";
 import { listApiPath, type ListTarget } from "@/lib/lists/targets";
-import { COMMENT_MAX_LENGTH } from "@/lib/validation/policy";
+import { TRUST_SCOPE_INFO, TRUST_SCOPES } from "@/lib/validation/address-entry";
+import { COMMENT_MAX_LENGTH, type TrustScope } from "@/lib/validation/policy";
+import type { ScopeChoice } from "./entry-form";
 import { Modal } from "./modal";
 
 /** The one import limit, as the server applies it (the CLI too). */
@@ -17,7 +19,7 @@ const MAX_FILE_BYTES = MAX_IMPORT_BYTES;
 const n = (value: number) => value.toLocaleString("en-US");
 
 /** Paste or upload a list; shows what was stored and every rejected line with its reason. */
-export function ImportButton({ target, listName }: { target: ListTarget; listName: string }) {
+export function ImportButton({ target, listName, scopeChoice }: { target: ListTarget; listName: string; scopeChoice?: ScopeChoice }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [text, setText] = useState("");
@@ -26,6 +28,7 @@ export function ImportButton({ target, listName }: { target: ListTarget; listNam
   const [comment, setComment] = useState("");
   const [allowCovered, setAllowCovered] = useState(false);
   const [confirmBroad, setConfirmBroad] = useState(false);
+  const [scope, setScope] = useState<TrustScope>(scopeChoice?.canWriteAll ? "ALL" : "SIP");
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<ImportReportView | null>(null);
@@ -63,6 +66,7 @@ export function ImportButton({ target, listName }: { target: ListTarget; listNam
       // stream under the one import limit, where a server action would need Next.js's experimental body limit.
       const query = new URLSearchParams({ format, allowCovered: String(allowCovered), confirmBroad: String(confirmBroad) });
       if (comment !== "") query.set("comment", comment);
+      if (scopeChoice) query.set("scope", scope);
       let response: Response;
       try {
         response = await fetch(`${listApiPath(target)}/import?${query}`, {
@@ -124,6 +128,16 @@ export function ImportButton({ target, listName }: { target: ListTarget; listNam
               {`Stored ${n(result.accepted)} of ${n(result.lines)} lines (${result.format === "csv" ? "CSV" : "plain text"}).`}
               {result.rejectedCount > 0 ? ` ${n(result.rejectedCount)} ${result.rejectedCount === 1 ? "line was" : "lines were"} rejected${result.covered > 0 ? `, ${n(result.covered)} of them covered by a wider network` : ""}:` : " Nothing was rejected."}
             </p>
+            {result.pending > 0 ? (
+              <p className="text-sm text-amber-800 dark:text-amber-300">
+                {`${n(result.pending)} of the stored ${result.pending === 1 ? "network waits" : "networks wait"} for an administrator's approval (overlapping another tenant's network, or over-broad) and ${result.pending === 1 ? "has" : "have"} no effect until then.`}
+              </p>
+            ) : null}
+            {(result.notices ?? []).map((notice) => (
+              <p key={notice} className="text-sm text-amber-800 dark:text-amber-300">
+                {notice}
+              </p>
+            ))}
             {result.rejected.length > 0 ? (
               <div className="max-h-80 overflow-auto rounded-lg border border-slate-200 dark:border-slate-800" role="region" aria-label="Rejected lines" tabIndex={0}>
                 <table className="min-w-full text-left text-sm">
@@ -202,6 +216,22 @@ export function ImportButton({ target, listName }: { target: ListTarget; listNam
                 <option value="csv">CSV: network,comment,expiry</option>
               </SelectField>
             </div>
+            {scopeChoice ? (
+              <SelectField
+                label="Trust of lines without their own scope"
+                value={scope}
+                onChange={(e) => setScope(e.target.value as TrustScope)}
+                error={errors.scope}
+                hint={`${TRUST_SCOPE_INFO[scope].description} A CSV with a scope column (as the export writes it) gives each line its own.`}
+              >
+                {TRUST_SCOPES.map((option) => (
+                  <option key={option} value={option} disabled={option === "ALL" && !scopeChoice.canWriteAll}>
+                    {option} — {TRUST_SCOPE_INFO[option].label}
+                    {option === "ALL" && !scopeChoice.canWriteAll ? " (administrators only)" : ""}
+                  </option>
+                ))}
+              </SelectField>
+            ) : null}
             <TextField
               label="Comment for lines without one"
               value={comment}

@@ -24,6 +24,18 @@ describe("analyseCoverage", () => {
     ]);
   });
 
+  it("with isCandidateCover false (lines of mixed trust scopes), only existing entries cover a line", () => {
+    const candidates = ["10.0.0.0/8", "10.1.2.3", "10.2.0.0/16", "198.51.100.7", "10.1.2.3"].map(net);
+    const existing = ["198.51.100.0/24"].map(net);
+    expect(analyseCoverage(candidates, existing, { checkCovered: true, isCandidateCover: false })).toEqual([
+      null,
+      null,
+      null,
+      { kind: "covered-by-existing", by: 0 },
+      { kind: "duplicate", of: 1 },
+    ]);
+  });
+
   it("reports only duplicates when coverage is not checked", () => {
     expect(analyseCoverage(["10.0.0.0/8", "10.0.0.1", "10.0.0.1"].map(net), [], { checkCovered: false })).toEqual([
       null,

@@ -73,12 +73,13 @@ function mark(verdicts: CoverageVerdicts, index: number, kind: number, of: numbe
   verdicts.of[index] = of;
 }
 
-function markCovered<T>(verdicts: CoverageVerdicts, index: number, cover: Block<T>): void {
+function markCovered<T>(verdicts: CoverageVerdicts, index: number, cover: Block<T>, isCandidateCover: boolean): void {
+  if (cover.source === 1 && !isCandidateCover) return;
   mark(verdicts, index, cover.source === 0 ? VERDICT.coveredByExisting : VERDICT.coveredByCandidate, cover.index);
 }
 
 /** Marks covered networks and hosts of one family; returns nothing, fills verdicts. */
-function analyseFamily<T extends number | bigint>(family: Family<T>, candidates: NetworkColumns, verdicts: CoverageVerdicts): void {
+function analyseFamily<T extends number | bigint>(family: Family<T>, candidates: NetworkColumns, verdicts: CoverageVerdicts, isCandidateCover: boolean): void {
   const { networks, hosts } = family;
   if (networks.length === 0) return;
   networks.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.prefix - b.prefix || a.source - b.source || a.index - b.index));
@@ -86,7 +87,7 @@ function analyseFamily<T extends number | bigint>(family: Family<T>, candidates:
   let best: Block<T> | null = null;
   for (const block of networks) {
     if (best !== null && best.end >= block.end && best.prefix < block.prefix) {
-      if (block.source === 1) markCovered(verdicts, block.index, best);
+      if (block.source === 1) markCovered(verdicts, block.index, best, isCandidateCover);
     } else if (best === null || block.end > best.end) {
       outermost.push(block);
     }
@@ -108,7 +109,7 @@ function analyseFamily<T extends number | bigint>(family: Family<T>, candidates:
       }
     }
     const cover = found >= 0 ? outermost[found]! : null;
-    if (cover !== null && cover.end >= value) markCovered(verdicts, index, cover);
+    if (cover !== null && cover.end >= value) markCovered(verdicts, index, cover, isCandidateCover);
   }
 }
 
@@ -156,12 +157,14 @@ function markDuplicates(candidates: NetworkColumns, verdicts: CoverageVerdicts):
 
 /**
  * One verdict per candidate (VERDICT.none: neither a duplicate nor covered). With `checkCovered: false` only
- * duplicates are reported. Pass only the existing entries that count (active, same list and tenant).
+ * duplicates are reported. Pass only the existing entries that count (active, same list and tenant). With
+ * `isCandidateCover: false` a candidate never counts as covering another (a whitelist import whose lines trust
+ * different scopes: a SIP /24 does not make an ALL host redundant); coverage is then under-reported, never over.
  */
 export function analyseCoverageColumns(
   candidates: NetworkColumns,
   existing: NetworkColumns,
-  options: { checkCovered: boolean },
+  options: { checkCovered: boolean; isCandidateCover?: boolean; excluded?: Uint8Array },
 ): CoverageVerdicts {
   const verdicts: CoverageVerdicts = { kind: new Uint8Array(candidates.count), of: new Uint32Array(candidates.count) };
   markDuplicates(candidates, verdicts);
@@ -185,14 +188,16 @@ export function analyseCoverageColumns(
     if (!isHostAt(existing, index)) addNetwork(existing, index, 0);
   }
   for (let index = 0; index < candidates.count; index++) {
-    if (verdicts.kind[index] !== VERDICT.none) continue;
+    // Lines refused for another reason (excluded[index] === 1) neither cover nor are covered.
+    if (verdicts.kind[index] !== VERDICT.none || options.excluded?.[index] === 1) continue;
     if (!isHostAt(candidates, index)) addNetwork(candidates, index, 1);
     else if (candidates.family[index] === 4) hosts[v4.hostCount++] = index;
     else hosts[hosts.length - 1 - v6.hostCount++] = index;
   }
-  analyseFamily(v4, candidates, verdicts);
+  const isCandidateCover = options.isCandidateCover !== false;
+  analyseFamily(v4, candidates, verdicts, isCandidateCover);
   v6.hosts = hosts.subarray(hosts.length - v6.hostCount).reverse();
-  analyseFamily(v6, candidates, verdicts);
+  analyseFamily(v6, candidates, verdicts, isCandidateCover);
   return verdicts;
 }
 
@@ -200,7 +205,7 @@ export function analyseCoverageColumns(
 export function analyseCoverage(
   candidates: readonly ParsedNetwork[],
   existing: readonly ParsedNetwork[],
-  options: { checkCovered: boolean },
+  options: { checkCovered: boolean; isCandidateCover?: boolean },
 ): (CoverageVerdict | null)[] {
   const verdicts = analyseCoverageColumns(networkColumnsOf(candidates), networkColumnsOf(existing), options);
   return Array.from(verdicts.kind, (kind, i): CoverageVerdict | null => {

@@ -6,7 +6,9 @@
  * Formats:
  *   text   one address or network per line, optionally followed by whitespace and "# comment" or "; comment"
  *   csv    network,comment,expiry (RFC 4180 quoting, see ./csv). A header row naming the columns is optional;
- *          with a header, columns are found by name and others (such as an export's status) are ignored
+ *          with a header, columns are found by name and others (such as an export's status) are ignored.
+ *          A whitelist import (readScope) also reads a `scope` column (ALL, SIP or NO_BAN; empty: the
+ *          import's own scope), so a whitelist export re-imports with the scope of each entry
  *   auto   csv when one of the first content lines holds a comma or a quote, else text
  *
  * Surrounding spaces and tabs of a field are trimmed; the address itself goes to the strict parser as is.
@@ -17,7 +19,7 @@
  */
 import { appendNetwork, createNetworkColumns, networkAt, type NetworkColumns } from "@/lib/net/columns";
 import type { ParsedNetwork } from "@/lib/net/parse";
-import { checkComment, checkEntryNetwork, checkExpiry, type ImportFormat } from "@/lib/validation/address-entry";
+import { checkComment, checkEntryNetwork, checkExpiry, parseScope, SCOPE_MESSAGE, TRUST_SCOPES, type ImportFormat, type TrustScope } from "@/lib/validation/address-entry";
 import { findUnsafeCharacter, replaceUnsafeCharacters } from "@/lib/validation/text";
 import { parseCsvLine, unprotectCell } from "./csv";
 
@@ -29,6 +31,8 @@ export interface ImportCandidate {
   network: ParsedNetwork;
   comment: string;
   expiresAt: Date | null;
+  /** The line's own scope (CSV scope column), null for none. */
+  scope: TrustScope | null;
 }
 
 export interface RejectedLine {
@@ -67,6 +71,8 @@ export interface ImportColumns {
   comments: string[];
   /** Epoch milliseconds; NaN for no expiry. */
   expiresAt: Float64Array;
+  /** The line's own scope: 0 for none, else 1 + its index in TRUST_SCOPES (see scopeAt). */
+  scope: Uint8Array;
   /** The input without its byte-order mark. */
   body: string;
 }
@@ -76,6 +82,8 @@ export interface ParseImportOptions {
   /** Comment for lines that bring none. */
   defaultComment?: string;
   confirmBroad?: boolean;
+  /** Read a CSV `scope` column (whitelist imports); other lists ignore one, like an export's status. */
+  readScope?: boolean;
   now: Date;
 }
 
@@ -86,6 +94,7 @@ export const MAX_SHOWN_TEXT = 200;
 const NETWORK_HEADERS = new Set(["network", "address", "ip", "cidr", "network/address"]);
 const COMMENT_HEADERS = new Set(["comment", "comments", "description", "note"]);
 const EXPIRY_HEADERS = new Set(["expiry", "expires", "expires_at", "expiresat", "expires at"]);
+const SCOPE_HEADERS = new Set(["scope", "trust", "trust_scope"]);
 
 /** A refused line as reports show it: its unsafe characters as U+FFFD, so the report itself can be stored and sent. */
 function shownUnsafe(text: string): string {
@@ -167,13 +176,15 @@ interface Columns {
   network: number;
   comment: number;
   expiry: number;
+  /** -1: none (always without a header). */
+  scope: number;
   /** Without a header: at most three fields. */
   maxFields: number;
 }
 
-const POSITIONAL: Columns = { network: 0, comment: 1, expiry: 2, maxFields: 3 };
+const POSITIONAL: Columns = { network: 0, comment: 1, expiry: 2, scope: -1, maxFields: 3 };
 
-function headerColumns(fields: readonly string[]): Columns | null {
+function headerColumns(fields: readonly string[], readScope: boolean): Columns | null {
   const names = fields.map((f) => trimField(f).toLowerCase());
   const network = names.findIndex((n) => NETWORK_HEADERS.has(n));
   if (network !== 0) return null;
@@ -181,6 +192,7 @@ function headerColumns(fields: readonly string[]): Columns | null {
     network,
     comment: names.findIndex((n) => COMMENT_HEADERS.has(n)),
     expiry: names.findIndex((n) => EXPIRY_HEADERS.has(n)),
+    scope: readScope ? names.findIndex((n) => SCOPE_HEADERS.has(n)) : -1,
     maxFields: Number.POSITIVE_INFINITY,
   };
 }
@@ -207,6 +219,7 @@ export function parseImportColumns(text: string, options: ParseImportOptions): I
     comment: new Uint32Array(capacity),
     comments: [],
     expiresAt: new Float64Array(capacity),
+    scope: new Uint8Array(capacity),
     body,
   };
   const commentIndex = new Map<string, number>();
@@ -224,7 +237,7 @@ export function parseImportColumns(text: string, options: ParseImportOptions): I
     return index;
   };
 
-  const accept = (index: number, start: number, line: string, networkText: string, commentText: string, expiryText: string) => {
+  const accept = (index: number, start: number, line: string, networkText: string, commentText: string, expiryText: string, scopeText = "") => {
     const network = checkEntryNetwork(networkText, confirmBroad);
     if (!network.ok) {
       const hint = network.field === "confirmBroad" ? " Allow broad networks to import it." : "";
@@ -235,12 +248,15 @@ export function parseImportColumns(text: string, options: ParseImportOptions): I
     if (commentError !== null) return reject(index, line, commentError);
     const expiry = checkExpiry(expiryText, options.now);
     if (!expiry.ok) return reject(index, line, expiry.error);
+    const scope = scopeText === "" ? null : parseScope(scopeText);
+    if (scopeText !== "" && scope === null) return reject(index, line, SCOPE_MESSAGE);
     const at = result.count++;
     appendNetwork(result.networks, network.value);
     result.line[at] = index + 1;
     result.lineStart[at] = start;
     result.comment[at] = internComment(comment);
     result.expiresAt[at] = expiry.value === null ? Number.NaN : expiry.value.getTime();
+    result.scope[at] = scope === null ? 0 : TRUST_SCOPES.indexOf(scope) + 1;
   };
 
   let index = -1;
@@ -276,7 +292,7 @@ export function parseImportColumns(text: string, options: ParseImportOptions): I
     }
     const fields = parsed.fields;
     if (columns === null) {
-      columns = headerColumns(fields);
+      columns = headerColumns(fields, options.readScope === true);
       if (columns !== null) {
         result.skipped++;
         return;
@@ -288,7 +304,7 @@ export function parseImportColumns(text: string, options: ParseImportOptions): I
       return;
     }
     const field = (i: number) => (i >= 0 && i < fields.length ? trimField(fields[i]!) : "");
-    accept(index, start, line, field(columns.network), unprotectCell(field(columns.comment)), field(columns.expiry));
+    accept(index, start, line, field(columns.network), unprotectCell(field(columns.comment)), field(columns.expiry), field(columns.scope));
   });
   result.lines = index + 1;
   return result;
@@ -297,6 +313,12 @@ export function parseImportColumns(text: string, options: ParseImportOptions): I
 /** The text of candidate i's line, as reports show it (cut to MAX_SHOWN_TEXT characters). */
 export function candidateText(parsed: ImportColumns, i: number): string {
   return shown(lineAt(parsed.body, parsed.lineStart[i]!));
+}
+
+/** Candidate i's own scope (CSV scope column), null for none. */
+export function scopeAt(parsed: ImportColumns, i: number): TrustScope | null {
+  const code = parsed.scope[i]!;
+  return code === 0 ? null : TRUST_SCOPES[code - 1]!;
 }
 
 /** Candidate i as an object. */
@@ -308,6 +330,7 @@ export function candidateAt(parsed: ImportColumns, i: number): ImportCandidate {
     network: networkAt(parsed.networks, i),
     comment: parsed.comments[parsed.comment[i]!]!,
     expiresAt: Number.isNaN(expiresAt) ? null : new Date(expiresAt),
+    scope: scopeAt(parsed, i),
   };
 }
 

@@ -9,7 +9,8 @@
  * closed in ban_events (markUnbanned, audited).
  *
  * Follow-ups, through the address-list DAL (its own permission checks and audit):
- *   whitelist  unban, then add a whitelist entry (comment, optional expiry): the whitelist wins after the next push
+ *   whitelist  unban, then add a SIP-scoped whitelist entry (comment, optional expiry): never banned by the VoIP
+ *              jail after the next push, and still on SIP and RTP only
  *   block      add a blocklist entry only: the node keeps its fail2ban ban until the blocklist is pushed, so the
  *              address is never let through in between
  */
@@ -115,6 +116,8 @@ async function addToList(caller: Caller, request: UnbanRequest, kind: "whitelist
         network,
         comment: request.comment,
         expiresAt: kind === "whitelist" ? request.expiresAt : null,
+        // An unbanned phone or office is trusted for SIP and RTP only, never every port.
+        ...(kind === "whitelist" ? { scope: "SIP" as const } : {}),
         allowCovered: false,
       });
       rows.push({ address: network.canonical, list: kind, isAdded: true, message: `Added to the ${kind}.` });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   bulkDeleteSchema,
+  canWriteScope,
   checkEntryNetwork,
   checkExpiry,
   entryCreateSchema,
@@ -8,6 +9,10 @@ import {
   importBodySchema,
   listQuerySchema,
   managementReplaceSchema,
+  resolveListScope,
+  SCOPE_MESSAGE,
+  SCOPE_WHITELIST_ONLY_MESSAGE,
+  trustRank,
 } from "./address-entry";
 
 const now = new Date("2026-01-01T00:00:00Z");
@@ -74,5 +79,42 @@ describe("entry schemas", () => {
 
   it("apply import defaults", () => {
     expect(importBodySchema.parse({ text: "192.0.2.1" })).toEqual({ text: "192.0.2.1", format: "auto", comment: "", allowCovered: false, confirmBroad: false });
+  });
+});
+
+describe("trust scope", () => {
+  it("is optional on create and edit, read case-insensitively, and refused when it is not a scope", () => {
+    expect(entryCreateSchema.parse({ network: "192.0.2.1" })).not.toHaveProperty("scope");
+    expect(entryCreateSchema.parse({ network: "192.0.2.1", scope: "sip" }).scope).toBe("SIP");
+    expect(entryCreateSchema.parse({ network: "192.0.2.1", scope: "no-ban" }).scope).toBe("NO_BAN");
+    expect(entryUpdateSchema.parse({ scope: "ALL" })).toMatchObject({ scope: "ALL" });
+    expect(entryUpdateSchema.parse({ comment: "x" })).not.toHaveProperty("scope");
+    const bad = entryCreateSchema.safeParse({ network: "192.0.2.1", scope: "EVERYTHING" });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]).toMatchObject({ path: ["scope"], message: SCOPE_MESSAGE });
+    expect(entryCreateSchema.safeParse({ network: "192.0.2.1", scope: 1 }).success).toBe(false);
+    expect(importBodySchema.parse({ text: "192.0.2.1", scope: "NO_BAN" }).scope).toBe("NO_BAN");
+    expect(listQuerySchema.parse({ scope: "sip" }).scope).toBe("SIP");
+    expect(listQuerySchema.parse({ scope: "" }).scope).toBeUndefined();
+    expect(listQuerySchema.safeParse({ scope: "any" }).success).toBe(false);
+  });
+
+  it("defaults to ALL on the whitelist and is refused, not ignored, on every other list", () => {
+    expect(resolveListScope("whitelist", undefined, "ALL")).toEqual({ ok: true, value: "ALL" });
+    expect(resolveListScope("whitelist", "SIP", "ALL")).toEqual({ ok: true, value: "SIP" });
+    expect(resolveListScope("whitelist", undefined, undefined)).toEqual({ ok: true, value: null });
+    for (const kind of ["blocklist", "management", "tenant"] as const) {
+      expect(resolveListScope(kind, undefined, "ALL")).toEqual({ ok: true, value: null });
+      expect(resolveListScope(kind, "SIP", "ALL")).toEqual({ ok: false, error: SCOPE_WHITELIST_ONLY_MESSAGE });
+    }
+  });
+
+  it("lets only administrators write ALL, and orders scopes by what they trust", () => {
+    expect(canWriteScope("ADMIN", "ALL")).toBe(true);
+    for (const role of ["OPERATOR", "VIEWER", "TENANT_ADMIN"] as const) expect(canWriteScope(role, "ALL")).toBe(false);
+    expect(canWriteScope("OPERATOR", "SIP")).toBe(true);
+    expect(canWriteScope("OPERATOR", "NO_BAN")).toBe(true);
+    expect(trustRank("ALL")).toBeGreaterThan(trustRank("SIP"));
+    expect(trustRank("SIP")).toBeGreaterThan(trustRank("NO_BAN"));
   });
 });

@@ -9,11 +9,14 @@
  *                over-broad networks (IPv4 wider than /8, IPv6 wider than /32) need `confirmBroad: true`
  *   comment      printable ASCII without quotes, backslash, %, $, backtick; at most 200 characters
  *   expiresAt    ISO 8601 instant with offset, in the future; null or absent: never expires
+ *   scope        whitelist only: what the entry trusts (ALL, SIP, NO_BAN; see TRUST_SCOPE_INFO); absent on a
+ *                create means ALL. ALL is an administrator's decision (canWriteScope)
  */
 import { z } from "zod";
 
 import { parseNetwork, type ParsedNetwork } from "@/lib/net/parse";
-import { LIST_LIMITS, checkComment, checkInstant, commentSchema } from "@/lib/validation/policy";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { LIST_LIMITS, TRUST_SCOPES, checkComment, checkInstant, commentSchema, type TrustScope } from "@/lib/validation/policy";
 import { optionalNetworkFilter } from "@/lib/validation/address";
 import type { ListKind } from "@/lib/lists/targets";
 import { MAX_IMPORT_BYTES } from "@/lib/lists/import-limit.mjs";
@@ -74,7 +77,67 @@ export function checkExpiry(text: unknown, now: Date): ExpiryCheck {
   return { ok: true, value };
 }
 
-export { checkComment };
+export { checkComment, TRUST_SCOPES, type TrustScope };
+
+// ---------------------------------------------------------------------------------------------------------
+// Trust scope (whitelist entries)
+// ---------------------------------------------------------------------------------------------------------
+
+/** What each scope lets through, in one line each (forms, CLI help, API descriptions). */
+export const TRUST_SCOPE_INFO: Record<TrustScope, { label: string; description: string }> = {
+  ALL: {
+    label: "Everything",
+    description: "Every port of every node, ahead of the blocklist, GeoIP and bans; never banned by any jail. Administrators only.",
+  },
+  SIP: {
+    label: "SIP and RTP only",
+    description: "SIP and media only, still behind the blocklist, GeoIP, bans and scanner rules; exempt from the SIP rate limits and never banned by the VoIP jail.",
+  },
+  NO_BAN: {
+    label: "Never banned (VoIP jail)",
+    description: "Filtered like any other address; only the VoIP jail never bans it.",
+  },
+};
+
+/** The default scope of a new whitelist entry. */
+export const DEFAULT_TRUST_SCOPE: TrustScope = "ALL";
+
+export const SCOPE_MESSAGE = "Scope must be ALL, SIP or NO_BAN.";
+export const SCOPE_WHITELIST_ONLY_MESSAGE = "Only whitelist entries have a scope: leave scope out for this list.";
+export const SCOPE_ALL_ADMIN_MESSAGE =
+  "Only an administrator can trust an address on every port (scope ALL): choose scope SIP or NO_BAN.";
+
+/** Scope text as given (case-insensitive, as CSV files and query strings bring it). */
+export const scopeSchema = safeText({ error: SCOPE_MESSAGE })
+  .transform((value) => value.trim().toUpperCase().replace(/-/g, "_"))
+  .pipe(z.enum(TRUST_SCOPES, { error: SCOPE_MESSAGE }));
+
+/** A scope of a CSV line or query parameter: the scope, or null when the text is not one. */
+export function parseScope(text: string): TrustScope | null {
+  const parsed = scopeSchema.safeParse(text);
+  return parsed.success ? parsed.data : null;
+}
+
+/** ALL is every port and every jail: administrators only. Everyone allowed to write the whitelist may write SIP and NO_BAN. */
+export function canWriteScope(role: Role, scope: TrustScope): boolean {
+  return scope !== "ALL" || role === "ADMIN";
+}
+
+/** Orders scopes by what they trust, most first (ALL > SIP > NO_BAN): a wider entry covers a narrower one only if it trusts at least as much. */
+export function trustRank(scope: TrustScope): number {
+  return TRUST_SCOPES.length - TRUST_SCOPES.indexOf(scope);
+}
+
+export type ScopeCheck = { ok: true; value: TrustScope | null } | { ok: false; error: string };
+
+/**
+ * The scope an entry of `kind` is stored with: the whitelist's given scope or `fallback`; other lists take no
+ * scope at all (null), and one sent for them is refused rather than ignored.
+ */
+export function resolveListScope(kind: ListKind, scope: TrustScope | undefined, fallback: TrustScope | undefined): ScopeCheck {
+  if (kind !== "whitelist") return scope === undefined ? { ok: true, value: null } : { ok: false, error: SCOPE_WHITELIST_ONLY_MESSAGE };
+  return { ok: true, value: scope ?? fallback ?? null };
+}
 
 const expiresAtField = z
   .union([safeText({ error: "Expiry must be an ISO 8601 date-time, or null." }), z.null()], {
@@ -112,6 +175,8 @@ export const entryCreateSchema = z
     ...networkFields,
     comment: commentSchema.optional(),
     expiresAt: expiresAtField,
+    /** Whitelist only (the data layer refuses it for other lists); absent: ALL. */
+    scope: scopeSchema.optional(),
   })
   .transform((input, ctx) => ({
     network: parseNetworkField(input.network, input.confirmBroad, ctx),
@@ -119,6 +184,7 @@ export const entryCreateSchema = z
     expiresAt: input.expiresAt ?? null,
     /** Store the entry even when a wider entry of the same list already covers it. */
     allowCovered: input.allowCovered === true,
+    ...(input.scope === undefined ? {} : { scope: input.scope }),
   }));
 
 export type EntryCreateInput = z.input<typeof entryCreateSchema>;
@@ -132,12 +198,15 @@ export const entryUpdateSchema = z
     allowCovered: networkFields.allowCovered,
     comment: commentSchema.optional(),
     expiresAt: expiresAtField,
+    /** Whitelist only; absent: unchanged. */
+    scope: scopeSchema.optional(),
   })
   .transform((input, ctx) => ({
     network: input.network === undefined ? undefined : parseNetworkField(input.network, input.confirmBroad, ctx),
     comment: input.comment,
     expiresAt: input.expiresAt,
     allowCovered: input.allowCovered === true,
+    ...(input.scope === undefined ? {} : { scope: input.scope }),
   }));
 
 export type EntryUpdateInput = z.input<typeof entryUpdateSchema>;
@@ -164,6 +233,11 @@ export const entryFilterSchema = z.object({
   q: searchField,
   covers: coversField,
   status: z.enum(ENTRY_STATUSES, { error: "Status must be all, active or expired." }).optional().default("all"),
+  /** Whitelist: only entries of this scope. */
+  scope: z
+    .union([z.literal(""), scopeSchema])
+    .transform((v) => (v ? v : undefined))
+    .optional(),
 });
 
 export type EntryFilterInput = z.input<typeof entryFilterSchema>;
@@ -219,6 +293,11 @@ export const importOptionsSchema = z.strictObject({
   comment: commentSchema.optional().default(""),
   allowCovered: z.boolean({ error: "allowCovered must be true or false." }).optional().default(false),
   confirmBroad: z.boolean({ error: "confirmBroad must be true or false." }).optional().default(false),
+  /**
+   * Whitelist only: the scope of lines that bring none (a CSV `scope` column, as the export writes it, gives
+   * each line its own). Absent: ALL.
+   */
+  scope: scopeSchema.optional(),
 });
 
 export type ImportOptionsInput = z.input<typeof importOptionsSchema>;

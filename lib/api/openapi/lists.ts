@@ -1,4 +1,4 @@
-import { COMMENT_MAX_LENGTH, COMMENT_PATTERN } from "@/lib/validation/policy";
+import { COMMENT_MAX_LENGTH, COMMENT_PATTERN, TRUST_SCOPES } from "@/lib/validation/policy";
 import {
   bulkDeleteSchema,
   DEFAULT_PAGE_SIZE,
@@ -9,6 +9,8 @@ import {
   MAX_BULK_IDS,
   MAX_PAGE_SIZE,
   MAX_SEARCH_LENGTH,
+  SCOPE_ALL_ADMIN_MESSAGE,
+  TRUST_SCOPE_INFO,
 } from "@/lib/validation/address-entry";
 import { dateTime, errorResponses, json, nullable, ref, requestSchema, response, uuid, type JsonSchema } from "./schema-helpers";
 
@@ -23,6 +25,13 @@ const NETWORK_DESCRIPTION =
   "IPv4-mapped IPv6. /0 is refused. IPv4 wider than /8 and IPv6 wider than /32 need `confirmBroad: true`. Answers hold " +
   "the canonical form (PostgreSQL's inet text: lower case, RFC 5952, no /32 or /128 on hosts).";
 
+const SCOPE_DESCRIPTION =
+  "Whitelist entries only (other lists refuse it with 422): what the entry trusts. " +
+  TRUST_SCOPES.map((scope) => `${scope}: ${TRUST_SCOPE_INFO[scope].description}`).join(" ") +
+  ` ALL entries are written (created, changed, deleted, imported) by ADMIN only; an OPERATOR gets 403 (“${SCOPE_ALL_ADMIN_MESSAGE}”).`;
+
+const scopeProperty = { type: "string", enum: [...TRUST_SCOPES], description: SCOPE_DESCRIPTION };
+
 const entrySchema: JsonSchema = {
   type: "object",
   required: ["id", "list", "network", "family", "comment", "source", "tenantId", "expiresAt", "author", "createdAt", "updatedAt", "isExpired", "coveredBy", "conflictWith"],
@@ -33,7 +42,14 @@ const entrySchema: JsonSchema = {
     family: { type: "integer", enum: [4, 6] },
     comment: { type: "string", maxLength: COMMENT_MAX_LENGTH },
     source: { type: "string", enum: ["MANUAL", "IMPORT", "FEED", "TENANT", "AUTO_REGISTRATION"] },
+    scope: nullable({ ...scopeProperty, description: "Whitelist entries: what the entry trusts (see AddressEntryCreate.scope); null on the other lists." }),
     tenantId: nullable(uuid),
+    pendingReason: nullable({
+      type: "string",
+      description:
+        "Tenant networks only: why a tenant administrator's network waits for an administrator's approval (it overlaps another tenant's network in force, or is over-broad); until approved it is rendered nowhere and grants no ban visibility. null: in force.",
+      examples: ["overlaps ACME's 198.51.100.0/24"],
+    }),
     expiresAt: nullable(dateTime),
     author: { type: "string", description: "E-mail of the user or name of the token that wrote the entry." },
     createdAt: dateTime,
@@ -42,7 +58,8 @@ const entrySchema: JsonSchema = {
     coveredBy: nullable({ type: "string", description: "A wider active entry of the same list covering this one." }),
     conflictWith: nullable({
       type: "string",
-      description: "An active entry of the other list (whitelist ↔ blocklist) overlapping this one. The whitelist wins at render time.",
+      description:
+        "An active entry of the other list overlapping this one where the whitelist wins at render time: only ALL-scoped whitelist entries do (SIP and NO_BAN trust comes after the blocklist).",
     }),
   },
 };
@@ -80,6 +97,16 @@ const importReportSchema: JsonSchema = {
     rejectedCount: { type: "integer" },
     duplicates: { type: "integer", description: "Rejected as repeated lines or already on the list." },
     covered: { type: "integer", description: "Rejected as covered by a wider network (allowCovered stores them)." },
+    pending: {
+      type: "integer",
+      description:
+        "Tenant networks only: lines a tenant administrator stored that overlap another tenant's network in force, or are over-broad. They are stored waiting for an administrator's approval (counted in accepted) and have no effect until then.",
+    },
+    notices: {
+      type: "array",
+      items: { type: "string" },
+      description: "What the caller should know although the lines were stored, e.g. an administrator's lines overlapping other tenants' networks.",
+    },
     rejected: {
       type: "array",
       description: "Every rejected line with its reason (the first 10,000; rejectedCount counts all).",
@@ -109,6 +136,9 @@ const filterParameters = [
   { name: "status", in: "query", schema: { type: "string", enum: ["all", "active", "expired"], default: "all" } },
 ];
 
+/** The whitelist's lists and counts also filter by scope. */
+const scopeFilterParameter = { name: "scope", in: "query", schema: { type: "string", enum: [...TRUST_SCOPES] }, description: "Whitelist: only entries of this scope." };
+
 const pageParameters = [
   ...filterParameters,
   { name: "sort", in: "query", schema: { type: "string", enum: ["newest", "network"], default: "newest" } },
@@ -133,10 +163,19 @@ interface ListDoc {
   /** Name of the entry id parameter. */
   entryParam: string;
   notFound: boolean;
+  /** The whitelist: entries have a trust scope. */
+  hasScope?: boolean;
 }
 
 /** The bulk import of one list: the same operation for the three lists and the management access list. */
-function importPath({ name, tag, words, parameters, notFound }: Pick<ListDoc, "name" | "tag" | "words"> & { parameters: unknown[]; notFound: Record<string, unknown> }): Record<string, unknown> {
+function importPath({
+  name,
+  tag,
+  words,
+  parameters,
+  notFound,
+  hasScope = false,
+}: Pick<ListDoc, "name" | "tag" | "words" | "hasScope"> & { parameters: unknown[]; notFound: Record<string, unknown> }): Record<string, unknown> {
   return {
     ...(parameters.length ? { parameters } : {}),
     post: {
@@ -146,8 +185,12 @@ function importPath({ name, tag, words, parameters, notFound }: Pick<ListDoc, "n
       description:
         "Plain text (one address or network per line, optional `# comment`; blank and `#` lines skipped) or CSV `network,comment,expiry` " +
         "(optional header; RFC 4180 quoting). Send the file as text/plain or text/csv with the options as query parameters, or JSON. " +
-        "Every good line is stored; every other line is reported with its line number and reason (duplicates, entries already on the list, covered entries, invalid input).",
+        "Every good line is stored; every other line is reported with its line number and reason (duplicates, entries already on the list, covered entries, invalid input)." +
+        (hasScope
+          ? " Whitelist: `scope` gives the lines their trust scope (default ALL, which only ADMIN may import: an OPERATOR sends SIP or NO_BAN, or gets 403); a CSV with a header may carry a `scope` column per line (as the export writes it), which wins over the parameter, and its ALL lines are rejected for an OPERATOR."
+          : ""),
       parameters: [
+        ...(hasScope ? [{ name: "scope", in: "query", schema: { type: "string", enum: [...TRUST_SCOPES], default: "ALL" }, description: "Trust scope of lines without their own." }] : []),
         { name: "format", in: "query", schema: { type: "string", enum: ["auto", "text", "csv"], default: "auto" } },
         { name: "comment", in: "query", schema: { type: "string", maxLength: COMMENT_MAX_LENGTH }, description: "Comment for lines without one." },
         { name: "allowCovered", in: "query", schema: { type: "boolean", default: false } },
@@ -173,7 +216,10 @@ function importPath({ name, tag, words, parameters, notFound }: Pick<ListDoc, "n
 
 function listPaths(doc: ListDoc): Record<string, unknown> {
   const { path, name, tag, words, parameters, entryParam } = doc;
+  const hasScope = doc.hasScope === true;
   const notFound = doc.notFound ? { "404": response("NotFound") } : {};
+  const listParameters = hasScope ? [...pageParameters, scopeFilterParameter] : pageParameters;
+  const countParameters = hasScope ? [...filterParameters, scopeFilterParameter] : filterParameters;
   const entryParameters = [...parameters, { name: entryParam, in: "path", required: true, schema: uuid }];
   return {
     [path]: {
@@ -183,14 +229,16 @@ function listPaths(doc: ListDoc): Record<string, unknown> {
         tags: [tag],
         summary: `List ${words}`,
         description: "One keyset page, newest first or by network; with `covers`, the entries covering an address. Each entry says whether it is expired, covered by a wider entry, or in conflict with the other list.",
-        parameters: pageParameters,
+        parameters: listParameters,
         responses: { "200": { description: "A page.", content: json(ref("AddressEntryPage")) }, ...errors, ...notFound },
       },
       post: {
         operationId: `create${name}Entry`,
         tags: [tag],
         summary: `Add an entry to ${words}`,
-        description: `${NETWORK_DESCRIPTION} An exact duplicate answers 409; so does an entry already covered by a wider active entry of the same list, unless \`allowCovered: true\`.`,
+        description:
+          `${NETWORK_DESCRIPTION} An exact duplicate answers 409; so does an entry already covered by a wider active entry of the same list, unless \`allowCovered: true\`.` +
+          (hasScope ? " `scope` defaults to ALL, which only ADMIN may write (403 otherwise); a wider entry covers a new one only if it trusts at least as much." : ""),
         requestBody: { required: true, content: json(ref("AddressEntryCreate")) },
         responses: {
           "201": { description: "The stored entry (network canonical) and notices.", content: json(ref("AddressEntryChange")) },
@@ -213,7 +261,9 @@ function listPaths(doc: ListDoc): Record<string, unknown> {
         operationId: `update${name}Entry`,
         tags: [tag],
         summary: "Edit an entry",
-        description: "Network, comment and expiry; `expiresAt: null` removes the expiry. A new network gets the same checks as an added one.",
+        description:
+          "Network, comment and expiry; `expiresAt: null` removes the expiry. A new network gets the same checks as an added one." +
+          (hasScope ? " Whitelist: also `scope`; an entry that is or becomes ALL is changed (and deleted) by ADMIN only (403 otherwise)." : ""),
         requestBody: { required: true, content: json(ref("AddressEntryUpdate")) },
         responses: {
           "200": { description: "The entry after the change.", content: json(ref("AddressEntryChange")) },
@@ -229,7 +279,7 @@ function listPaths(doc: ListDoc): Record<string, unknown> {
         responses: { "204": { description: "Deleted." }, ...errors, "404": response("NotFound") },
       },
     },
-    [`${path}/import`]: importPath({ name, tag, words, parameters, notFound }),
+    [`${path}/import`]: importPath({ name, tag, words, parameters, notFound, hasScope }),
     [`${path}/export`]: {
       ...(parameters.length ? { parameters } : {}),
       get: {
@@ -237,7 +287,8 @@ function listPaths(doc: ListDoc): Record<string, unknown> {
         tags: [tag],
         summary: `Export ${words} as CSV`,
         description:
-          "Columns network, comment, expires_at, status, created_at, author, in network order. Cells starting with = + - @ are prefixed with an apostrophe so spreadsheets do not run them; the import undoes it.",
+          `Columns network, comment, expires_at, status, created_at, author${hasScope ? ", scope" : ""}, in network order. Cells starting with = + - @ are prefixed with an apostrophe so spreadsheets do not run them; the import undoes it.` +
+          (hasScope ? " The import reads the scope column back, so the file re-imports with each entry's scope." : ""),
         responses: { "200": { description: "CSV.", content: { "text/csv": { schema: { type: "string" } } } }, "401": response("Unauthorized"), "403": response("Forbidden"), ...notFound },
       },
     },
@@ -247,7 +298,7 @@ function listPaths(doc: ListDoc): Record<string, unknown> {
         operationId: `count${name}Entries`,
         tags: [tag],
         summary: "Count the entries matching a filter",
-        parameters: filterParameters,
+        parameters: countParameters,
         responses: {
           "200": { description: "The count.", content: json({ type: "object", required: ["count"], properties: { count: { type: "integer" } } }) },
           ...errors,
@@ -261,7 +312,9 @@ function listPaths(doc: ListDoc): Record<string, unknown> {
         operationId: `bulkDelete${name}Entries`,
         tags: [tag],
         summary: "Delete selected entries, or every entry matching a filter",
-        description: `Either \`{ ids }\` (at most ${MAX_BULK_IDS}) or \`{ filter, expectedCount }\`: the latter is refused with 409 when the filter no longer matches expectedCount entries.`,
+        description:
+          `Either \`{ ids }\` (at most ${MAX_BULK_IDS}) or \`{ filter, expectedCount }\`: the latter is refused with 409 when the filter no longer matches expectedCount entries.` +
+          (hasScope ? " Whitelist: a selection holding ALL entries is refused as a whole with 403 for a non-administrator (filter by scope to leave them out)." : ""),
         requestBody: { required: true, content: json(ref("AddressBulkDelete")) },
         responses: {
           "200": { description: "How many were deleted.", content: json({ type: "object", required: ["deleted"], properties: { deleted: { type: "integer" } } }) },
@@ -278,13 +331,13 @@ function listPaths(doc: ListDoc): Record<string, unknown> {
 const tenantId = { name: "id", in: "path", required: true, schema: uuid, description: "The tenant." };
 
 export const paths: Record<string, unknown> = {
-  ...listPaths({ path: "/whitelist", name: "Whitelist", tag: "Whitelist", words: "the whitelist", parameters: [], entryParam: "id", notFound: false }),
+  ...listPaths({ path: "/whitelist", name: "Whitelist", tag: "Whitelist", words: "the whitelist", parameters: [], entryParam: "id", notFound: false, hasScope: true }),
   ...listPaths({ path: "/blocklist", name: "Blocklist", tag: "Blocklist", words: "the blocklist", parameters: [], entryParam: "id", notFound: false }),
   ...listPaths({
     path: "/tenants/{id}/restrictions",
     name: "TenantRestriction",
     tag: "Tenant IP restrictions",
-    words: "a tenant's IP restrictions (the networks its phones may register from; tenant administrators reach only their own tenant)",
+    words: "a tenant's IP restrictions (its allowed networks; tenant administrators reach only their own tenant)",
     parameters: [tenantId],
     entryParam: "entryId",
     notFound: true,
@@ -344,6 +397,7 @@ function withDescriptions(schema: JsonSchema): JsonSchema {
   if (properties.network) properties.network = { ...properties.network, description: NETWORK_DESCRIPTION, examples: ["192.0.2.0/24"] };
   if (properties.comment) properties.comment = { ...properties.comment, ...commentProperty };
   if (properties.expiresAt) properties.expiresAt = { ...properties.expiresAt, description: "ISO 8601 instant with offset, in the future; null: never expires." };
+  if (properties.scope) properties.scope = scopeProperty;
   return { ...schema, properties };
 }
 

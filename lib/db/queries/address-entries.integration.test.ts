@@ -363,6 +363,99 @@ describe("import", () => {
   });
 });
 
+describe("trust scope (whitelist)", () => {
+  const operator = caller("OPERATOR");
+
+  it("stores ALL by default and the given scope, returns it, and audits it; other lists refuse a scope", async () => {
+    const p = uniquePrefix();
+    const trunk = await create(admin, WL, { network: `${p}::1` });
+    expect(trunk.entry.scope).toBe("ALL");
+    const phones = await create(admin, WL, { network: `${p}::/64`, scope: "SIP" });
+    expect(phones.entry.scope).toBe("SIP");
+    // A wider SIP entry does not make an ALL host redundant, nor is it covered by it: only trust at least as wide covers.
+    expect(trunk.entry.coveredBy).toBeNull();
+    const [listed] = (await list(admin, WL, { covers: `${p}::1` })).items.filter((e) => e.network === `${p}::1`);
+    expect(listed).toMatchObject({ scope: "ALL", coveredBy: null });
+    await expectAppError(create(admin, WL, { network: `${p}::2`, scope: "NO_BAN" }), "CONFLICT", /already covered by/);
+    const noBan = await create(admin, WL, { network: `${p}::2`, scope: "NO_BAN", allowCovered: true });
+    expect(noBan.entry).toMatchObject({ scope: "NO_BAN", coveredBy: `${p}::/64` });
+    const rows = await getDb().addressEntry.findMany({ where: { list: "WHITELIST", network: { startsWith: p } }, select: { network: true, scope: true } });
+    expect(Object.fromEntries(rows.map((r) => [r.network, r.scope]))).toMatchObject({ [`${p}::1`]: "ALL", [`${p}::/64`]: "SIP", [`${p}::2`]: "NO_BAN" });
+    const audit = await getDb().auditLog.findFirst({ where: { action: "whitelist.create", objectId: phones.entry.id } });
+    expect(audit?.after).toMatchObject({ network: `${p}::/64`, scope: "SIP" });
+
+    const blocked = await create(admin, BL, { network: `${uniquePrefix()}::9` });
+    expect(blocked.entry.scope).toBeNull();
+    const refused = await expectAppError(create(admin, BL, { network: `${uniquePrefix()}::9`, scope: "SIP" }), "VALIDATION", /Only whitelist entries have a scope/);
+    expect(refused.fieldErrors).toHaveProperty("scope");
+    const tenantId = await newTenant();
+    await expectAppError(create(admin, { kind: "tenant", tenantId }, { network: "192.0.2.10", scope: "SIP" }), "VALIDATION");
+  });
+
+  it("lets an OPERATOR write SIP and NO_BAN entries only: ALL entries cannot be created, made, changed or deleted by one", async () => {
+    const p = uniquePrefix();
+    const denied = await expectAppError(create(operator, WL, { network: `${p}::1` }), "FORBIDDEN", /Only an administrator can trust an address on every port/);
+    expect(denied.fieldErrors).toHaveProperty("scope");
+    await expectAppError(create(operator, WL, { network: `${p}::1`, scope: "ALL" }), "FORBIDDEN");
+    const sip = await create(operator, WL, { network: `${p}::1`, scope: "SIP" });
+    expect(sip.entry.scope).toBe("SIP");
+    await expectAppError(updateAddressEntry(operator, WL, sip.entry.id, entryUpdateSchema.parse({ scope: "ALL" })), "FORBIDDEN");
+    const narrowed = await updateAddressEntry(operator, WL, sip.entry.id, entryUpdateSchema.parse({ scope: "NO_BAN", comment: "softphone" }));
+    expect(narrowed.entry).toMatchObject({ scope: "NO_BAN", comment: "softphone" });
+
+    const trunk = await create(admin, WL, { network: `${p}::7`, comment: "trunk" });
+    await expectAppError(updateAddressEntry(operator, WL, trunk.entry.id, entryUpdateSchema.parse({ comment: "mine now" })), "FORBIDDEN");
+    await expectAppError(updateAddressEntry(operator, WL, trunk.entry.id, entryUpdateSchema.parse({ scope: "SIP" })), "FORBIDDEN");
+    await expectAppError(deleteAddressEntry(operator, WL, trunk.entry.id), "FORBIDDEN");
+    await expectAppError(deleteAddressEntries(operator, WL, { ids: [trunk.entry.id, sip.entry.id] }), "FORBIDDEN", /1 of these entries is scoped ALL/);
+    const byFilter = { filter: entryFilterSchema.parse({ q: `${p}::/64` }), expectedCount: 2 };
+    await expectAppError(deleteAddressEntries(operator, WL, byFilter), "FORBIDDEN");
+    expect((await getDb().addressEntry.findUnique({ where: { id: trunk.entry.id } }))?.comment).toBe("trunk");
+    // Filtered by scope, the operator's delete leaves the ALL entry alone.
+    expect(await countAddressEntries(operator, WL, entryFilterSchema.parse({ q: `${p}::/64`, scope: "NO_BAN" }))).toBe(1);
+    expect(await deleteAddressEntries(operator, WL, { filter: entryFilterSchema.parse({ q: `${p}::/64`, scope: "NO_BAN" }), expectedCount: 1 })).toEqual({ deleted: 1 });
+    // An administrator may rescope it.
+    expect((await updateAddressEntry(admin, WL, trunk.entry.id, entryUpdateSchema.parse({ scope: "SIP" }))).entry.scope).toBe("SIP");
+    await expectAppError(create(caller("TENANT_ADMIN", await newTenant()), WL, { network: `${p}::8`, scope: "SIP" }), "FORBIDDEN");
+  });
+
+  it("counts only ALL entries as winning over the blocklist", async () => {
+    const p = uniquePrefix();
+    await create(admin, BL, { network: `${p}::/64` });
+    const all = await create(admin, WL, { network: `${p}::1`, allowCovered: true });
+    const sip = await create(admin, WL, { network: `${p}::2`, scope: "SIP" });
+    expect(all.notices.join(" ")).toMatch(/The whitelist wins/);
+    expect(sip.notices.join(" ")).toMatch(/SIP-scoped trust comes after the blocklist, so those addresses stay blocked/);
+    const items = (await list(admin, WL, { q: `${p}::/64` })).items;
+    expect(Object.fromEntries(items.map((e) => [e.network, e.conflictWith]))).toEqual({ [`${p}::1`]: `${p}::/64`, [`${p}::2`]: null });
+    const [blockEntry] = (await list(admin, BL, { q: `${p}::/64` })).items;
+    expect(blockEntry?.conflictWith).toBe(`${p}::1`);
+  });
+
+  it("imports with the import's scope or each CSV line's own, refuses ALL lines to an OPERATOR, and exports the scope", async () => {
+    const p = uniquePrefix();
+    const options = { format: "auto" as const, comment: "", allowCovered: false, confirmBroad: false };
+    await expectAppError(importAddressText(operator, WL, `${p}::1\n`, options), "FORBIDDEN", /scope ALL/);
+    await expectAppError(importAddressText(admin, BL, `${p}::1\n`, { ...options, scope: "SIP" }), "VALIDATION", /Only whitelist entries/);
+    const sip = await importAddressText(operator, WL, `${p}::1\n${p}::2\n`, { ...options, scope: "SIP" });
+    expect(sip).toMatchObject({ accepted: 2, rejected: [] });
+    const csv = ["network,comment,scope", `${p}::10,trunk,ALL`, `${p}::11,desk,`, `${p}::12,fax,NO_BAN`, `${p}::13,x,EVERYTHING`].join("\n");
+    const mixed = await importAddressText(operator, WL, csv, { ...options, scope: "SIP" });
+    expect(mixed.accepted).toBe(2);
+    expect(mixed.rejected.map((r) => [r.line, r.reason])).toEqual([
+      [2, expect.stringMatching(/Only an administrator can trust an address on every port/)],
+      [5, "Scope must be ALL, SIP or NO_BAN."],
+    ]);
+    const byAdmin = await importAddressText(admin, WL, csv.replace(`${p}::13,x,EVERYTHING`, `${p}::13,x,`), options);
+    expect(byAdmin.accepted).toBe(2);
+    const rows: Record<string, string | null> = {};
+    for await (const batch of iterateAddressEntries(admin, WL)) for (const row of batch) if (row.network.startsWith(`${p}::`)) rows[row.network] = row.scope;
+    expect(rows).toEqual({ [`${p}::1`]: "SIP", [`${p}::2`]: "SIP", [`${p}::10`]: "ALL", [`${p}::11`]: "SIP", [`${p}::12`]: "NO_BAN", [`${p}::13`]: "ALL" });
+    const audit = await getDb().auditLog.findFirst({ where: { action: "whitelist.import", actorLabel: "it-operator" }, orderBy: { at: "desc" } });
+    expect(audit?.after).toMatchObject({ scope: "SIP" });
+  });
+});
+
 describe("management access", () => {
   it("replaces the list, keeping unchanged entries and auditing the difference", async () => {
     const first = await replaceManagementAccess(admin, managementReplaceSchema.parse({ entries: [{ network: "192.0.2.0/24", comment: "office" }, { network: "2001:db8::/48" }] }));

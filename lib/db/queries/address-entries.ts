@@ -1,18 +1,25 @@
 import { randomBytes } from "node:crypto";
 import { assertPermission, assertTenantAccess, type Caller } from "@/lib/auth/caller";
+import { isTenantScoped } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { AddressSource } from "@/lib/generated/prisma/enums";
 import { analyseCoverageColumns, sortByNetworkColumns, VERDICT } from "@/lib/lists/coverage";
 import { decodeCursor, encodeCursor, type ListCursor } from "@/lib/lists/cursor";
-import { candidateText, parseImportColumns, type ImportColumns, type RejectedLine } from "@/lib/lists/import-parse";
+import { candidateText, parseImportColumns, scopeAt, type ImportColumns, type RejectedLine } from "@/lib/lists/import-parse";
 import { conflictingKind, LIST_ENUM, LIST_WORDS, type ListEnum, type ListKind, type ListTarget } from "@/lib/lists/targets";
-import { networkAt, networkColumnsOf } from "@/lib/net/columns";
+import { networkAt, networkColumnsOf, type NetworkColumns } from "@/lib/net/columns";
 import { parseNetwork, type ParsedNetwork } from "@/lib/net/parse";
 import {
+  canWriteScope,
+  DEFAULT_TRUST_SCOPE,
   LIST_MAX_ENTRIES,
   MAX_PAGE_SIZE,
+  resolveListScope,
+  SCOPE_ALL_ADMIN_MESSAGE,
+  trustRank,
+  type TrustScope,
   type BulkDelete,
   type EntryCreate,
   type EntryFilter,
@@ -21,7 +28,9 @@ import {
   type ListQuery,
   type ManagementReplace,
 } from "@/lib/validation/address-entry";
+import { checkTenantAdminPrefix, overBroadReason, overlapReason, pendingReasonForTenantAdmin } from "@/lib/validation/tenant";
 import { writeAudit } from "./audit";
+import { readTenantMinPrefixes } from "./tenants";
 import { toTwoWayPage } from "./keyset-cursor";
 
 // The one engine behind the whitelist, the blocklist, management access and tenant IP restrictions (rows of
@@ -33,6 +42,12 @@ import { toTwoWayPage } from "./keyset-cursor";
 // keyset pages over the (list, created_at DESC, id DESC) and (list, network, id) indexes; "covers" and the
 // conflict / covered-by badges use the SP-GiST inet index. Expired entries (expires_at <= now()) stay listed
 // with their status but never count as covering or conflicting, as they do not count at render time.
+//
+// Whitelist entries carry a trust scope (ALL > SIP > NO_BAN, the enum's order reversed). ALL opens every port
+// ahead of the blocklist, so it is an administrator's decision: an OPERATOR creates, edits, deletes and imports
+// SIP and NO_BAN entries only, and ALL entries are read-only to them. A wider entry covers a narrower one only
+// if it trusts at least as much, and only an ALL entry "wins" over an overlapping blocklist entry (a conflict):
+// SIP and NO_BAN trust come after the blocklist.
 
 export interface AddressEntryView {
   id: string;
@@ -42,7 +57,14 @@ export interface AddressEntryView {
   family: 4 | 6;
   comment: string;
   source: AddressSource;
+  /** What a whitelist entry trusts; null on the other lists. */
+  scope: TrustScope | null;
   tenantId: string | null;
+  /**
+   * Tenant networks only: non-null while a tenant administrator's network waits for an administrator's approval
+   * (rendered nowhere, no ban visibility). A tenant administrator reads it without the other tenant's name.
+   */
+  pendingReason: string | null;
   expiresAt: Date | null;
   author: string;
   createdAt: Date;
@@ -50,7 +72,7 @@ export interface AddressEntryView {
   isExpired: boolean;
   /** A wider active entry of the same list that already covers this one. */
   coveredBy: string | null;
-  /** An active entry of the other list (whitelist ↔ blocklist) overlapping this one; the whitelist wins. */
+  /** An active entry of the other list overlapping this one where the whitelist wins (ALL-scoped whitelist entries only). */
   conflictWith: string | null;
 }
 
@@ -63,7 +85,7 @@ export interface AddressEntryPage {
 export interface ListSummary {
   total: number;
   expired: number;
-  /** Entries overlapping the other list (whitelist and blocklist only; null for the others). */
+  /** Entries overlapping the other list where the whitelist wins (ALL-scoped; whitelist and blocklist only; null for the others). */
   conflicts: number | null;
 }
 
@@ -76,6 +98,10 @@ export interface ImportReport {
   rejected: RejectedLine[];
   duplicates: number;
   covered: number;
+  /** Tenant networks stored waiting for an administrator's approval (a tenant administrator's overlapping or over-broad lines). */
+  pending: number;
+  /** What the user should know although the lines were stored (an administrator's lines overlapping other tenants' networks). */
+  notices: string[];
 }
 
 type Tx = Prisma.TransactionClient;
@@ -86,6 +112,8 @@ interface Scope {
   kind: ListKind;
   list: ListEnum;
   tenantId: string | null;
+  /** Tenant networks written by a tenant administrator: held to the minimum prefix, overlaps wait for approval. */
+  isTenantAdmin?: boolean;
 }
 
 /** Checks the permission (and tenant) for the target; the scope every query of it applies. */
@@ -93,7 +121,7 @@ function authorize(caller: Caller, target: ListTarget, mode: "read" | "write"): 
   if (target.kind === "tenant") {
     assertPermission(caller, mode === "read" ? "restrictions:read" : "restrictions:write");
     assertTenantAccess(caller, target.tenantId, "The tenant");
-    return { kind: "tenant", list: LIST_ENUM.tenant, tenantId: target.tenantId };
+    return { kind: "tenant", list: LIST_ENUM.tenant, tenantId: target.tenantId, isTenantAdmin: isTenantScoped(caller.role) };
   }
   assertPermission(caller, mode === "read" ? "policy:read" : "policy:write");
   return { kind: target.kind, list: LIST_ENUM[target.kind], tenantId: null };
@@ -150,6 +178,7 @@ function filterSql(filter: EntryFilter): Prisma.Sql[] {
     }
   }
   if (filter.covers) conditions.push(sql`e.network >>= ${filter.covers.canonical}::inet`);
+  if (filter.scope) conditions.push(sql`e.scope = ${filter.scope}::"TrustScope"`);
   return conditions;
 }
 
@@ -164,7 +193,9 @@ interface EntryRow {
   family: number;
   comment: string;
   source: AddressSource;
+  scope: TrustScope;
   tenant_id: string | null;
+  pending_reason: string | null;
   expires_at: Date | null;
   author: string;
   created_at: Date;
@@ -181,7 +212,7 @@ const KIND_OF: Record<ListEnum, ListKind> = {
   TENANT_RESTRICTION: "tenant",
 };
 
-function toView(row: EntryRow): AddressEntryView {
+function toView(row: EntryRow, scope: Scope): AddressEntryView {
   return {
     id: row.id,
     list: KIND_OF[row.list],
@@ -189,7 +220,9 @@ function toView(row: EntryRow): AddressEntryView {
     family: row.family === 6 ? 6 : 4,
     comment: row.comment,
     source: row.source,
+    scope: row.list === "WHITELIST" ? row.scope : null,
     tenantId: row.tenant_id,
+    pendingReason: row.pending_reason === null ? null : scope.isTenantAdmin ? pendingReasonForTenantAdmin(row.pending_reason) : row.pending_reason,
     expiresAt: row.expires_at,
     author: row.author,
     createdAt: row.created_at,
@@ -206,20 +239,27 @@ function toView(row: EntryRow): AddressEntryView {
  */
 async function selectEntries(db: Db, scope: Scope, where: Prisma.Sql, order: string, limit: number): Promise<AddressEntryView[]> {
   const other = conflictingKind(scope.kind);
+  // Only ALL-scoped whitelist entries win over the blocklist, so only they are in conflict with it.
   const conflictJoin =
     other === null
       ? sql`LEFT JOIN LATERAL (SELECT NULL::text AS network) con ON false`
-      : sql`LEFT JOIN LATERAL (
+      : other === "blocklist"
+        ? sql`LEFT JOIN LATERAL (
           SELECT abbrev(o.network) AS network FROM address_entries o
-          WHERE o.network && p.net AND o.list = ${LIST_ENUM[other]}::"AddressList" AND o.tenant_id IS NULL AND ${ACTIVE("o")}
+          WHERE o.network && p.net AND o.list = 'BLOCKLIST' AND o.tenant_id IS NULL AND ${ACTIVE("o")}
+          ORDER BY masklen(o.network), o.network LIMIT 1
+        ) con ON NOT p.is_expired AND p.scope = 'ALL'`
+        : sql`LEFT JOIN LATERAL (
+          SELECT abbrev(o.network) AS network FROM address_entries o
+          WHERE o.network && p.net AND o.list = 'WHITELIST' AND o.tenant_id IS NULL AND o.scope = 'ALL' AND ${ACTIVE("o")}
           ORDER BY masklen(o.network), o.network LIMIT 1
         ) con ON NOT p.is_expired`;
   const rows = await db.$queryRaw<EntryRow[]>`
     SELECT p.id::text AS id, p.list::text AS list, abbrev(p.net) AS network, p.family::int AS family, p.comment, p.source::text AS source,
-           p.tenant_id::text AS tenant_id, p.expires_at, p.author, p.created_at, p.updated_at, p.is_expired,
+           p.scope::text AS scope, p.tenant_id::text AS tenant_id, p.pending_reason, p.expires_at, p.author, p.created_at, p.updated_at, p.is_expired,
            cov.network AS covered_by, con.network AS conflict_with
     FROM (
-      SELECT e.id, e.list, e.network AS net, e.family, e.comment, e.source, e.tenant_id, e.expires_at, e.author, e.created_at, e.updated_at,
+      SELECT e.id, e.list, e.network AS net, e.family, e.comment, e.source, e.scope, e.tenant_id, e.pending_reason, e.expires_at, e.author, e.created_at, e.updated_at,
              (e.expires_at IS NOT NULL AND e.expires_at <= now()) AS is_expired
       FROM address_entries e
       WHERE ${where}
@@ -228,12 +268,12 @@ async function selectEntries(db: Db, scope: Scope, where: Prisma.Sql, order: str
     ) p
     LEFT JOIN LATERAL (
       SELECT abbrev(o.network) AS network FROM address_entries o
-      WHERE o.network >> p.net AND o.list = p.list AND o.tenant_id IS NOT DISTINCT FROM p.tenant_id AND ${ACTIVE("o")}
+      WHERE o.network >> p.net AND o.list = p.list AND o.tenant_id IS NOT DISTINCT FROM p.tenant_id AND o.scope <= p.scope AND ${ACTIVE("o")}
       ORDER BY masklen(o.network) LIMIT 1
     ) cov ON NOT p.is_expired
     ${conflictJoin}
     ORDER BY ${Prisma.raw(order.replaceAll("{a}", "p").replaceAll("p.network", "p.net"))}`;
-  return rows.map(toView);
+  return rows.map((row) => toView(row, scope));
 }
 
 const ORDERS = {
@@ -390,7 +430,7 @@ async function summarize(db: Tx, scope: Scope): Promise<ListSummary> {
     const [row] = await db.$queryRaw<{ count: number }[]>`
       SELECT count(DISTINCT ${countedId})::int AS count
       FROM address_entries w JOIN address_entries b ON b.network && w.network
-      WHERE w.list = 'WHITELIST' AND w.tenant_id IS NULL AND ${ACTIVE("w")}
+      WHERE w.list = 'WHITELIST' AND w.tenant_id IS NULL AND w.scope = 'ALL' AND ${ACTIVE("w")}
         AND b.list = 'BLOCKLIST' AND b.tenant_id IS NULL AND ${ACTIVE("b")}`;
     conflicts = row?.count ?? 0;
   }
@@ -403,6 +443,8 @@ export interface ExportRow {
   expiresAt: Date | null;
   createdAt: Date;
   author: string;
+  /** Whitelist entries only; null on the other lists. */
+  scope: TrustScope | null;
 }
 
 /** The whole list in network order, in batches (keyset, so memory stays flat for millions of entries). */
@@ -414,7 +456,8 @@ export async function* iterateAddressEntries(caller: Caller, target: ListTarget,
   for (;;) {
     const keyset: Prisma.Sql = after === null ? sql`TRUE` : sql`(e.network, e.id) > (${after.network}::inet, ${after.id}::uuid)`;
     const rows: (ExportRow & { id: string })[] = await db.$queryRaw`
-      SELECT e.id::text AS id, abbrev(e.network) AS network, e.comment, e.expires_at AS "expiresAt", e.created_at AS "createdAt", e.author
+      SELECT e.id::text AS id, abbrev(e.network) AS network, e.comment, e.expires_at AS "expiresAt", e.created_at AS "createdAt", e.author,
+             CASE WHEN e.list = 'WHITELIST' THEN e.scope::text END AS scope
       FROM address_entries e WHERE ${scopeSql(scope)} AND ${keyset}
       ORDER BY e.network, e.id LIMIT ${batchSize}`;
     if (rows.length === 0) return;
@@ -451,8 +494,18 @@ function coveredError(scope: Scope, network: string, cover: AddressEntryView): A
   return new AppError("CONFLICT", message, { allowCovered: [message] });
 }
 
-/** Refuses exact duplicates and (unless allowed) entries already covered by a wider active entry. */
-async function assertAddable(tx: Tx, scope: Scope, network: ParsedNetwork, allowCovered: boolean, exceptId: string | null): Promise<void> {
+/**
+ * Refuses exact duplicates and (unless allowed) entries already covered by a wider active entry that trusts at
+ * least as much (`trust`: the new entry's scope; ALL on lists without scopes).
+ */
+async function assertAddable(
+  tx: Tx,
+  scope: Scope,
+  network: ParsedNetwork,
+  allowCovered: boolean,
+  exceptId: string | null,
+  trust: TrustScope = "ALL",
+): Promise<void> {
   const except = exceptId === null ? sql`TRUE` : sql`e.id <> ${exceptId}::uuid`;
   const [same] = await selectEntries(tx, scope, whereSql(scope, [sql`e.network = ${network.canonical}::inet`, except]), ORDERS.newestAfter, 1);
   if (same) throw duplicateError(scope, network.canonical, same);
@@ -460,7 +513,7 @@ async function assertAddable(tx: Tx, scope: Scope, network: ParsedNetwork, allow
   const [cover] = await selectEntries(
     tx,
     scope,
-    whereSql(scope, [sql`e.network >> ${network.canonical}::inet`, sql`${ACTIVE("e")}`, except]),
+    whereSql(scope, [sql`e.network >> ${network.canonical}::inet`, sql`e.scope <= ${trust}::"TrustScope"`, sql`${ACTIVE("e")}`, except]),
     "masklen({a}.network) ASC, {a}.id ASC",
     1,
   );
@@ -484,28 +537,34 @@ async function assertRoom(tx: Tx, scope: Scope, adding: number): Promise<void> {
   }
 }
 
-/** Remarks for the user after a change that succeeded: conflicts with the other list, narrower entries now redundant. */
-async function noticesFor(tx: Tx, scope: Scope, network: string, isActive: boolean): Promise<string[]> {
+/**
+ * Remarks for the user after a change that succeeded: conflicts with the other list (and, for SIP and NO_BAN
+ * whitelist entries, the blocklist that still applies to them), narrower entries now redundant.
+ */
+async function noticesFor(tx: Tx, scope: Scope, network: string, isActive: boolean, trust: TrustScope = "ALL"): Promise<string[]> {
   const notices: string[] = [];
   if (!isActive) return notices;
   const other = conflictingKind(scope.kind);
   if (other !== null) {
+    const onlyAll = other === "whitelist" ? sql`AND o.scope = 'ALL'` : sql``;
     const rows = await tx.$queryRaw<{ network: string }[]>`
       SELECT abbrev(o.network) AS network FROM address_entries o
-      WHERE o.network && ${network}::inet AND o.list = ${LIST_ENUM[other]}::"AddressList" AND o.tenant_id IS NULL AND ${ACTIVE("o")}
+      WHERE o.network && ${network}::inet AND o.list = ${LIST_ENUM[other]}::"AddressList" AND o.tenant_id IS NULL ${onlyAll} AND ${ACTIVE("o")}
       ORDER BY masklen(o.network), o.network LIMIT 4`;
     if (rows.length > 0) {
       const shown = rows.slice(0, 3).map((r) => r.network).join(", ") + (rows.length > 3 ? ", …" : "");
       notices.push(
         other === "whitelist"
           ? `Conflict: ${network} overlaps ${shown} on the whitelist. The whitelist wins, so those addresses stay allowed.`
-          : `Conflict: ${network} overlaps ${shown} on the blocklist. The whitelist wins, so those addresses are allowed.`,
+          : trust === "ALL"
+            ? `Conflict: ${network} overlaps ${shown} on the blocklist. The whitelist wins, so those addresses are allowed.`
+            : `${network} overlaps ${shown} on the blocklist. ${trust}-scoped trust comes after the blocklist, so those addresses stay blocked.`,
       );
     }
   }
   const [narrower] = await tx.$queryRaw<{ count: number }[]>`
     SELECT count(*)::int AS count FROM (
-      SELECT 1 FROM address_entries e WHERE ${scopeSql(scope)} AND e.network << ${network}::inet LIMIT 10001) s`;
+      SELECT 1 FROM address_entries e WHERE ${scopeSql(scope)} AND e.network << ${network}::inet AND e.scope >= ${trust}::"TrustScope" LIMIT 10001) s`;
   const count = narrower?.count ?? 0;
   if (count > 0) {
     notices.push(`${network} covers ${count > 10_000 ? "more than 10,000" : count.toLocaleString("en-US")} narrower ${count === 1 ? "entry" : "entries"} of ${LIST_WORDS[scope.kind].name}, which ${count === 1 ? "is" : "are"} now redundant.`);
@@ -513,8 +572,22 @@ async function noticesFor(tx: Tx, scope: Scope, network: string, isActive: boole
   return notices;
 }
 
-function auditObject(entry: { network: string; comment: string; expiresAt: Date | null; tenantId: string | null }) {
-  return { network: entry.network, comment: entry.comment, expiresAt: entry.expiresAt?.toISOString() ?? null, tenantId: entry.tenantId };
+function auditObject(entry: { network: string; comment: string; expiresAt: Date | null; tenantId: string | null; scope: TrustScope | null }) {
+  const base = { network: entry.network, comment: entry.comment, expiresAt: entry.expiresAt?.toISOString() ?? null, tenantId: entry.tenantId };
+  return entry.scope === null ? base : { ...base, scope: entry.scope };
+}
+
+/** The scope a write stores (null: a list without scopes), refused for other lists and, for ALL, for non-administrators. */
+function writableScope(caller: Caller, scope: Scope, given: TrustScope | undefined, fallback: TrustScope | undefined): TrustScope | null {
+  const resolved = resolveListScope(scope.kind, given, fallback);
+  if (!resolved.ok) throw new AppError("VALIDATION", resolved.error, { scope: [resolved.error] });
+  if (resolved.value !== null) assertScopeWritable(caller, resolved.value);
+  return resolved.value;
+}
+
+/** ALL-scoped whitelist entries are written (created, changed, deleted) by administrators only. */
+function assertScopeWritable(caller: Caller, trust: TrustScope | null): void {
+  if (trust !== null && !canWriteScope(caller.role, trust)) throw new AppError("FORBIDDEN", SCOPE_ALL_ADMIN_MESSAGE, { scope: [SCOPE_ALL_ADMIN_MESSAGE] });
 }
 
 /** Postgres unique violation, whether it came through a Prisma model call or a raw query. */
@@ -540,13 +613,15 @@ export interface EntryChangeResult {
 export async function createAddressEntry(caller: Caller, target: ListTarget, input: EntryCreate): Promise<EntryChangeResult> {
   const scope = authorize(caller, target, "write");
   const network = input.network;
+  const trust = writableScope(caller, scope, input.scope, DEFAULT_TRUST_SCOPE);
   const source: AddressSource = caller.role === "TENANT_ADMIN" ? "TENANT" : "MANUAL";
   return mapUniqueViolation(
     () =>
       getDb().$transaction(async (tx) => {
         await prepareTx(tx);
         await assertTenantExists(tx, scope);
-        await assertAddable(tx, scope, network, input.allowCovered, null);
+        const verdict = await judgeTenantNetwork(tx, scope, network);
+        await assertAddable(tx, scope, network, input.allowCovered, null, trust ?? "ALL");
         await assertRoom(tx, scope, 1);
         const row = await tx.addressEntry.create({
           data: {
@@ -555,7 +630,9 @@ export async function createAddressEntry(caller: Caller, target: ListTarget, inp
             family: network.family,
             comment: input.comment,
             source,
+            ...(trust !== null ? { scope: trust } : {}),
             tenantId: scope.tenantId,
+            pendingReason: verdict.pendingReason,
             expiresAt: input.expiresAt,
             author: caller.actor.label,
           },
@@ -566,9 +643,9 @@ export async function createAddressEntry(caller: Caller, target: ListTarget, inp
           action: `${LIST_WORDS[scope.kind].audit}.create`,
           objectType: "address-entry",
           objectId: entry.id,
-          after: auditObject(entry),
+          after: { ...auditObject(entry), ...pendingAudit(verdict) },
         });
-        return { entry, notices: await noticesFor(tx, scope, entry.network, !entry.isExpired) };
+        return { entry, notices: [...verdict.notices, ...(await noticesFor(tx, scope, entry.network, !entry.isExpired, trust ?? "ALL"))] };
       }),
     () => duplicateErrorPlain(scope, network.canonical),
   );
@@ -579,23 +656,34 @@ function duplicateErrorPlain(scope: Scope, network: string): AppError {
   return new AppError("CONFLICT", message, { network: [message] });
 }
 
-/** Edits network, comment or expiry of one entry (the same checks as adding apply to a new network). */
+/**
+ * Edits network, comment, expiry or (whitelist) scope of one entry (the same checks as adding apply to a new
+ * network or a new scope). An ALL entry, before or after, is an administrator's to change.
+ */
 export async function updateAddressEntry(caller: Caller, target: ListTarget, id: string, input: EntryUpdate): Promise<EntryChangeResult> {
   const scope = authorize(caller, target, "write");
+  const newTrust = writableScope(caller, scope, input.scope, undefined);
   return mapUniqueViolation(
     () =>
       getDb().$transaction(async (tx) => {
         await prepareTx(tx);
         const before = await findEntryOrThrow(tx, scope, id);
+        assertScopeWritable(caller, before.scope);
         const network = input.network;
         const isNetworkChange = network !== undefined && network.canonical !== before.network;
-        if (isNetworkChange) await assertAddable(tx, scope, network, input.allowCovered, id);
+        const trust = newTrust ?? before.scope ?? "ALL";
+        const isScopeChange = newTrust !== null && newTrust !== before.scope;
+        // A new network is judged like a new entry; comment and expiry changes leave a pending entry pending.
+        const verdict = isNetworkChange ? await judgeTenantNetwork(tx, scope, network) : null;
+        if (isNetworkChange) await assertAddable(tx, scope, network, input.allowCovered, id, trust);
         await tx.addressEntry.update({
           where: { id },
           data: {
             ...(isNetworkChange ? { network: network.canonical, family: network.family } : {}),
             ...(input.comment !== undefined ? { comment: input.comment } : {}),
             ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
+            ...(isScopeChange ? { scope: newTrust } : {}),
+            ...(verdict !== null && scope.tenantId !== null ? { pendingReason: verdict.pendingReason } : {}),
           },
         });
         const entry = await findEntryOrThrow(tx, scope, id);
@@ -604,9 +692,10 @@ export async function updateAddressEntry(caller: Caller, target: ListTarget, id:
           objectType: "address-entry",
           objectId: id,
           before: auditObject(before),
-          after: auditObject(entry),
+          after: { ...auditObject(entry), ...(verdict !== null ? pendingAudit(verdict) : {}) },
         });
-        return { entry, notices: isNetworkChange ? await noticesFor(tx, scope, entry.network, !entry.isExpired) : [] };
+        const notices = isNetworkChange || isScopeChange ? await noticesFor(tx, scope, entry.network, !entry.isExpired, trust) : [];
+        return { entry, notices: [...(verdict?.notices ?? []), ...notices] };
       }),
     () => duplicateErrorPlain(scope, input.network?.canonical ?? "The network"),
   );
@@ -617,6 +706,7 @@ export async function deleteAddressEntry(caller: Caller, target: ListTarget, id:
   return getDb().$transaction(async (tx) => {
     await prepareTx(tx);
     const before = await findEntryOrThrow(tx, scope, id);
+    assertScopeWritable(caller, before.scope);
     await tx.addressEntry.delete({ where: { id } });
     await writeAudit(tx, caller.actor, {
       action: `${LIST_WORDS[scope.kind].audit}.delete`,
@@ -642,8 +732,21 @@ export async function deleteAddressEntries(caller: Caller, target: ListTarget, i
       await prepareTx(tx);
       let deleted: number;
       let detail: Prisma.InputJsonValue;
+      // ALL entries among them stop a non-administrator's delete as a whole (nothing is deleted half).
+      const selection = "ids" in input ? sql`${scopeSql(scope)} AND e.id = ANY(${input.ids}::uuid[])` : whereSql(scope, filterSql(input.filter));
+      if (scope.kind === "whitelist" && !canWriteScope(caller.role, "ALL")) {
+        const [all] = await tx.$queryRaw<{ count: number }[]>`
+          SELECT count(*)::int AS count FROM address_entries e WHERE ${selection} AND e.scope = 'ALL'`;
+        const count = all?.count ?? 0;
+        if (count > 0) {
+          throw new AppError(
+            "FORBIDDEN",
+            `${count.toLocaleString("en-US")} of these entries ${count === 1 ? "is" : "are"} scoped ALL, which only an administrator can delete: nothing was deleted. Narrow the selection to SIP and NO_BAN entries.`,
+          );
+        }
+      }
       if ("ids" in input) {
-        deleted = await tx.$executeRaw`DELETE FROM address_entries e WHERE ${scopeSql(scope)} AND e.id = ANY(${input.ids}::uuid[])`;
+        deleted = await tx.$executeRaw`DELETE FROM address_entries e WHERE ${selection}`;
         detail = { ids: input.ids.slice(0, AUDITED_IDS), requested: input.ids.length, deleted };
       } else {
         const where = whereSql(scope, filterSql(input.filter));
@@ -657,7 +760,7 @@ export async function deleteAddressEntries(caller: Caller, target: ListTarget, i
         }
         deleted = await tx.$executeRaw`DELETE FROM address_entries e WHERE ${where}`;
         const filter = input.filter;
-        detail = { filter: { q: filter.q ?? null, covers: filter.covers?.canonical ?? null, status: filter.status }, deleted };
+        detail = { filter: { q: filter.q ?? null, covers: filter.covers?.canonical ?? null, status: filter.status, ...(filter.scope ? { scope: filter.scope } : {}) }, deleted };
       }
       await writeAudit(tx, caller.actor, {
         action: `${LIST_WORDS[scope.kind].audit}.bulk-delete`,
@@ -732,7 +835,7 @@ export async function importAddressEntries(
   caller: Caller,
   target: ListTarget,
   parsed: ImportColumns,
-  options: { allowCovered: boolean; source?: string; onPhase?: PhaseTimer },
+  options: { allowCovered: boolean; scope?: TrustScope; source?: string; onPhase?: PhaseTimer },
 ): Promise<ImportReport> {
   const scope = authorize(caller, target, "write");
   const lap = phaseClock(options.onPhase);
@@ -745,6 +848,43 @@ export async function importAddressEntries(
   let duplicates = 0;
   let covered = 0;
 
+  // The import's scope (whitelist: ALL unless given) is refused as a whole when the caller may not write it;
+  // a line's own scope (CSV scope column) is checked line by line.
+  const importTrust = writableScope(caller, scope, options.scope, DEFAULT_TRUST_SCOPE);
+  const isScoped = importTrust !== null;
+  const lineTrust = new Array<TrustScope>(isScoped ? parsed.count : 0);
+  const isRefused = new Uint8Array(parsed.count);
+  // An existing entry covers the lines only if it trusts at least as much as the line that trusts most.
+  let coverTrust: TrustScope = "NO_BAN";
+  let isMixed = false;
+  if (importTrust !== null) {
+    for (let i = 0; i < parsed.count; i++) {
+      const trust: TrustScope = scopeAt(parsed, i) ?? importTrust;
+      lineTrust[i] = trust;
+      if (trust !== importTrust) isMixed = true;
+      if (!canWriteScope(caller.role, trust)) {
+        isRefused[i] = 1;
+        rejectCandidate(i, SCOPE_ALL_ADMIN_MESSAGE);
+      } else if (trustRank(trust) > trustRank(coverTrust)) {
+        coverTrust = trust;
+      }
+    }
+  } else {
+    coverTrust = "ALL";
+  }
+  // A tenant administrator's lines wider than the minimum are refused before the coverage analysis, so a
+  // refused 0.0.0.0/1 makes no line of the file "covered".
+  if (scope.isTenantAdmin) {
+    const minimums = await readTenantMinPrefixes(getDb());
+    for (let i = 0; i < parsed.count; i++) {
+      if (isRefused[i] === 1) continue;
+      const refusal = checkTenantAdminPrefix(networkAt(networks, i), minimums);
+      if (refusal === null) continue;
+      isRefused[i] = 1;
+      rejectCandidate(i, refusal);
+    }
+  }
+
   const report = await getDb().$transaction(
     async (tx) => {
       await prepareTx(tx);
@@ -753,7 +893,7 @@ export async function importAddressEntries(
       if (!options.allowCovered) {
         const rows = await tx.$queryRaw<{ network: string; created_at: Date }[]>`
           SELECT abbrev(e.network) AS network, e.created_at FROM address_entries e
-          WHERE ${scopeSql(scope)} AND ${ACTIVE("e")}
+          WHERE ${scopeSql(scope)} AND ${ACTIVE("e")} AND e.scope <= ${coverTrust}::"TrustScope"
             AND masklen(e.network) < CASE WHEN family(e.network) = 4 THEN 32 ELSE 128 END`;
         existing = rows.flatMap((row) => {
           const network = parseNetwork(row.network);
@@ -764,13 +904,14 @@ export async function importAddressEntries(
       const verdicts = analyseCoverageColumns(
         networks,
         networkColumnsOf(existing.map((e) => e.network)),
-        { checkCovered: !options.allowCovered },
+        { checkCovered: !options.allowCovered, isCandidateCover: !isMixed, excluded: isRefused },
       );
       const keep = new Uint32Array(parsed.count);
       let kept = 0;
       for (let i = 0; i < parsed.count; i++) {
         const kind = verdicts.kind[i]!;
         const of = verdicts.of[i]!;
+        if (isRefused[i] === 1) continue;
         if (kind === VERDICT.none) {
           keep[kept++] = i;
         } else if (kind === VERDICT.duplicate) {
@@ -787,6 +928,10 @@ export async function importAddressEntries(
       }
 
       lap("duplicate and coverage analysis");
+      const tenantLines = await judgeTenantImport(tx, scope, networks, keep, kept);
+      kept = tenantLines.kept;
+      const pendingOf = tenantLines.pendingOf;
+      lap("tenant networks");
       await assertRoom(tx, scope, kept);
 
       // Rows in network order, with random ids sorted the opposite way (newest-first pages then list the
@@ -811,12 +956,17 @@ export async function importAddressEntries(
           const expiresAt = parsed.expiresAt[i]!;
           return Number.isNaN(expiresAt) ? "" : new Date(expiresAt).toISOString();
         });
+        // Lists without scopes store the column's default (ALL, which means nothing there).
+        const scopes = Array.from(slice, (i) => (isScoped ? lineTrust[i]! : "ALL"));
+        // Tenant networks waiting for approval carry their reason (tenant names hold no line break either).
+        const pendings = Array.from(slice, (i) => pendingOf.get(i) ?? "");
         const inserted = await tx.$executeRaw`
-          INSERT INTO address_entries (id, list, network, family, comment, source, tenant_id, expires_at, author)
+          INSERT INTO address_entries (id, list, network, family, comment, source, scope, tenant_id, expires_at, author, pending_reason)
           SELECT ${importIdSql(idPrefix, start, sql`u.k`)}, ${scope.list}::"AddressList", u.n::inet, family(u.n::inet), COALESCE(u.c, ''), 'IMPORT',
-                 ${scope.tenantId}::uuid, NULLIF(u.x, '')::timestamptz, ${caller.actor.label}
+                 u.s::"TrustScope", ${scope.tenantId}::uuid, NULLIF(u.x, '')::timestamptz, ${caller.actor.label}, NULLIF(u.p, '')
           FROM unnest(string_to_array(${column(chunkNetworks)}, E'\n'), string_to_array(${column(comments)}, E'\n'),
-                      string_to_array(${column(expiries)}, E'\n')) WITH ORDINALITY AS u(n, c, x, k)
+                      string_to_array(${column(expiries)}, E'\n'), string_to_array(${column(scopes)}, E'\n'),
+                      string_to_array(${column(pendings)}, E'\n')) WITH ORDINALITY AS u(n, c, x, s, p, k)
           ON CONFLICT DO NOTHING`;
         accepted += inserted;
         if (inserted === slice.length) continue;
@@ -837,15 +987,23 @@ export async function importAddressEntries(
         }
       }
       lap("insert");
+      let pending = 0;
+      if (pendingOf.size > 0 && order.length > 0) {
+        // The lines stored pending (a pending line already on the list was not stored): counted by this import's ids.
+        const [row] = await tx.$queryRaw<{ count: number }[]>`
+          SELECT count(*)::int AS count FROM address_entries e
+          WHERE e.id BETWEEN ${importUuid(idPrefix, order.length - 1)}::uuid AND ${importUuid(idPrefix, 0)}::uuid AND e.pending_reason IS NOT NULL`;
+        pending = row?.count ?? 0;
+      }
       rejected.sort((a, b) => a.line - b.line);
-      const summary = { format: parsed.format, lines: parsed.lines, skipped: parsed.skipped, accepted, rejected: rejected.length, duplicates, covered };
+      const summary = { format: parsed.format, lines: parsed.lines, skipped: parsed.skipped, accepted, rejected: rejected.length, duplicates, covered, pending };
       await writeAudit(tx, caller.actor, {
         action: `${words.audit}.import`,
         objectType: "address-entry",
         objectId: scope.tenantId,
-        after: { ...summary, allowCovered: options.allowCovered, source: options.source ?? null },
+        after: { ...summary, allowCovered: options.allowCovered, source: options.source ?? null, ...(isScoped ? { scope: importTrust } : {}) },
       });
-      return { ...summary, rejected };
+      return { ...summary, rejected, notices: tenantLines.notices };
     },
     { timeout: 30 * 60_000, maxWait: 10_000 },
   );
@@ -861,11 +1019,19 @@ export async function importAddressText(
   options: ImportOptions & { source?: string; onPhase?: PhaseTimer },
   now = new Date(),
 ): Promise<ImportReport> {
-  authorize(caller, target, "write");
+  const scope = authorize(caller, target, "write");
+  // Refused before parsing: a scope on another list, or an ALL import by a non-administrator.
+  writableScope(caller, scope, options.scope, DEFAULT_TRUST_SCOPE);
   const lap = phaseClock(options.onPhase);
-  const parsed = parseImportColumns(text, { format: options.format, defaultComment: options.comment, confirmBroad: options.confirmBroad, now });
+  const parsed = parseImportColumns(text, {
+    format: options.format,
+    defaultComment: options.comment,
+    confirmBroad: options.confirmBroad,
+    readScope: scope.kind === "whitelist",
+    now,
+  });
   lap("parse");
-  return importAddressEntries(caller, target, parsed, { allowCovered: options.allowCovered, source: options.source, onPhase: options.onPhase });
+  return importAddressEntries(caller, target, parsed, { allowCovered: options.allowCovered, scope: options.scope, source: options.source, onPhase: options.onPhase });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -947,4 +1113,110 @@ export async function isCoveredByManagementAccess(caller: Caller, address: strin
   const rows = await getDb().$queryRaw<{ one: number }[]>`
     SELECT 1 AS one FROM address_entries e WHERE ${scopeSql(scope)} AND ${ACTIVE("e")} AND e.network >>= ${parsed.value.canonical}::inet LIMIT 1`;
   return rows.length > 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tenant networks: the minimum prefix, overlaps with other tenants, approval
+// ---------------------------------------------------------------------------------------------------------
+//
+// A tenant's networks give its phones SIP and RTP reach (when the exposure policy opens SIP to allowed networks
+// only), SIP-scoped trust (when the tenant's auto-whitelist is on) and its administrators sight of the bans
+// inside them. So a tenant administrator may not store a network wider than the administrator's minimum, and one
+// that overlaps another tenant's network in force (or is over-broad) is stored pending: rendered nowhere and
+// granting no ban visibility until an administrator approves it (lib/db/queries/tenants.ts approveTenantNetwork).
+// Administrators' and operators' writes are in force at once; an overlap is reported back to them.
+
+/** One lock for every write of tenant networks: two tenants cannot each store half of an overlap unseen. */
+const TENANT_NETWORKS_LOCK = 0x7274_6e01;
+
+async function lockTenantNetworks(tx: Tx): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${TENANT_NETWORKS_LOCK}::int, 0)`;
+}
+
+/** The most specific network in force of another tenant that overlaps `network` (an SQL inet), as a LATERAL body. */
+function otherTenantOverlapSql(tenantId: string, network: Prisma.Sql): Prisma.Sql {
+  return sql`
+    SELECT t.name AS tenant, abbrev(o.network) AS network FROM address_entries o JOIN tenants t ON t.id = o.tenant_id
+    WHERE o.network && ${network} AND o.list = 'TENANT_RESTRICTION' AND o.tenant_id <> ${tenantId}::uuid
+      AND o.pending_reason IS NULL AND ${ACTIVE("o")}
+    ORDER BY masklen(o.network) DESC, o.network LIMIT 1`;
+}
+
+interface TenantNetworkVerdict {
+  /** Non-null: stored waiting for approval. */
+  pendingReason: string | null;
+  notices: string[];
+}
+
+function pendingAudit(verdict: TenantNetworkVerdict): { pendingReason?: string } {
+  return verdict.pendingReason === null ? {} : { pendingReason: verdict.pendingReason };
+}
+
+/**
+ * What one write of a tenant network becomes: refused (a tenant administrator's network wider than the
+ * minimum), pending (a tenant administrator's network overlapping another tenant's in force, or over-broad), or
+ * in force, with a notice when an administrator's network overlaps another tenant's. Nothing for other lists.
+ */
+async function judgeTenantNetwork(tx: Tx, scope: Scope, network: ParsedNetwork): Promise<TenantNetworkVerdict> {
+  if (scope.tenantId === null) return { pendingReason: null, notices: [] };
+  await lockTenantNetworks(tx);
+  if (scope.isTenantAdmin) {
+    const refusal = checkTenantAdminPrefix(network, await readTenantMinPrefixes(tx));
+    if (refusal !== null) throw new AppError("VALIDATION", refusal, { network: [refusal] });
+  }
+  const [overlap] = await tx.$queryRaw<{ tenant: string; network: string }[]>(otherTenantOverlapSql(scope.tenantId, sql`${network.canonical}::inet`));
+  const overlapText = overlap ? overlapReason(overlap.tenant, overlap.network) : null;
+  if (!scope.isTenantAdmin) {
+    return {
+      pendingReason: null,
+      notices: overlapText === null ? [] : [`${network.canonical} ${overlapText}: the administrators of both tenants now see the bans of the shared addresses.`],
+    };
+  }
+  const reason = overlapText ?? overBroadReason(network);
+  if (reason === null) return { pendingReason: null, notices: [] };
+  return {
+    pendingReason: reason,
+    notices: [`${network.canonical} ${pendingReasonForTenantAdmin(reason)}: it waits for an administrator's approval and has no effect until then.`],
+  };
+}
+
+/**
+ * The same judgement for the kept lines of an import (`keep[0..kept)`): a tenant administrator's overlapping and
+ * over-broad lines are stored pending; an administrator's overlapping lines are stored and summed up in a notice.
+ */
+async function judgeTenantImport(
+  tx: Tx,
+  scope: Scope,
+  networks: NetworkColumns,
+  keep: Uint32Array,
+  kept: number,
+): Promise<{ kept: number; pendingOf: Map<number, string>; notices: string[] }> {
+  const pendingOf = new Map<number, string>();
+  if (scope.tenantId === null || kept === 0) return { kept, pendingOf, notices: [] };
+  await lockTenantNetworks(tx);
+  // The minimum prefix was applied before the coverage analysis (importAddressEntries).
+  const count = kept;
+  const overlaps = new Map<number, string>();
+  for (let start = 0; start < count; start += IMPORT_CHUNK) {
+    const slice = keep.subarray(start, Math.min(count, start + IMPORT_CHUNK));
+    const texts = Array.from(slice, (index) => networkAt(networks, index).canonical).join("\n");
+    const rows = await tx.$queryRaw<{ k: number; tenant: string; network: string }[]>`
+      SELECT u.k::int AS k, x.tenant, x.network
+      FROM unnest(string_to_array(${texts}, E'\n')) WITH ORDINALITY AS u(n, k)
+      CROSS JOIN LATERAL (${otherTenantOverlapSql(scope.tenantId, sql`u.n::inet`)}) x`;
+    for (const row of rows) overlaps.set(slice[row.k - 1]!, overlapReason(row.tenant, row.network));
+  }
+  if (!scope.isTenantAdmin) {
+    if (overlaps.size === 0) return { kept: count, pendingOf, notices: [] };
+    const shown = [...overlaps].slice(0, 3).map(([index, reason]) => `${networkAt(networks, index).canonical} ${reason}`);
+    const more = overlaps.size > 3 ? `, and ${(overlaps.size - 3).toLocaleString("en-US")} more` : "";
+    const lines = overlaps.size === 1 ? "1 line overlaps" : `${overlaps.size.toLocaleString("en-US")} lines overlap`;
+    return { kept: count, pendingOf, notices: [`${lines} other tenants' networks (${shown.join("; ")}${more}): the administrators of both tenants see the bans of the shared addresses.`] };
+  }
+  for (let k = 0; k < count; k++) {
+    const index = keep[k]!;
+    const reason = overlaps.get(index) ?? overBroadReason(networkAt(networks, index));
+    if (reason !== null) pendingOf.set(index, reason);
+  }
+  return { kept: count, pendingOf, notices: [] };
 }

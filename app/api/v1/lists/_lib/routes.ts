@@ -77,6 +77,8 @@ export function importResponse(report: ImportReport): ImportReportView {
     rejectedCount: report.rejected.length,
     duplicates: report.duplicates,
     covered: report.covered,
+    pending: report.pending,
+    notices: report.notices,
     rejected: report.rejected.slice(0, MAX_LISTED_REJECTIONS),
     isRejectedTruncated: report.rejected.length > MAX_LISTED_REJECTIONS,
   };
@@ -92,6 +94,8 @@ const importQuerySchema = z.object({
   comment: safeText().optional(),
   allowCovered: booleanParam,
   confirmBroad: booleanParam,
+  /** Whitelist: the scope of lines without their own (`?scope=SIP`). */
+  scope: safeText().optional(),
 });
 
 /**
@@ -141,7 +145,7 @@ export async function exportResponse(caller: Caller, target: ListTarget, slug: s
   let pending: IteratorResult<ExportRow[], void> | null = first;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(csvHeader()));
+      controller.enqueue(encoder.encode(csvHeader({ hasScope: target.kind === "whitelist" })));
     },
     async pull(controller) {
       const result: IteratorResult<ExportRow[], void> = pending ?? (await batches.next());
