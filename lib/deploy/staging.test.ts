@@ -12,6 +12,8 @@ import { emptyPolicy, FIXED_NOW, NODE, TINY_GEOIP, typicalSingleTenantPolicy } f
 import { STAGING_DIR } from "@/lib/ssh/commands";
 import { isUploadPathAllowed, type UploadFile } from "@/lib/ssh/session";
 
+import { JAILS } from "@/lib/rules/names";
+
 import { agentHash, agentUpload, buildStagingFiles, buildUnbanFile, type StagingInput } from "./staging";
 
 // What rampart-node.sh reads from the staging directory (cmd_validate, cmd_apply, apply_dir):
@@ -289,6 +291,11 @@ describe("buildUnbanFile", () => {
 
   it("writes an empty file for no entries", () => {
     expect(buildUnbanFile([]).content).toBe("");
+  });
+
+  it("takes every jail Rampart renders, the web-auth jail's hyphenated name too", () => {
+    for (const jail of Object.values(JAILS)) expect(buildUnbanFile([{ jail, address: "198.51.100.7" }]).content).toBe(`${jail} 198.51.100.7\n`);
+    expect(() => buildUnbanFile([{ jail: "rampart-web-auth-", address: "198.51.100.7" }])).toThrow(/bad jail/);
   });
 
   it.each([

@@ -75,7 +75,7 @@ export function buildStagingFiles(input: StagingInput): UploadFile[] {
 /** The unban request file: one "jail address" line each; jail and address already validated by the caller. */
 export function buildUnbanFile(entries: ReadonlyArray<{ jail: string; address: string }>): UploadFile {
   const lines = entries.map(({ jail, address }) => {
-    check(/^rampart-[a-z]+$/.test(jail), `bad jail ${JSON.stringify(jail)}`);
+    check(/^rampart-[a-z]+(?:-[a-z]+)?$/.test(jail), `bad jail ${JSON.stringify(jail)}`);
     // Only canonical host text from the strict parser reaches fail2ban (it would resolve names, read octal).
     const parsed = parseHostAddress(address);
     check(parsed.ok && parsed.value.canonical === address, `bad address ${JSON.stringify(address)}`);

@@ -426,12 +426,12 @@ export async function deleteNode(caller: Caller, idOrName: string): Promise<{ id
   });
 }
 
-/** Records what a connection test found (called by the connection test, not by users: no audit record). */
 /** Records the address the node saw the panel connect from (validated canonical host text from parseProbe). */
 export async function recordPanelAddress(nodeId: string, address: string, seenAt = new Date()): Promise<void> {
   await getDb().$executeRaw`UPDATE nodes SET panel_address = ${address}::inet, panel_address_seen_at = ${seenAt} WHERE id = ${nodeId}::uuid`;
 }
 
+/** Records what a connection test found (called by the connection test, not by users: no audit record). */
 export async function recordNodeTools(nodeId: string, tools: StoredNodeTools, testedAt = new Date()): Promise<void> {
   await getDb().node.update({ where: { id: nodeId }, data: { tools: storedNodeToolsSchema.parse(tools), lastTestedAt: testedAt } });
 }

@@ -427,7 +427,7 @@ get $j banip --with-time
 cmd_unban() {
 	[ -f "$STAGE/unban.list" ] || die "nothing to unban"
 	while read -r jail address; do
-		case "$jail" in rampart-asterisk | rampart-web | rampart-recidive) ;; *) echo "$jail $address refused"; continue ;; esac
+		case "$jail" in rampart-asterisk | rampart-web | rampart-web-auth | rampart-recidive) ;; *) echo "$jail $address refused"; continue ;; esac
 		fail2ban-client set "$jail" unbanip "$address" >/dev/null 2>&1
 		if fail2ban-client get "$jail" banip 2>/dev/null | tr ' ' '\n' | grep -qxF "$address"; then
 			echo "$jail $address still-banned"
