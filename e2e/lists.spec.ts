@@ -161,8 +161,9 @@ test.describe("blocklist in the browser", () => {
     await expect(page.getByRole("button", { name: "Import…" })).toHaveCount(0);
     await expect(page.getByRole("button", { name: `Delete ${network}` })).toHaveCount(0);
     const csv = await (await page.request.get("/api/v1/whitelist/export")).text();
-    expect(csv.startsWith("network,comment,expires_at,status,created_at,author\r\n")).toBe(true);
+    expect(csv.startsWith("network,comment,expires_at,status,created_at,author,scope\r\n")).toBe(true);
     expect(csv).toContain(`${network},'=HYPERLINK(1),,active,`);
+    expect(csv).toMatch(new RegExp(`${network.replace(/\./g, "\\.")},'=HYPERLINK\\(1\\),,active,[^\r\n]*,ALL\r\n`));
   });
 });
 
