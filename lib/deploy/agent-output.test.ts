@@ -8,7 +8,7 @@ import { agentError, parseApplied, parseConfirmed, parseProbe, parseStatus } fro
 //           `command -v "$t" && echo "has=$t"` per helper; echo "agent=$(sha256sum AGENT | cut -d ' ' -f 1)";
 //           echo "version=$(cat /var/lib/rampart/current/version)"; echo end=1
 //   status  (rampart-node.sh cmd_status): version=, confirmed_digest=, digest=, [pending=, pending_deadline=],
-//           [rollback_at=, rollback_deployment=, rollback_reason=, rollback_ok=], end=1
+//           [rollback_at=, rollback_deployment=, rollback_reason=, rollback_ok=], boot_restore=unit|hook|none, end=1
 //   apply   cmd_apply: `cat "$RESULT"`, which apply-run wrote as "applied $deadline" or "failed <last lines>"
 //   confirm cmd_confirm: echo "confirmed $(cat "$CUR/version") $d"
 //   errors  die(): echo "error: $*" >&2
@@ -130,7 +130,22 @@ describe("parseStatus", () => {
       digest: D,
       pending: null,
       lastRollback: null,
+      bootRestore: null,
     });
+  });
+
+  it.each(["unit", "hook", "none"] as const)("reads what restores the node at boot: boot_restore=%s", (kind) => {
+    expect(parseStatus(statusOutput([`version=${V}`, `confirmed_digest=${D}`, `digest=${D}`, `boot_restore=${kind}`])).bootRestore).toBe(kind);
+  });
+
+  it.each(["", "Unit", "systemd", "unit hook", "none "])("reads boot_restore=%j as unknown (null), never as a restore that exists", (value) => {
+    // Values are trimmed by the key=value reader, so "none " is "none"; everything else is unknown.
+    const expected = value.trim() === "none" ? "none" : null;
+    expect(parseStatus(statusOutput([`version=${V}`, `boot_restore=${value}`])).bootRestore).toBe(expected);
+  });
+
+  it("reads an older agent's status (no boot_restore line) as unknown", () => {
+    expect(parseStatus(statusOutput([`version=${V}`, `confirmed_digest=${D}`, `digest=${D}`])).bootRestore).toBeNull();
   });
 
   it("reads a node that never confirmed a version: only the live digest", () => {

@@ -80,12 +80,25 @@ export function parseProbe(stdout: string): ProbeResult {
   };
 }
 
+/**
+ * What restores the node's confirmed version at boot (the agent's `boot_restore=` / `@boot-restore`): a systemd
+ * unit, an ifupdown hook, or nothing (no confirmed artefacts, or nothing installed that would run at boot).
+ */
+export type BootRestore = "unit" | "hook" | "none";
+
+/** The agent's word for it; null for anything else, including an agent too old to say. */
+export function parseBootRestore(value: string): BootRestore | null {
+  return value === "unit" || value === "hook" || value === "none" ? value : null;
+}
+
 export interface NodeStatus {
   version: string | null;
   confirmedDigest: string | null;
   digest: string | null;
   pending: { deployment: string; deadline: number | null } | null;
   lastRollback: { at: Date; deployment: string; reason: string; ok: boolean } | null;
+  /** null: the agent did not say (an older agent) or said something unknown. */
+  bootRestore: BootRestore | null;
 }
 
 export function parseStatus(stdout: string): NodeStatus {
@@ -104,6 +117,7 @@ export function parseStatus(stdout: string): NodeStatus {
       Number.isFinite(rollbackAt) && rollbackAt > 0
         ? { at: new Date(rollbackAt * 1000), deployment: first("rollback_deployment"), reason: first("rollback_reason"), ok: first("rollback_ok") === "1" }
         : null,
+    bootRestore: parseBootRestore(first("boot_restore")),
   };
 }
 

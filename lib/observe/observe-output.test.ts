@@ -9,7 +9,7 @@ const fixture = (name: string) => readFileSync(join(__dirname, "fixtures", name)
 const V = "a".repeat(64);
 const D = "b".repeat(64);
 
-function agentOutput(overrides: { tz?: string; digest?: string; end?: boolean } = {}): string {
+function agentOutput(overrides: { tz?: string; digest?: string; end?: boolean; loaded?: string; bootRestore?: string } = {}): string {
   return [
     "@time 1795271700",
     `@tz ${overrides.tz ?? "+0100"}`,
@@ -17,6 +17,8 @@ function agentOutput(overrides: { tz?: string; digest?: string; end?: boolean } 
     `@version ${V}`,
     `@confirmed-digest ${D}`,
     `@digest ${overrides.digest ?? D}`,
+    ...(overrides.loaded === undefined ? [] : [`@loaded ${overrides.loaded}`]),
+    ...(overrides.bootRestore === undefined ? [] : [`@boot-restore ${overrides.bootRestore}`]),
     "@fail2ban-up",
     "@jail rampart-asterisk",
     fixture("f2b-status-jail.txt"),
@@ -65,6 +67,22 @@ describe("parseObserveOutput", () => {
   it("reports drift and refuses output that was cut before @end", () => {
     expect(parseObserveOutput(agentOutput({ digest: "c".repeat(64) }), 1).observation.drift.drifted).toBe(true);
     expect(() => parseObserveOutput(agentOutput({ end: false }), 1)).toThrow(ObserveOutputError);
+  });
+
+  it("reports a node rebooted without restore (no chains, nothing restores at boot) as not running its confirmed version", () => {
+    // The live digest of a node with no Rampart chains and no sets: what `digest` prints after such a reboot.
+    const { observation } = parseObserveOutput(agentOutput({ digest: "e".repeat(64), loaded: "0", bootRestore: "none" }), 1);
+    expect(observation.drift.drifted).toBe(true);
+    expect(observation.drift.message).toMatch(/^Running state does not match confirmed version aaaaaaaaaaaa: Rampart's chains are not loaded/);
+    expect(observation.bootRestore).toBe("none");
+  });
+
+  it("stores the boot restore and a matching state in words; an older agent's output gives bootRestore null", () => {
+    const current = parseObserveOutput(agentOutput({ loaded: "1", bootRestore: "unit" }), 1).observation;
+    expect(current).toMatchObject({ bootRestore: "unit", drift: { drifted: false, message: "Running state matches confirmed version aaaaaaaaaaaa." } });
+    const older = parseObserveOutput(agentOutput({ digest: "c".repeat(64) }), 1).observation;
+    expect(older.bootRestore).toBeNull();
+    expect(older.drift.message).toContain("changed outside Rampart");
   });
 
   it("reads no jails when fail2ban is down, so no ban is closed by mistake", () => {

@@ -3,6 +3,7 @@
  * snapshot (NodeObservation) plus the ban list for ban_events. The output is a series of "@section" blocks:
  *
  *   @time <epoch>  @tz <+hhmm>  @clock <jiffies> <HZ>  @version <hash>  @confirmed-digest <hex>  @digest <hex>
+ *   @loaded 0|1  (INPUT jumps to Rampart's chain)   @boot-restore unit|hook|none   (newer agents only)
  *   @fail2ban-up | @fail2ban-down
  *   @jail <name>      `fail2ban-client status <name>`
  *   @banip <name>     `fail2ban-client get <name> banip --with-time`
@@ -17,11 +18,13 @@
  * every address through lib/net/parse. Missing @end means the output was cut: the caller treats the poll as
  * failed rather than closing bans that were simply not read.
  */
+import { parseBootRestore } from "@/lib/deploy/agent-output";
 import { hashlimitPrefix, recentListName } from "@/lib/rules/names";
 import { IPV6_SOURCE_PREFIX } from "@/lib/rules/compile";
 
 import { emptyDropCounters, parseDropCounters, sumDropCounters } from "./counters";
 import { buildJailReport, isJailName, parseBanTimes, parseJailStatus, parseUtcOffset, type JailReport } from "./fail2ban-status";
+import { describeDrift } from "./drift";
 import { parseHashlimit } from "./hashlimit";
 import { parseRecentList } from "./recent";
 import { parseRegistrationLine, type Registration } from "./registrations";
@@ -100,6 +103,15 @@ export function parseObserveOutput(text: string, pollMs: number): ParsedObserveO
   const runningVersion = HEX.test(version) ? version : null;
   const currentDigest = HEX.test(digest) ? digest : null;
   const confirmedDigest = HEX.test(confirmed) ? confirmed : null;
+  const loaded = single("loaded");
+  const bootRestore = parseBootRestore(single("boot-restore"));
+  const drift = describeDrift({
+    confirmedVersion: runningVersion,
+    digest: currentDigest,
+    confirmedDigest,
+    isLoaded: loaded === "1" ? true : loaded === "0" ? false : null,
+    bootRestore,
+  });
   const isFail2banUp = sections.some((s) => s.name === "fail2ban-up") || (sections.some((s) => s.name === "jail") && !sections.some((s) => s.name === "fail2ban-down"));
 
   // Jails: status and timed list, read one after the other on the node.
@@ -172,11 +184,8 @@ export function parseObserveOutput(text: string, pollMs: number): ParsedObserveO
     nodeTime: nodeTime.toISOString(),
     pollMs,
     runningVersion,
-    drift: {
-      digest: currentDigest,
-      confirmedDigest,
-      drifted: runningVersion === null || currentDigest === null || confirmedDigest === null ? null : currentDigest !== confirmedDigest,
-    },
+    drift: { digest: currentDigest, confirmedDigest, drifted: drift.drifted, message: drift.message },
+    bootRestore,
     isFail2banUp,
     jails: jails.map((j) => ({
       jail: j.jail,

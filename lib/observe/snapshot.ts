@@ -1,3 +1,5 @@
+import type { BootRestore } from "@/lib/deploy/agent-output";
+
 import type { DropCounters } from "./counters";
 import type { JailReport } from "./fail2ban-status";
 import type { HashlimitEntry } from "./hashlimit";
@@ -17,8 +19,14 @@ export interface NodeObservation {
   /** Collector wall time for this node, ms. */
   pollMs: number;
   runningVersion: string | null;
-  /** Digest now vs the one recorded at confirmation; drifted null when there is nothing to compare. */
-  drift: { digest: string | null; confirmedDigest: string | null; drifted: boolean | null };
+  /**
+   * Digest now vs the one recorded at confirmation; drifted null when there is nothing to compare. message
+   * (lib/observe/drift.ts) says it in words, e.g. "Running state does not match confirmed version X: ...";
+   * snapshots taken before it existed lack it (optional, so the format stays 1).
+   */
+  drift: { digest: string | null; confirmedDigest: string | null; drifted: boolean | null; message?: string };
+  /** What restores the confirmed version at the node's next boot; null when the agent did not say. Optional as above. */
+  bootRestore?: BootRestore | null;
   isFail2banUp: boolean;
   jails: Array<Omit<JailReport, "rejected" | "bans"> & {
     bans: Array<{ address: string; family: 4 | 6; bannedAt: string | null; expiresAt: string | null; isPermanent: boolean }>;

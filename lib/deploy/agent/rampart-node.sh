@@ -7,6 +7,9 @@
 # Rampart owns: chains RAMPART-*, ipset sets rampart-* (fail2ban's ban sets rampart-f2b-* are never touched,
 # so bans survive every apply and rollback), the INPUT jump to RAMPART-INPUT, and four fail2ban files. fail2ban's
 # own f2b-* chains are never flushed: rules are restored with --noflush.
+#
+# A confirmed version survives a reboot: `confirm` keeps its artefacts in current/artefacts and installs what runs
+# `boot-restore` early at boot, before fail2ban and before the network (a systemd unit, else an ifupdown hook).
 
 set -u
 umask 077
@@ -26,6 +29,14 @@ LAST_ROLLBACK=$R/rollback.last
 AGENT=$R/agent/rampart-node.sh
 F2B=/etc/fail2ban
 F2B_FILES="jail.d/rampart.local filter.d/rampart-asterisk.conf filter.d/rampart-web.conf action.d/rampart-ipset.conf"
+# The artefacts apply_dir reads; confirm keeps a copy of these in current/artefacts for boot-restore.
+ARTEFACTS="ipset.restore sets.list iptables.rules ip6tables.rules logfiles.list"
+BOOT_LOG=$R/boot.log
+UNIT_NAME=rampart-restore.service
+UNIT=/etc/systemd/system/$UNIT_NAME
+HOOK=/etc/network/if-pre-up.d/rampart-restore
+# Set by boot-restore: fail2ban starts after it, so a fail2ban that is not running yet is no failure there.
+IS_BOOT=0
 
 die() {
 	echo "error: $*" >&2
@@ -146,7 +157,11 @@ apply_fail2ban() {
 			[ -e "$path" ] || { mkdir -p "$(dirname "$path")" && : >>"$path"; } || return 1
 		done <"$dir/logfiles.list"
 	fi
-	f2b_ping || { echo "fail2ban is not running" >&2; return 1; }
+	if ! f2b_ping; then
+		[ "$IS_BOOT" = 1 ] && return 0
+		echo "fail2ban is not running" >&2
+		return 1
+	fi
 	fail2ban-client reload >/dev/null || return 1
 }
 
@@ -319,11 +334,146 @@ cmd_confirm() {
 	rm -rf "$CUR.tmp" && mkdir -p "$CUR.tmp" || die "cannot record the version"
 	cp "$STAGE/apply.conf" "$STAGE/manifest.json" "$CUR.tmp/" 2>/dev/null
 	conf "$STAGE/apply.conf" version >"$CUR.tmp/version"
+	keep_artefacts "$STAGE" "$CUR.tmp/artefacts" || die "cannot keep the confirmed artefacts for boot-restore"
 	d=$(digest)
 	echo "$d" >"$CUR.tmp/digest"
 	rm -rf "$CUR" && mv "$CUR.tmp" "$CUR"
 	rm -f "$PENDING"
+	# The version is confirmed whatever happens here; status reports boot_restore=none if this did not work.
+	install_boot_restore || echo "warning: could not install the boot restore ($(boot_restore_kind))" >&2
 	echo "confirmed $(cat "$CUR/version") $d"
+}
+
+# keep_artefacts FROM TO: the files apply_dir reads, copied (the staging directory is reset by the next push).
+keep_artefacts() {
+	mkdir -p "$2/fail2ban" || return 1
+	for f in $ARTEFACTS; do
+		cp "$1/$f" "$2/$f" || return 1
+	done
+	for f in $F2B_FILES; do
+		if [ -f "$1/fail2ban/$f" ]; then
+			mkdir -p "$2/fail2ban/$(dirname "$f")" && cp "$1/fail2ban/$f" "$2/fail2ban/$f" || return 1
+		fi
+	done
+}
+
+# --- boot restore ----------------------------------------------------------------------------------------------
+# The unit runs before fail2ban and before the network is configured (as netfilter-persistent does), after the
+# local file systems (the agent and the artefacts are under /var/lib). It never fails the boot: boot-restore
+# exits 0 and says what it did in boot.log.
+unit_text() {
+	cat <<'UNIT'
+# Written by Rampart's agent: restores the last confirmed Rampart version at boot. Do not edit on the node.
+[Unit]
+Description=Rampart: restore the confirmed firewall sets, chains and fail2ban files
+DefaultDependencies=no
+Wants=network-pre.target
+Before=network-pre.target fail2ban.service shutdown.target
+After=local-fs.target systemd-modules-load.service
+RequiresMountsFor=/var/lib/rampart
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh /var/lib/rampart/agent/rampart-node.sh boot-restore
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+}
+
+# Debian without systemd (sysvinit) configures the network with ifupdown from rcS (/etc/init.d/networking),
+# which runs /etc/network/if-pre-up.d/* before each interface comes up; fail2ban starts later, in runlevel 2.
+# /etc/rc.local would run last, after fail2ban, so it is not used. The hook acts once, for lo: `ifup -a`
+# brings lo up first, and later ifups of other interfaces must not re-apply. It never stops an interface
+# from coming up.
+hook_text() {
+	cat <<'HOOK'
+#!/bin/sh
+# Written by Rampart's agent: restores the last confirmed Rampart version at boot. Do not edit on the node.
+[ "$IFACE" = lo ] || exit 0
+/bin/sh /var/lib/rampart/agent/rampart-node.sh boot-restore >/dev/null 2>&1
+exit 0
+HOOK
+}
+
+# install_text FILE MODE GENERATOR: writes FILE only when its text changed; returns 2 when unchanged.
+install_text() {
+	"$3" >"$1.rampart-tmp" || { rm -f "$1.rampart-tmp"; return 1; }
+	if cmp -s "$1.rampart-tmp" "$1"; then
+		rm -f "$1.rampart-tmp"
+		return 2
+	fi
+	chmod "$2" "$1.rampart-tmp" && mv "$1.rampart-tmp" "$1"
+}
+
+install_boot_restore() {
+	if [ -d /run/systemd/system ]; then
+		rm -f "$HOOK"
+		install_text "$UNIT" 644 unit_text
+		case $? in
+		0) systemctl daemon-reload >/dev/null 2>&1 ;;
+		2) ;;
+		*) return 1 ;;
+		esac
+		systemctl is-enabled --quiet "$UNIT_NAME" 2>/dev/null || systemctl enable --quiet "$UNIT_NAME" >/dev/null 2>&1
+	else
+		# No ifupdown, nothing would run the hook: report none rather than pretend.
+		[ -d /etc/network ] || return 1
+		mkdir -p "$(dirname "$HOOK")" || return 1
+		install_text "$HOOK" 755 hook_text
+		[ $? -ne 1 ]
+	fi
+}
+
+# unit | hook | none: what restores current/artefacts at the next boot.
+boot_restore_kind() {
+	if [ ! -f "$CUR/artefacts/sets.list" ]; then
+		echo none
+	elif [ -d /run/systemd/system ] && [ -f "$UNIT" ] && systemctl is-enabled --quiet "$UNIT_NAME" 2>/dev/null; then
+		echo unit
+	elif [ ! -d /run/systemd/system ] && [ -x "$HOOK" ]; then
+		echo hook
+	else
+		echo none
+	fi
+}
+
+boot_log() {
+	line="$(date +%s) $*"
+	echo "$*"
+	{ tail -n 99 "$BOOT_LOG" 2>/dev/null; echo "$line"; } >"$BOOT_LOG.tmp" && mv "$BOOT_LOG.tmp" "$BOOT_LOG"
+}
+
+# Applies current/artefacts as apply does (sets under temporary names then swapped, rules restored, the INPUT
+# jump inserted), without a rollback timer. Always exits 0: a boot must go on whatever happens here.
+cmd_boot_restore() {
+	mkdir -p "$R" 2>/dev/null
+	# `command exec`: a redirection that fails must not end the shell before it has logged why.
+	if ! command exec 9>"$LOCK" || ! flock -w 60 9; then
+		boot_log "boot-restore: could not take the node lock; nothing restored"
+		exit 0
+	fi
+	if [ -f "$PENDING" ]; then
+		# The node restarted while a push awaited confirmation; its rollback timer died with it. Restoring the
+		# confirmed version is that rollback, recorded as such so the next push is not refused.
+		printf 'at=%s\ndeployment=%s\nreason=%s\nrestored=%s\nok=1\n' "$(date +%s)" "$(conf "$PENDING" deployment)" \
+			"node restarted before the push was confirmed" "$(cat "$CUR/version" 2>/dev/null)" >"$LAST_ROLLBACK"
+		rm -f "$PENDING"
+	fi
+	version=$(cat "$CUR/version" 2>/dev/null)
+	if [ ! -f "$CUR/artefacts/sets.list" ]; then
+		boot_log "boot-restore: no confirmed version to restore${version:+ (version $version was confirmed by an agent that kept no artefacts)}"
+		exit 0
+	fi
+	IS_BOOT=1
+	if out=$(apply_dir "$CUR/artefacts" 2>&1); then
+		boot_log "boot-restore: restored $version, digest $(digest)$(f2b_ping || echo ', fail2ban not running yet')"
+	else
+		boot_log "boot-restore: restoring $version failed: $(echo "$out" | tail -n 3 | tr '\n' ' ')"
+	fi
+	exit 0
 }
 
 cmd_rollback() {
@@ -353,6 +503,7 @@ cmd_status() {
 		echo "rollback_reason=$(conf "$LAST_ROLLBACK" reason)"
 		echo "rollback_ok=$(conf "$LAST_ROLLBACK" ok)"
 	fi
+	echo "boot_restore=$(boot_restore_kind)"
 	echo "end=1"
 }
 
@@ -376,6 +527,9 @@ cmd_observe() {
 	echo "@version $(cat "$CUR/version" 2>/dev/null)"
 	echo "@confirmed-digest $(cat "$CUR/digest" 2>/dev/null)"
 	echo "@digest $(digest)"
+	# Whether Rampart's chain is hooked into INPUT at all (after a reboot without restore it is not).
+	if iptables -w -C INPUT -j RAMPART-INPUT 2>/dev/null; then echo "@loaded 1"; else echo "@loaded 0"; fi
+	echo "@boot-restore $(boot_restore_kind)"
 	# fail2ban-client is a Python program (~0.2 s per start): one call lists the jails, and one interactive call
 	# (-i, commands on stdin) reads every jail's status and timed ban list; its "fail2ban> " prompt before each
 	# answer becomes the section marker of that command.
@@ -449,5 +603,6 @@ status) cmd_status ;;
 digest) digest ;;
 observe) cmd_observe ;;
 unban) cmd_unban ;;
+boot-restore) cmd_boot_restore ;;
 *) die "unknown verb: ${1:-}" ;;
 esac
