@@ -67,22 +67,46 @@ journalmatch = _SYSTEMD_UNIT=asterisk.service
 `;
 
 /**
- * The line the panel writes on a failed sign-in (lib/rules/web-log.ts writes it): UTC time, a fixed text, the
- * client address at a fixed position, then the account name percent-encoded (never able to stand in its place).
+ * rampart-web.conf: failed logins to the PBX's own web interfaces, from FreePBX's security log
+ * (DEFAULT_LOG_PATHS.freepbxSecurity, /var/log/asterisk/freepbx_security.log). FreePBX's freepbx_log_security()
+ * writes it through its Monolog driver "freepbx_security" (FreePBX 14 and later), and both the administration
+ * GUI and UCP log a failed login as
+ *
+ *   [2026-12-02 19:04:11] [freepbx_security.NOTICE]: Authentication failure for <username> from <REMOTE_ADDR> [] []
+ *
+ * (FreePBX 14 dated lines "2026-Dec-02"). The username is caller text and comes before the address, so the line is
+ * anchored at its end and a greedy ".*" makes the last " from " win: the one FreePBX wrote. Monolog replaces line
+ * breaks in the message with spaces, so a username cannot start a line of its own. Older FreePBX wrote the same
+ * text without the "[freepbx_security.NOTICE]:" tag and without removing line breaks; those lines are not
+ * recognised, since there a username could forge a whole line. "Possible proxy detected ... set to <ip>" lines
+ * name an address from a forwarded header, which the client chooses: never counted.
+ * Sample lines: lib/rules/fail2ban/sample-freepbx-security.log.
  */
-export const WEB_FILTER = `# Fail2Ban filter for failed sign-ins to the Rampart panel. Written by Rampart: do not edit on the node.
-# Line format (lib/rules/web-log.ts):
-#   2025-01-31T12:00:00.000Z rampart-panel: failed sign-in from 192.0.2.1 account alice@example.com
-# The address always directly follows "failed sign-in from "; the account name is percent-encoded and comes after it.
+export const WEB_FILTER = `# Fail2Ban filter for failed logins to FreePBX's administration GUI and UCP (freepbx_security.log). Written by
+# Rampart: do not edit on the node.
+# Line format (FreePBX 14+, Monolog driver freepbx_security):
+#   [2026-12-02 19:04:11] [freepbx_security.NOTICE]: Authentication failure for admin from 192.0.2.1 [] []
+# The username is caller text before the address: the line is anchored at its end, so the address is the one
+# FreePBX wrote last (REMOTE_ADDR), never one inside the username. Proxy notices (forwarded headers) are ignored.
+# fail2ban cuts the date out of its brackets, hence the "[] " the line starts with.
 
 [Definition]
 
-failregex = ^\\s*rampart-panel: failed sign-in from <ADDR> account \\S+$
+failregex = ^\\[\\] \\[freepbx_security\\.NOTICE\\]: Authentication failure for .* from <ADDR> \\[\\] \\[\\]$
 
 ignoreregex =
 
-datepattern = {^LN-BEG}%%Y-%%m-%%dT%%H:%%M:%%S(?:\\.%%f)?Z
+datepattern = {^LN-BEG}%%Y-%%m-%%d %%H:%%M:%%S
+              {^LN-BEG}%%Y-%%b-%%d %%H:%%M:%%S
 `;
+
+/**
+ * The web server jail's filter: fail2ban's stock apache-auth (filter.d/apache-auth.conf, shipped by Debian's
+ * fail2ban package), which reads Apache's error log (DEFAULT_LOG_PATHS.webServerError) — HTTP authentication
+ * failures of the PBX's web server. Its address is the "[client <addr>:<port>]" Apache writes before any text the
+ * client controls. Sample lines: lib/rules/fail2ban/sample-apache-error.log.
+ */
+export const STOCK_APACHE_AUTH_FILTER = "apache-auth";
 
 export const BAN_ACTION_CONF = `# Fail2Ban action: bans go into ipset sets that Rampart's iptables chains match (one rule per set, never one rule
 # per ban). Written by Rampart: do not edit on the node.
