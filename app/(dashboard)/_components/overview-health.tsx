@@ -79,9 +79,23 @@ export function NodeHealthCard({ node, now }: { node: NodeHealth; now: Date }) {
           {node.isDrifted === null ? (
             <Badge tone="neutral">Nothing to compare</Badge>
           ) : node.isDrifted ? (
-            <Badge tone="warning">Drifted</Badge>
+            <span className="flex flex-col items-end gap-1">
+              <Badge tone="warning">Drifted</Badge>
+              {node.driftMessage ? <span className="text-right text-xs">{node.driftMessage}</span> : null}
+            </span>
           ) : (
             <Badge tone="success">In sync</Badge>
+          )}
+        </Row>
+        <Row label="Boot restore">
+          {node.bootRestore === null ? (
+            "unknown"
+          ) : node.bootRestore === "none" ? (
+            <Badge tone="warning">none: a reboot loses the rules</Badge>
+          ) : node.bootRestore === "unit" ? (
+            "systemd unit"
+          ) : (
+            "ifupdown hook"
           )}
         </Row>
         <Row label="fail2ban">{node.isFail2banUp === null ? "unknown" : node.isFail2banUp ? "running" : <Badge tone="danger">down</Badge>}</Row>

@@ -103,7 +103,7 @@ export const components = {
       type: "object",
       required: [
         "nodeId", "name", "host", "isEnabled", "isReachable", "lastPollAt", "lastError", "lastReachableAt", "ageSeconds", "runningVersion",
-        "isDrifted", "isFail2banUp", "currentBans", "hasHostKeyAlert",
+        "isDrifted", "driftMessage", "bootRestore", "isFail2banUp", "currentBans", "hasHostKeyAlert",
       ],
       properties: {
         nodeId: uuid,
@@ -117,6 +117,15 @@ export const components = {
         ageSeconds: nullable({ type: "integer", minimum: 0, description: "Age of the figures: seconds since the last poll that answered." }),
         runningVersion: nullable({ type: "string", description: "SHA-256 of the ruleset the node runs." }),
         isDrifted: nullable({ type: "boolean", description: "Rampart's chains or sets differ from what was confirmed; null: nothing to compare." }),
+        driftMessage: nullable({
+          type: "string",
+          description: "The drift in words, e.g. \"Running state does not match confirmed version 1a2b3c4d5e6f: Rampart's chains are not loaded (...)\"; null: not recorded.",
+        }),
+        bootRestore: nullable({
+          type: "string",
+          enum: ["unit", "hook", "none"],
+          description: "What restores the confirmed version at the node's next boot: a systemd unit, an ifupdown hook, or nothing; null: unknown.",
+        }),
         isFail2banUp: nullable({ type: "boolean" }),
         currentBans: nullable({ type: "integer", minimum: 0, description: "Bans the node's jails held at the last poll that answered." }),
         hasHostKeyAlert: { type: "boolean", description: "Every connection stops until an administrator re-pins the host key." },

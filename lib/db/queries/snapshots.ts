@@ -1,5 +1,6 @@
 import { assertPermission, type Caller } from "@/lib/auth/caller";
 import { getDb } from "@/lib/db/client";
+import { parseBootRestore, type BootRestore } from "@/lib/deploy/agent-output";
 import { AppError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { SNAPSHOT_FORMAT, type NodeObservation } from "@/lib/observe/snapshot";
@@ -133,6 +134,10 @@ export interface NodeHealth {
   runningVersion: string | null;
   /** true: Rampart's chains or sets differ from what was confirmed; null: nothing to compare. */
   isDrifted: boolean | null;
+  /** The drift in words (lib/observe/drift.ts), e.g. "Running state does not match confirmed version X: ..."; null from older snapshots. */
+  driftMessage: string | null;
+  /** What restores the confirmed version at the node's next boot; null: unknown (older agent or snapshot). */
+  bootRestore: BootRestore | null;
   isFail2banUp: boolean | null;
   /** Bans the node's jails held at the last reachable poll. */
   currentBans: number | null;
@@ -153,6 +158,8 @@ interface HealthRow {
   ok_format: number | null;
   running_version: string | null;
   drifted: boolean | null;
+  drift_message: string | null;
+  boot_restore: string | null;
   fail2ban_up: boolean | null;
   bans: number | null;
 }
@@ -166,6 +173,7 @@ export async function clusterHealth(caller: Caller, now: Date = new Date()): Pro
            r.taken_at AS ok_at, (r.data->>'format')::int AS ok_format,
            r.data->>'runningVersion' AS running_version,
            (r.data->'drift'->>'drifted')::boolean AS drifted,
+           r.data->'drift'->>'message' AS drift_message, r.data->>'bootRestore' AS boot_restore,
            (r.data->>'isFail2banUp')::boolean AS fail2ban_up,
            (SELECT sum(jsonb_array_length(j->'bans'))::int FROM jsonb_array_elements(
               CASE WHEN jsonb_typeof(r.data->'jails') = 'array' THEN r.data->'jails' ELSE '[]'::jsonb END) j) AS bans
@@ -189,6 +197,8 @@ export async function clusterHealth(caller: Caller, now: Date = new Date()): Pro
       ageSeconds: ageSeconds(row.ok_at, now),
       runningVersion: isKnownFormat ? row.running_version : null,
       isDrifted: isKnownFormat ? row.drifted : null,
+      driftMessage: isKnownFormat ? row.drift_message : null,
+      bootRestore: isKnownFormat ? parseBootRestore(row.boot_restore ?? "") : null,
       isFail2banUp: isKnownFormat ? row.fail2ban_up : null,
       currentBans: isKnownFormat ? (row.bans ?? 0) : null,
       hasHostKeyAlert: row.has_alert,
