@@ -4,16 +4,17 @@
  *   up --nodes N [--json]    create N nodes and one attacker (prints the description with --json)
  *   status [--json]          daemons per node
  *   exec NAME -- COMMAND...  run a command inside a lab namespace (node1…, attacker)
+ *   reboot NODE [--json]     simulate a reboot: fail2ban stopped, tables and sets lost, the node's boot restore run
  *   down                     remove everything `up` created; safe to run twice
  *
  * State: $RAMPART_LAB_DIR or /run/rampart-lab.
  */
 import { spawnSync } from "node:child_process";
 
-import { describeLab, downLab, labStatus, namespaceFor, nodeExecArgv, upLab } from "./cluster";
+import { describeLab, downLab, labStatus, namespaceFor, nodeExecArgv, rebootNode, upLab } from "./cluster";
 import { readState } from "./state";
 
-const USAGE = "usage: lab up --nodes N [--json] | status [--json] | exec NAME -- COMMAND... | down";
+const USAGE = "usage: lab up --nodes N [--json] | status [--json] | exec NAME -- COMMAND... | reboot NODE [--json] | down";
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -52,6 +53,18 @@ async function main(argv: string[]): Promise<number> {
       const argv = node === undefined ? ["netns", "exec", namespace, ...args] : nodeExecArgv(namespace, node.dir, args);
       const result = spawnSync("ip", argv, { stdio: "inherit" });
       return result.status ?? 1;
+    }
+    case "reboot": {
+      const name = rest.find((a) => !a.startsWith("--"));
+      if (name === undefined) throw new Error(USAGE);
+      const report = await rebootNode(name);
+      if (isJson) console.log(JSON.stringify(report, null, 2));
+      else {
+        console.log(`${report.node}\tinit: ${report.init}`);
+        console.log(`boot.log\t${report.bootLog ?? "(nothing logged)"}`);
+        process.stdout.write(report.status);
+      }
+      return 0;
     }
     case "down": {
       const removed = await downLab();

@@ -5,14 +5,14 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { missingPrerequisites, run, runOk } from "@/test/rules/netns";
 
 import { isAlive, runAsync, sleep, waitFor } from "./exec";
-import { netnsEtcDir, prepareFail2ban, startFail2ban } from "./fail2ban";
+import { netnsEtcDir, prepareFail2ban, startFail2ban, type NodeFail2ban } from "./fail2ban";
 import { writeLabGeo } from "./geo";
 import type { SipResponderConfig } from "./sip-responder";
 import { ensureClientKey, prepareSshd, startSshd } from "./sshd";
@@ -103,7 +103,10 @@ function touch(path: string): void {
  * bound over those two paths, so a push writes where it would on a real node and nodes never see each other.
  */
 export const NODE_MOUNTS = ["/var/lib/rampart", "/var/log"] as const;
-const MOUNT_SCRIPT = 'mount --bind "$1" /var/lib/rampart && mount --bind "$2" /var/log && shift 2 && exec "$@"';
+// Lab nodes have no systemd: on a host that runs it, /run/systemd is hidden so the agent never installs or
+// enables a unit on the host; it installs its ifupdown hook in the node's own /etc/network instead.
+const MOUNT_SCRIPT =
+  'mount --bind "$1" /var/lib/rampart && mount --bind "$2" /var/log && { [ ! -d /run/systemd/system ] || mount -t tmpfs -o size=1m tmpfs /run/systemd; } && shift 2 && exec "$@"';
 
 export function nodeDirs(nodeDir: string): { varLibRampart: string; varLog: string } {
   return { varLibRampart: join(nodeDir, "var-lib-rampart"), varLog: join(nodeDir, "var-log") };
@@ -149,6 +152,9 @@ async function startNode(state: LabState, node: LabNode, clientPublicKey: string
   };
   for (const path of Object.values(logPaths)) touch(path);
 
+  // The node's own /etc/network (ip netns exec binds /etc/netns/<ns>/network over it), where the agent installs
+  // its boot-restore hook as on a Debian node without systemd.
+  mkdirSync(join(netnsEtcDir(node.namespace), "network", "if-pre-up.d"), { recursive: true, mode: 0o755 });
   const sshd = await prepareSshd(join(dir, "ssh"), node.address, clientPublicKey, `rampart-lab-${node.name}`);
   const fail2ban = prepareFail2ban(node.namespace, dir, "/var/log/fail2ban.log");
   const password = randomBytes(6).toString("hex");
@@ -197,6 +203,8 @@ export async function upLab(nodeCount: number, dir = labDir()): Promise<LabDescr
     mkdirRecorded(state, "/run/sshd");
     mkdirRecorded(state, "/etc/netns");
     mkdirRecorded(state, "/var/lib/rampart", 0o700);
+    // Mount point for each node's /etc/network (the host may have no ifupdown).
+    mkdirRecorded(state, "/etc/network");
     const clientKey = await ensureClientKey(state.clientKeyPath);
     const clientPublicKey = readFileSync(`${clientKey}.pub`, "utf8");
 
@@ -319,4 +327,107 @@ export function namespaceFor(name: string, dir = labDir()): string | undefined {
   if (node !== undefined) return node.namespace;
   if (state.attacker !== null && (state.attacker.name === name || state.attacker.namespace === name)) return state.attacker.namespace;
   return state.namespaces.includes(name) ? name : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reboot
+// ---------------------------------------------------------------------------------------------------------
+
+/** Where the agent installs what restores a node at boot (lib/deploy/agent/rampart-node.sh UNIT and HOOK). */
+export const BOOT_UNIT = "/etc/systemd/system/rampart-restore.service";
+export const BOOT_HOOK = "/etc/network/if-pre-up.d/rampart-restore";
+/** What ifupdown passes a pre-up hook when `ifup -a` brings lo up at boot. */
+const IFUPDOWN_LO_ENV = ["IFACE=lo", "LOGICAL=lo", "ADDRFAM=inet", "METHOD=loopback", "MODE=start", "PHASE=pre-up", "VERBOSITY=0"];
+
+export interface RebootReport {
+  node: string;
+  /** What "init" ran: the unit's ExecStart, the hook, or nothing. */
+  init: string;
+  /** The line boot-restore wrote to /var/lib/rampart/boot.log during this reboot; null when it did not run. */
+  bootLog: string | null;
+  /** The agent's `status` after the reboot (version, confirmed_digest, digest, boot_restore ...). */
+  status: string;
+}
+
+/** The ExecStart argv of a unit file's text, or null. Our unit has one, with plain words (no quoting). */
+export function unitExecStart(text: string): string[] | null {
+  const line = text.split("\n").find((l) => l.startsWith("ExecStart="));
+  if (line === undefined) return null;
+  const argv = line.slice("ExecStart=".length).trim().split(/\s+/).filter(Boolean);
+  return argv.length > 0 ? argv : null;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Simulates a reboot of one node: fail2ban stops (as at shutdown: its database keeps the bans), the node's
+ * namespace loses every iptables/ip6tables rule and chain of every table and every ipset set (what a reboot
+ * loses; files under /var/lib/rampart and /etc stay), then what the node's init would run runs: the installed
+ * unit's ExecStart if there is one, else the ifupdown hook as `ifup -a` calls it for lo, and fail2ban starts
+ * again after it. Nothing Rampart-specific is done here beyond what the node itself installed.
+ */
+export async function rebootNode(name: string, dir = labDir()): Promise<RebootReport> {
+  const state = readState(dir);
+  if (state === null) throw new Error(`no lab is up (state in ${dir})`);
+  const node = state.nodes.find((n) => n.name === name || n.namespace === name);
+  if (node === undefined) throw new Error(`no lab node called ${name}`);
+  const inNode = (argv: readonly string[]) => nodeExecArgv(node.namespace, node.dir, argv);
+
+  // Shutdown: fail2ban stops and leaves no pid file behind for startFail2ban to mistake for the new one.
+  await runAsync("timeout", ["20", "ip", "netns", "exec", node.namespace, "fail2ban-client", "-s", node.fail2ban.socket, "stop"]);
+  await waitFor(`fail2ban in ${node.namespace} to stop`, () => {
+    const pid = existsSync(node.fail2ban.pidFile) ? Number(readFileSync(node.fail2ban.pidFile, "utf8").trim()) : 0;
+    return !isAlive(pid) || run("ip", ["netns", "identify", String(pid)]).stdout.trim() !== node.namespace;
+  }, 20_000);
+  rmSync(node.fail2ban.pidFile, { force: true });
+
+  // What the kernel forgets: every table's rules and chains, policies back to ACCEPT, every set.
+  for (const family of ["iptables", "ip6tables"] as const) {
+    const tables = runOk("ip", ["netns", "exec", node.namespace, `${family}-save`])
+      .split("\n")
+      .filter((line) => line.startsWith("*"))
+      .map((line) => line.slice(1));
+    for (const table of tables) {
+      runOk("ip", ["netns", "exec", node.namespace, family, "-w", "-t", table, "-F"]);
+      runOk("ip", ["netns", "exec", node.namespace, family, "-w", "-t", table, "-X"]);
+      for (const line of runOk("ip", ["netns", "exec", node.namespace, family, "-w", "-t", table, "-S"]).split("\n")) {
+        const policy = /^-P (\S+) \S+$/.exec(line);
+        if (policy) runOk("ip", ["netns", "exec", node.namespace, family, "-w", "-t", table, "-P", policy[1]!, "ACCEPT"]);
+      }
+    }
+  }
+  runOk("ip", ["netns", "exec", node.namespace, "ipset", "destroy"]);
+
+  const bootLogPath = join(nodeDirs(node.dir).varLibRampart, "boot.log");
+  const readBootLog = () => (existsSync(bootLogPath) ? readFileSync(bootLogPath, "utf8").trim().split("\n").filter(Boolean) : []);
+  const loggedBefore = readBootLog().length;
+
+  // Init: the unit (systemd) or the ifupdown hook, whichever the node installed; then fail2ban.
+  const hostHook = join(netnsEtcDir(node.namespace), "network", "if-pre-up.d", "rampart-restore");
+  const execStart = existsSync(BOOT_UNIT) ? unitExecStart(readFileSync(BOOT_UNIT, "utf8")) : null;
+  let init = "nothing (no boot restore installed)";
+  if (execStart !== null) {
+    init = `${BOOT_UNIT}: ${execStart.join(" ")}`;
+    await runAsync("timeout", ["120", "ip", ...inNode(execStart)]);
+  } else if (existsSync(hostHook) && isExecutable(hostHook)) {
+    // run-parts runs only executable hooks, with ifupdown's variables in the environment.
+    init = `${BOOT_HOOK} (IFACE=lo)`;
+    await runAsync("timeout", ["120", "ip", ...inNode(["env", ...IFUPDOWN_LO_ENV, BOOT_HOOK])]);
+  }
+  const fail2ban: NodeFail2ban = { ...node.fail2ban, dbFile: join(node.dir, "fail2ban", "fail2ban.sqlite3"), logFile: "/var/log/fail2ban.log" };
+  await startFail2ban(inNode([]), node.namespace, fail2ban);
+
+  // Only a line this boot wrote (boot.log keeps the last 100).
+  const logged = readBootLog();
+  const bootLog = logged.length > loggedBefore || (logged.length === 100 && loggedBefore === 100) ? (logged.at(-1) ?? null) : null;
+  const agent = join(nodeDirs(node.dir).varLibRampart, "agent", "rampart-node.sh");
+  const status = existsSync(agent) ? (await runAsync("ip", inNode(["/bin/sh", "/var/lib/rampart/agent/rampart-node.sh", "status"]))).stdout : "";
+  return { node: node.name, init, bootLog, status };
 }
