@@ -247,8 +247,8 @@ test.describe("fail2ban page", () => {
     const form = page.getByRole("form", { name: "Fail2ban settings" });
     await expect(form.getByText("Now: 1 hour.")).toBeVisible();
 
-    // The web jail is the PBX's own web server, not the panel's sign-in, which throttles itself.
-    await expect(form.getByText(/apache2\/error\.log.*FreePBX's own login log is not watched yet/)).toBeVisible();
+    // The web jail is the PBX's own (FreePBX, UCP, Apache), not the panel's sign-in, which throttles itself.
+    await expect(form.getByText(/freepbx_security\.log.*apache2\/error\.log/)).toBeVisible();
     await expect(page.getByText(/sign-in log/)).toHaveCount(0);
     // No sendmail-whois on nodes: no mail fields, a note pointing at the digest settings instead.
     await expect(form.getByLabel("E-mail on every ban")).toHaveCount(0);

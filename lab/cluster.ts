@@ -147,7 +147,8 @@ async function startNode(state: LabState, node: LabNode, clientPublicKey: string
   const logPaths = {
     asteriskMessages: join(logDir, "asterisk", "messages"),
     asteriskSecurity: join(logDir, "asterisk", "security"),
-    panelAuth: join(logDir, "rampart", "panel-auth.log"),
+    freepbxSecurity: join(logDir, "asterisk", "freepbx_security.log"),
+    webServerError: join(logDir, "apache2", "error.log"),
     fail2ban: join(logDir, "fail2ban.log"),
   };
   for (const path of Object.values(logPaths)) touch(path);

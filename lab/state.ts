@@ -19,7 +19,7 @@ export interface NodeState {
   hostKeyFingerprint: string;
   fail2ban: { configDir: string; socket: string; pidFile: string };
   sip: { pid: number; extension: string; password: string; configFile: string };
-  logPaths: { asteriskMessages: string; asteriskSecurity: string; panelAuth: string; fail2ban: string };
+  logPaths: { asteriskMessages: string; asteriskSecurity: string; freepbxSecurity: string; webServerError: string; fail2ban: string };
 }
 
 export interface LabState {

@@ -149,7 +149,7 @@ describe("buildStagingFiles: what is uploaded", () => {
 
   it("writes logfiles.list as one path a line, in the manifest's order", () => {
     const names = byName(buildStagingFiles(stagingInput()));
-    expect(names.get("logfiles.list")).toBe("/var/log/apache2/error.log\n/var/log/asterisk/messages\n/var/log/asterisk/security\n/var/log/fail2ban.log\n");
+    expect(names.get("logfiles.list")).toBe("/var/log/apache2/error.log\n/var/log/asterisk/freepbx_security.log\n/var/log/asterisk/messages\n/var/log/asterisk/security\n/var/log/fail2ban.log\n");
   });
 
   it("still uploads (empty) sets.list and logfiles.list when there is nothing to list, as validate requires both files", () => {

@@ -100,7 +100,7 @@ describe("compileRuleset: lists", () => {
     expect(listSet(model, "sip-trusted", 4).members.map((m) => m.network)).toEqual(["192.0.2.128/26", "203.0.113.64/28"]);
     expect(listSet(model, "tenant", 4).members.map((m) => m.network)).toEqual(["192.0.2.64/27", "192.0.2.128/26", "192.0.2.130"]);
     const voip = model.jails.find((j) => j.name === "rampart-asterisk");
-    const web = model.jails.find((j) => j.name === "rampart-web-auth");
+    const web = model.jails.find((j) => j.name === "rampart-web");
     expect(voip?.ignoreIp).toEqual([
       "127.0.0.0/8",
       "::1",

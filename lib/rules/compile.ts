@@ -363,8 +363,9 @@ export function compileRuleset(
     jails.push(jail(JAILS.voip, FILTERS.asterisk, [logPaths.asteriskMessages, logPaths.asteriskSecurity], "ban-voip", ignoreIpVoip, firstOffence));
   }
   if (f2b.webJailEnabled) {
-    // The PBX's own web server: HTTP authentication failures, with fail2ban's stock apache-auth filter. (A filter
-    // for FreePBX's own login log, freepbx_security.log, needs its real line format first: not rendered yet.)
+    // The PBX's own web interfaces: FreePBX's administration GUI and UCP (freepbx_security.log, filter
+    // rampart-web) and the web server's HTTP authentication (fail2ban's stock apache-auth). Both ban into the web set.
+    jails.push(jail(JAILS.web, FILTERS.web, [logPaths.freepbxSecurity], "ban-web", ignoreIp, firstOffence));
     jails.push(jail(JAILS.webAuth, FILTERS.webAuth, [logPaths.webServerError], "ban-web", ignoreIp, firstOffence));
   }
   if (f2b.recidive.enabled) {

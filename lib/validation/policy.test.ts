@@ -242,7 +242,7 @@ describe("nodeRenderInputSchema", () => {
     ["space (fail2ban reads ' tail')", { asteriskMessages: "/var/log/a tail" }],
     ["newline", { asteriskMessages: "/var/log/a\n[sshd]" }],
   ])("rejects a %s", (_why, override) => {
-    const logPaths = { ...{ asteriskMessages: "/a", asteriskSecurity: "/b", panelAuth: "/c", fail2ban: "/d" }, ...override };
+    const logPaths = { ...{ asteriskMessages: "/a", asteriskSecurity: "/b", freepbxSecurity: "/c", webServerError: "/e", fail2ban: "/d" }, ...override };
     expect(nodeRenderInputSchema.safeParse({ nodeName: "n", tags: [], logPaths }).success).toBe(false);
   });
   it("rejects non-canonical management addresses and control characters in names", () => {

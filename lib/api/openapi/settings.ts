@@ -77,7 +77,7 @@ fail2ban = withKeywords(fail2ban, ["recidive", "banTimeSeconds"], {
 fail2ban = JSON.parse(JSON.stringify(fail2ban)) as JsonSchema; // drops the keywords set to undefined
 fail2ban.description =
   "Times in seconds. `recidive` is the escalation for repeat offenders. The web jail watches the PBX's own web interfaces " +
-  "(HTTP authentication failures of its Apache; FreePBX's own login log is not watched yet). There is no mail action: ban e-mail is " +
+  "(FreePBX administration and UCP logins, HTTP authentication failures of its Apache). There is no mail action: ban e-mail is " +
   "the panel's digest (`/api/v1/settings/notifications`, Settings → Notifications), so nodes need no mail tools.";
 
 const ports = { ...jsonSchemaOf(portsSettingsSchema, "input"), description: "TCP ports of SSH and of the web interface on every node; no port in both lists." };

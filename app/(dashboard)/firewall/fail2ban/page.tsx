@@ -20,7 +20,7 @@ export default async function Fail2banPage() {
     <>
       <PageHeader
         title="Fail2ban"
-        description="Jails on each node that watch Asterisk's logs and the PBX's own web server (Apache HTTP authentication), and ban sources after repeated failures."
+        description="Jails on each node that watch Asterisk's logs and the PBX's own web interfaces (FreePBX, UCP, Apache), and ban sources after repeated failures."
       />
       {canWrite ? null : <ReadOnlyNote what="the fail2ban settings" />}
       <Fail2banForm initial={fail2banToForm(settings)} canWrite={canWrite} />

@@ -40,7 +40,7 @@ export function Fail2banForm({ initial, canWrite }: { initial: Fail2banFormValue
             />
             <CheckboxField
               label="Web-interface jail"
-              hint={`The PBX's own web server: HTTP authentication failures of its Apache (${DEFAULT_LOG_PATHS.webServerError}). FreePBX's own login log is not watched yet. Bans apply to the web ports only; the panel throttles its own sign-in itself.`}
+              hint={`The PBX's own web interfaces: failed FreePBX administration and UCP logins (${DEFAULT_LOG_PATHS.freepbxSecurity}) and HTTP authentication failures of its Apache (${DEFAULT_LOG_PATHS.webServerError}). Bans apply to the web ports only; the panel throttles its own sign-in itself.`}
               name="webJailEnabled"
               checked={values.webJailEnabled}
               onChange={(e) => set("webJailEnabled", e.target.checked)}
