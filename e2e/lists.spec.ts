@@ -177,6 +177,9 @@ test.describe("tenant IP restrictions and broad networks", () => {
 
     await page.goto(`/tenants/${mine.id}/restrictions`);
     await expect(page.getByRole("heading", { level: 1, name: `IP restrictions of ${mine.name}` })).toBeVisible();
+    // Never claimed and not done: the page says what the networks do not do yet.
+    await expect(page.getByText(/Not enforced yet: refusing registrations of the tenant's extensions from anywhere else/)).toBeVisible();
+    await expect(page.getByText(/registrations from anywhere else are refused/)).toHaveCount(0);
     await page.getByLabel("Address or network").fill("198.51.100.0/24");
     await page.getByRole("button", { name: "Add", exact: true }).click();
     await expect(page.getByRole("row").filter({ hasText: "198.51.100.0/24" })).toBeVisible();

