@@ -47,6 +47,18 @@ describe("NodeSession against an in-process SSH server", () => {
               // Never answers: the command deadline must end it.
               return;
             }
+            if (info.command === NODE_COMMANDS.confirm) {
+              // The link drops mid-command: output so far, then no exit status at all.
+              stream.write("partial\n");
+              setTimeout(() => conn.end(), 20);
+              return;
+            }
+            if (info.command === NODE_COMMANDS.rollback) {
+              // Killed by a signal: an exit-signal message instead of an exit status.
+              stream.exit("KILL", false, "");
+              stream.end();
+              return;
+            }
             stream.write("end=1\n");
             stream.exit(0);
             stream.end();
@@ -111,6 +123,23 @@ describe("NodeSession against an in-process SSH server", () => {
     const handshake = await NodeSession.open(target(hostFingerprint, silentPort), { handshakeMs: 300 }).catch((e: unknown) => e);
     expect((handshake as SshError).stage).toBe("handshake");
     expect((handshake as SshError).reason).toBe("timeout");
+  });
+
+  it("never takes a dropped connection or a killed command for an exit status", async () => {
+    for (const [command, reason] of [
+      ["confirm", /The connection closed while "confirm" ran; whether it finished is not known\./],
+      ["rollback", /The connection closed while "rollback" was killed by SIGKILL; whether it finished is not known\./],
+    ] as const) {
+      const session = await NodeSession.open(target(hostFingerprint));
+      try {
+        const error = await session.run(command, 5_000).catch((e: unknown) => e);
+        expect(error, command).toBeInstanceOf(SshError);
+        expect([command, (error as SshError).stage, (error as SshError).reason]).toEqual([command, "command", "closed"]);
+        expect((error as SshError).message).toMatch(reason);
+      } finally {
+        session.close();
+      }
+    }
   });
 
   it("refuses to upload outside Rampart's directory", () => {

@@ -210,11 +210,17 @@ export class NodeSession {
         };
         stream.on("data", collect(stdout));
         stream.stderr.on("data", collect(stderr));
-        stream.on("close", (code: number | null) => {
+        // ssh2 passes the exit status when the node sent one; a dropped connection closes the channel with
+        // undefined, a command killed by a signal with null and the signal's name. Neither is an answer: the
+        // command may have done all, part or none of its work, so it is "closed" and the caller asks the node.
+        stream.on("close", (code: unknown, signal: unknown) => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          if (code === null) return reject(new SshError("command", "closed", `The connection closed while "${command}" ran.`));
+          if (typeof code !== "number" || !Number.isInteger(code)) {
+            const how = typeof signal === "string" && signal !== "" ? `was killed by SIG${signal.replace(/^SIG/, "")}` : "ran";
+            return reject(new SshError("command", "closed", `The connection closed while "${command}" ${how}; whether it finished is not known.`));
+          }
           resolve({ code, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") });
         });
       });
