@@ -6,6 +6,7 @@ import { NodeSession } from "@/lib/ssh/session";
 import { parseProbe, parseStatus, type NodeTools } from "./agent-output";
 import { ensureAgent } from "./agent-script";
 import { loadNodeTarget, recordHostKeyMismatch } from "./target";
+import { explainNodeSshFailure } from "./unreachable";
 
 /**
  * Interactive checks of one node: "Test connection" (reachability, authentication, tools) and "Check drift"
@@ -51,7 +52,8 @@ export async function testNodeConnection(caller: Caller, nodeId: string): Promis
       ? { ok: true, message: `Connected and authenticated; ${backend}, ipset ${tools.ipset}, fail2ban ${tools.fail2ban}.`, tools }
       : { ok: false, stage: "setup", message: `Connected, but the node lacks ${tools.missing.join(", ")}.`, tools };
   } catch (error) {
-    if (isSshError(error)) return { ok: false, stage: error.stage, message: error.message };
+    // A connect failure says whether the node refuses, has no route, or drops the panel while answering SIP.
+    if (isSshError(error)) return { ok: false, stage: error.stage, message: (await explainNodeSshFailure(nodeId, error)) ?? error.message };
     if (error instanceof Error && "code" in error) return { ok: false, stage: "setup", message: error.message };
     throw error;
   }

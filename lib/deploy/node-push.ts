@@ -1,5 +1,6 @@
 import { networkContains, parseHostAddress, parseNetwork } from "@/lib/net/parse";
 import type { Manifest } from "@/lib/rules/render-manifest";
+import { DEFAULT_SIP_PORT, diagnoseSshFailure } from "@/lib/ssh/diagnose";
 import { HostKeyMismatchError, isSshError } from "@/lib/ssh/errors";
 import { NodeSession, type SshDeadlines, type SshTarget } from "@/lib/ssh/session";
 
@@ -93,7 +94,9 @@ export async function pushVersionToNode(options: NodePushOptions): Promise<PushO
       return finish({ state: "FAILED", progress: 100, message: error.message, hostKeyMismatch: error.received });
     }
     if (isSshError(error) && error.reason === "auth") return finish({ state: "FAILED", progress: 100, message: error.message });
-    return finish({ state: "UNREACHABLE", progress: 100, message: `${describe(error)} Nothing was changed on the node.` });
+    // No database here, so the SIP port asked on a timeout is the default one and the panel's address the probe's source.
+    const diagnosis = await diagnoseSshFailure({ host: options.target.host, sshPort: options.target.port, sipPort: DEFAULT_SIP_PORT }, error);
+    return finish({ state: "UNREACHABLE", progress: 100, message: `${diagnosis ?? describe(error)} Nothing was changed on the node.` });
   }
   mark("connect");
 

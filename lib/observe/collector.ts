@@ -20,6 +20,7 @@ import { parseNetwork } from "@/lib/net/parse";
 import { geoIpDatasetDir } from "@/lib/geo/dataset-dir";
 import { loadGeoIpDataset } from "@/lib/rules/geo-data";
 import type { GeoIpSource } from "@/lib/rules/geoip";
+import { explainNodeSshFailure, POLL_PROBE_REUSE_MS } from "@/lib/deploy/unreachable";
 import { isSshError } from "@/lib/ssh/errors";
 
 import { pruneNodeConnections, withNodeConnection } from "./node-connections";
@@ -111,8 +112,9 @@ export async function collectNode(nodeId: string, options: CollectOptions = {}):
       return result.stdout;
     });
   } catch (error) {
-    const message = describeError(error);
     const pollMs = Date.now() - started;
+    // Only an SSH connect failure is diagnosed (others return null here); command failures keep their message.
+    const message = (await explainNodeSshFailure(nodeId, error, { maxProbeAgeMs: POLL_PROBE_REUSE_MS })) ?? describeError(error);
     await recordNodeSnapshot({ nodeId, takenAt: now(), isReachable: false, error: message, rulesetHash: null, driftDigest: null, observation: null });
     return { nodeId, nodeName: node.name, isReachable: false, error: message, pollMs, bans: null, newBans: [], autoWhitelist: null };
   }
