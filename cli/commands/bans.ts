@@ -4,7 +4,7 @@ import { listCurrentBans } from "@/lib/db/queries/current-bans";
 import { clusterHealth, type NodeHealth } from "@/lib/db/queries/snapshots";
 import { closeAllNodeConnections } from "@/lib/observe/node-connections";
 import { registerSshUnbanner } from "@/lib/observe/ssh-unbanner";
-import { unbanAddresses } from "@/lib/observe/unban";
+import { setNodeUnbanner, unbanAddresses, type NodeAddressOutcome, type NodeUnbanner } from "@/lib/observe/unban";
 import { getCliActor, UsageError, withDatabase } from "../context";
 import { printable } from "./lists";
 
@@ -46,10 +46,28 @@ export async function bansList(values: { json?: boolean }): Promise<void> {
   });
 }
 
-export async function unban(values: { node?: string; all?: boolean; jail?: string; json?: boolean }, positionals: string[]): Promise<void> {
+const OUTCOME_WORDS: Record<NodeAddressOutcome, string> = {
+  unbanned: "unbanned",
+  "not-banned": "not banned on this node",
+  "still-banned": "STILL BANNED",
+  unconfirmed: "NOT CONFIRMED",
+  unreachable: "node UNREACHABLE",
+};
+
+/**
+ * `rampart unban ADDRESS --node N|--all`: every chosen node is asked (its live state decides, not the collector's
+ * last view) and answers per node. Exit 1 when the address is still banned, unconfirmed or a node could not be
+ * reached; 0 when it is unbanned or was not banned anywhere. `unbanner` replaces the SSH transport (tests).
+ */
+export async function unban(
+  values: { node?: string; all?: boolean; jail?: string; json?: boolean },
+  positionals: string[],
+  unbanner?: NodeUnbanner,
+): Promise<void> {
   const usage = "usage: unban ADDRESS --node N|--all [--jail J] [--json]";
   if (positionals.length !== 1 || (values.node === undefined) === (values.all !== true)) throw new UsageError(usage);
-  registerSshUnbanner();
+  if (unbanner === undefined) registerSshUnbanner();
+  else setNodeUnbanner(unbanner);
   const failed = await withDatabase(async () => {
     try {
       let nodeIds: string[] | "all" = "all";
@@ -61,15 +79,19 @@ export async function unban(values: { node?: string; all?: boolean; jail?: strin
       const result = await unbanAddresses(cliCaller(), { addresses: [positionals[0]!], nodeIds, jail: values.jail, then: "none" });
       if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else {
-        for (const row of result.unbans) console.log(`${row.address} ${row.jail} on ${printable(row.nodeName)}: ${row.isUnbanned ? "unbanned" : "NOT unbanned"} (${row.message})`);
-        for (const address of result.notBanned) console.log(`${address}: no current ban on the chosen node(s)`);
+        for (const row of result.nodes) console.log(`${row.address} on ${printable(row.nodeName)}: ${OUTCOME_WORDS[row.outcome]} (${printable(row.message)})`);
+        if (result.nodes.length === 0) for (const address of result.notBanned) console.log(`${address}: nothing to lift (no node to ask, or a network: fail2ban bans single addresses)`);
+        else if (result.nodes.every((row) => row.outcome === "not-banned")) console.log(`${result.nodes[0]!.address}: not banned on any chosen node`);
       }
-      return result.unbans.filter((u) => !u.isUnbanned).length;
+      return result.nodes.filter((row) => row.outcome !== "unbanned" && row.outcome !== "not-banned");
     } finally {
       closeAllNodeConnections();
     }
   });
-  if (failed > 0) throw new Error(`${failed} ban(s) were not confirmed lifted`);
+  if (failed.length > 0) {
+    const unreachable = failed.filter((row) => row.outcome === "unreachable").length;
+    throw new Error(`${failed.length - unreachable} node(s) still hold the ban or did not confirm it, ${unreachable} node(s) could not be reached`);
+  }
 }
 
 function statusLine(h: NodeHealth): string {

@@ -95,13 +95,36 @@ describe("parseObserveOutput", () => {
 });
 
 describe("parseUnbanOutput", () => {
-  it("maps the agent's answer lines to the requested addresses, anything else unconfirmed", () => {
+  it("maps the agent's answer lines to the requested addresses and jails, anything else unconfirmed", () => {
     const out = "rampart-asterisk 198.18.1.10 unbanned\nrampart-asterisk 2001:db8::10 still-banned\nrampart-web 198.18.1.12 unbanned\n";
-    const outcomes = parseUnbanOutput(out, { jail: "rampart-asterisk", addresses: ["198.18.1.10", "2001:db8::10", "198.18.1.12"] });
-    expect(outcomes.map((o) => [o.address, o.isUnbanned])).toEqual([
-      ["198.18.1.10", true],
-      ["2001:db8::10", false],
-      ["198.18.1.12", false],
+    const outcomes = parseUnbanOutput(out, { jails: ["rampart-asterisk"], addresses: ["198.18.1.10", "2001:db8::10", "198.18.1.12"] });
+    expect(outcomes.map((o) => [o.address, o.jail, o.state])).toEqual([
+      ["198.18.1.10", "rampart-asterisk", "unbanned"],
+      ["2001:db8::10", "rampart-asterisk", "still-banned"],
+      // Answered for another jail than the one asked: not an answer to this request.
+      ["198.18.1.12", "rampart-asterisk", "unconfirmed"],
     ]);
+  });
+
+  it("reads not-banned per jail, refused as unconfirmed, and matches addresses by their canonical text", () => {
+    const out = [
+      "rampart-asterisk 198.18.1.10 not-banned",
+      "rampart-web 198.18.1.10 unbanned",
+      "rampart-web-auth 198.18.1.10 not-banned",
+      "rampart-recidive 198.18.1.10 refused",
+      "rampart-asterisk 2001:0db8:0:0::10 not-banned",
+      "rampart-asterisk 198.18.1.11 not-banned trailing",
+      "",
+    ].join("\n");
+    const outcomes = parseUnbanOutput(out, { jails: ["rampart-asterisk", "rampart-web", "rampart-web-auth", "rampart-recidive"], addresses: ["198.18.1.10", "2001:db8::10", "198.18.1.11"] });
+    const state = (jail: string, address: string) => outcomes.find((o) => o.jail === jail && o.address === address)?.state;
+    expect(outcomes).toHaveLength(12);
+    expect(state("rampart-asterisk", "198.18.1.10")).toBe("not-banned");
+    expect(state("rampart-web", "198.18.1.10")).toBe("unbanned");
+    expect(state("rampart-web-auth", "198.18.1.10")).toBe("not-banned");
+    expect(state("rampart-recidive", "198.18.1.10")).toBe("unconfirmed");
+    expect(state("rampart-asterisk", "2001:db8::10")).toBe("not-banned");
+    expect(state("rampart-web", "2001:db8::10")).toBe("unconfirmed");
+    expect(state("rampart-asterisk", "198.18.1.11")).toBe("unconfirmed");
   });
 });

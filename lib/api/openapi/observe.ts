@@ -29,8 +29,9 @@ const banQueryParameters = Object.entries(banQueryDescriptions).map(([name, desc
 const unbanBody = {
   ...requestSchema(unbanRequestSchema),
   description:
-    "`addresses`: addresses or networks (not /0), duplicates folded. `nodeIds`: \"all\" or node ids. `jail`: only this jail " +
-    "(default every jail holding the address). `then`: whitelist (unban, then add a whitelist entry; `expiresAt` allowed) " +
+    "`addresses`: addresses or networks (not /0), duplicates folded; only single addresses reach the nodes (fail2ban bans " +
+    "addresses, so a network is reported in `notBanned`). `nodeIds`: \"all\" (every enabled node, and a disabled one the collector " +
+    "last saw holding the address) or node ids. `jail`: only this jail (default every Rampart jail). `then`: whitelist (unban, then add a whitelist entry; `expiresAt` allowed) " +
     "or block (add a blocklist entry only: the ban stays until the blocklist is pushed).",
 };
 
@@ -64,11 +65,13 @@ export const components = {
     },
     UnbanResult: {
       type: "object",
-      required: ["unbans", "lists", "notBanned"],
+      required: ["unbans", "nodes", "lists", "notBanned"],
       properties: {
         unbans: {
           type: "array",
-          description: "One row per address, node and jail: whether the node re-read its jail and no longer lists the address.",
+          description:
+            "One row per address, node and jail that held a ban: whether the node re-read its jail and ban set and no longer holds the " +
+            "address. For a node that could not be reached, the bans the collector last saw there, `isUnbanned: false`.",
           items: {
             type: "object",
             required: ["address", "nodeId", "nodeName", "jail", "isUnbanned", "message"],
@@ -79,6 +82,32 @@ export const components = {
               jail: { type: "string" },
               isUnbanned: { type: "boolean" },
               message: { type: "string", description: "What the node answered, or why it could not be asked (unreachable, no key…)." },
+            },
+          },
+        },
+        nodes: {
+          type: "array",
+          description: "One row per address and chosen node: what the node's live state was and is now.",
+          items: {
+            type: "object",
+            required: ["address", "nodeId", "nodeName", "outcome", "jails", "message"],
+            properties: {
+              address: { type: "string" },
+              nodeId: uuid,
+              nodeName: { type: "string" },
+              outcome: {
+                type: "string",
+                enum: ["unbanned", "not-banned", "still-banned", "unconfirmed", "unreachable"],
+                description:
+                  "unbanned: it was banned (in fail2ban or a ban set) and is no longer; not-banned: the node held no ban of it; still-banned: " +
+                  "the node still holds it; unconfirmed: the node refused or did not answer for a jail; unreachable: the node could not be asked.",
+              },
+              jails: {
+                type: "array",
+                items: { type: "string" },
+                description: "unbanned: the jails it was lifted from; still-banned, unconfirmed: the jails concerned; unreachable: the jails the collector last saw.",
+              },
+              message: { type: "string" },
             },
           },
         },
@@ -96,7 +125,10 @@ export const components = {
             },
           },
         },
-        notBanned: { type: "array", items: { type: "string" }, description: "Requested addresses with no current ban on the chosen nodes." },
+        notBanned: { type: "array", items: { type: "string" }, description:
+            "Requested addresses with nothing to lift: every chosen node that answered held no ban of it and the collector saw none " +
+            "on a node that could not be reached (see `nodes`), and networks.",
+        },
       },
     },
     NodeHealth: {
@@ -183,10 +215,12 @@ export const paths: Record<string, unknown> = {
       tags: ["Bans"],
       summary: "Unban addresses",
       description:
-        "Lifts the bans on the chosen nodes over SSH and has each node confirm it; only confirmed bans are closed and audited. A node " +
-        "that cannot be reached is a row with `isUnbanned: false` and the reason, not an error. `then` whitelist or block also needs " +
+        "Acts on each node's live state, not on the collector's last view: every chosen node is asked over SSH to lift each address " +
+        "from every Rampart jail (or `jail`) and its ban set, so a ban newer than the last poll or placed straight into a set is " +
+        "lifted too, and each node confirms it. Bans a node confirms lifted are closed and audited. A node that cannot be reached is " +
+        "reported for that node (`nodes` outcome `unreachable`), not an error. `then` whitelist or block also needs " +
         "ADMIN or OPERATOR. A TENANT_ADMIN token may unban only addresses inside its tenant's restrictions; any other address is a 404 " +
-        "and nothing is done. Requires ADMIN, OPERATOR or TENANT_ADMIN.",
+        "(\"No current ban of … within your tenant's networks\") and nothing is done. Requires ADMIN, OPERATOR or TENANT_ADMIN.",
       requestBody: { required: true, content: json(unbanBody) },
       responses: {
         "200": { description: "What each node did.", content: json(ref("UnbanResult")) },

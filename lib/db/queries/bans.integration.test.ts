@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Caller } from "@/lib/auth/caller";
 import { disconnectDb, getDb } from "@/lib/db/client";
-import { setNodeUnbanner, unbanAddresses, type NodeUnbanJob } from "@/lib/observe/unban";
+import { setNodeUnbanner, UNBAN_JAILS, unbanAddresses, type NodeUnbanJob, type NodeUnbanOutcome } from "@/lib/observe/unban";
 import { banListQuerySchema, type BanListQueryInput } from "@/lib/validation/bans";
 import { listBanFilterOptions, listBanTargets, listBans, markUnbanned, recordBanObservations } from "./bans";
 import { parseNetwork } from "@/lib/net/parse";
@@ -225,10 +225,10 @@ describe("tenant scope", () => {
     const node = await newNode();
     await recordBanObservations(node, { jails: ["rampart-asterisk"], bans: [{ jail: "rampart-asterisk", address: `${p}::5`, bannedAt: null, expiresAt: null }] }, new Date());
     const tenant = caller("TENANT_ADMIN", await tenantWith(`${p}::/64`));
-    setNodeUnbanner(async (job) => job.addresses.map((address) => ({ address, isUnbanned: true })));
+    setNodeUnbanner(async (job) => job.jails.flatMap((jail) => job.addresses.map((address) => ({ address, jail, state: jail === "rampart-asterisk" ? ("unbanned" as const) : ("not-banned" as const) }))));
     await expectAppError(unbanAddresses(tenant, { addresses: [`${p}::5`], nodeIds: "all", then: "whitelist" }), "FORBIDDEN");
     expect((await list(admin, { q: `${p}::5` })).items).toHaveLength(1);
-    const result = await unbanAddresses(tenant, { addresses: [`${p}::5`], nodeIds: "all" });
+    const result = await unbanAddresses(tenant, { addresses: [`${p}::5`], nodeIds: [node] });
     expect(result.unbans).toEqual([expect.objectContaining({ address: `${p}::5`, nodeId: node, jail: "rampart-asterisk", isUnbanned: true })]);
     expect((await list(admin, { q: `${p}::5` })).items).toEqual([]);
   });
@@ -244,28 +244,55 @@ describe("unbanAddresses", () => {
     expect(await getDb().addressEntry.count({ where: { list: "WHITELIST", network: `${p}::1` } })).toBe(0);
   });
 
-  it("unbans per node and jail, closes only what the node confirmed, audits, then whitelists", async () => {
+  /** A fake node: per node id, the (jail, address) bans it holds; unbanning lifts them unless the node is stubborn. */
+  function fakeNodes(held: Map<string, Set<string>>, options: { stubborn?: string[]; unreachable?: string[] } = {}) {
+    const jobs: NodeUnbanJob[] = [];
+    setNodeUnbanner(async (job) => {
+      jobs.push(job);
+      if (options.unreachable?.includes(job.nodeId)) throw new Error(`Cannot reach ${job.nodeName}: connection refused`);
+      const bans = held.get(job.nodeId) ?? new Set<string>();
+      return job.jails.flatMap((jail) =>
+        job.addresses.map((address): NodeUnbanOutcome => {
+          const key = `${jail} ${address}`;
+          if (!bans.has(key)) return { address, jail, state: "not-banned" };
+          if (options.stubborn?.includes(job.nodeId)) return { address, jail, state: "still-banned", message: "still listed" };
+          bans.delete(key);
+          return { address, jail, state: "unbanned" };
+        }),
+      );
+    });
+    return jobs;
+  }
+
+  it("asks every jail on every chosen node, closes only what the node confirmed, audits, then whitelists", async () => {
     const p = uniquePrefix();
     const [a, b] = [await newNode("it-unban-a"), await newNode("it-unban-b")];
     const ban = (address: string, jail = "rampart-asterisk") => ({ jail, address, bannedAt: null, expiresAt: null });
     await recordBanObservations(a, { jails: ["rampart-asterisk", "rampart-recidive"], bans: [ban(`${p}::1`), ban(`${p}::1`, "rampart-recidive"), ban(`${p}::2`)] }, new Date());
     await recordBanObservations(b, { jails: ["rampart-asterisk"], bans: [ban(`${p}::1`)] }, new Date());
-    const jobs: NodeUnbanJob[] = [];
-    // Node b does not confirm: its ban must stay current.
-    setNodeUnbanner(async (job) => {
-      jobs.push(job);
-      return job.addresses.map((address) => ({ address, isUnbanned: job.nodeId === a, message: job.nodeId === a ? undefined : "still listed" }));
-    });
-    const result = await unbanAddresses(admin, { addresses: [`${p}::1`, `${p}::9`], nodeIds: "all", then: "whitelist", comment: "customer office", expiresAt: new Date(Date.now() + minutes(60)).toISOString() });
-    expect(jobs.map((j) => [j.nodeId, j.jail, j.addresses]).sort()).toEqual(
+    // Node b does not lift its ban: it must stay current.
+    const held = new Map([
+      [a, new Set([`rampart-asterisk ${p}::1`, `rampart-recidive ${p}::1`, `rampart-asterisk ${p}::2`])],
+      [b, new Set([`rampart-asterisk ${p}::1`])],
+    ]);
+    const jobs = fakeNodes(held, { stubborn: [b] });
+    const result = await unbanAddresses(admin, { addresses: [`${p}::1`, `${p}::9`], nodeIds: [a, b], then: "whitelist", comment: "customer office", expiresAt: new Date(Date.now() + minutes(60)).toISOString() });
+    expect(jobs.map((j) => [j.nodeId, j.jails, j.addresses]).sort()).toEqual(
       [
-        [a, "rampart-asterisk", [`${p}::1`]],
-        [a, "rampart-recidive", [`${p}::1`]],
-        [b, "rampart-asterisk", [`${p}::1`]],
+        [a, [...UNBAN_JAILS], [`${p}::1`, `${p}::9`]],
+        [b, [...UNBAN_JAILS], [`${p}::1`, `${p}::9`]],
       ].sort(),
     );
-    expect(result.unbans.filter((u) => u.isUnbanned)).toHaveLength(2);
+    expect(result.unbans.filter((u) => u.isUnbanned).map((u) => [u.nodeId, u.jail]).sort()).toEqual([[a, "rampart-asterisk"], [a, "rampart-recidive"]].sort());
     expect(result.unbans.find((u) => u.nodeId === b)).toMatchObject({ isUnbanned: false, message: "still listed" });
+    expect(result.nodes.map((n) => [n.address, n.nodeId, n.outcome]).sort()).toEqual(
+      [
+        [`${p}::1`, a, "unbanned"],
+        [`${p}::1`, b, "still-banned"],
+        [`${p}::9`, a, "not-banned"],
+        [`${p}::9`, b, "not-banned"],
+      ].sort(),
+    );
     expect(result.notBanned).toEqual([`${p}::9`]);
     expect(result.lists.map((l) => [l.address, l.list, l.isAdded])).toEqual([
       [`${p}::1`, "whitelist", true],
@@ -281,6 +308,49 @@ describe("unbanAddresses", () => {
     expect(await getDb().addressEntry.count({ where: { list: "WHITELIST", network: `${p}::1`, comment: "customer office" } })).toBe(1);
   });
 
+  it("lifts a ban the collector never saw and reports it, audited", async () => {
+    const p = uniquePrefix();
+    const node = await newNode("it-unban-unseen");
+    // Banned on the node (younger than the last poll, or placed straight into the set): ban_events knows nothing.
+    fakeNodes(new Map([[node, new Set([`rampart-web-auth ${p}::7`])]]));
+    const result = await unbanAddresses(admin, { addresses: [`${p}::7`], nodeIds: [node] });
+    expect(result.unbans).toEqual([expect.objectContaining({ address: `${p}::7`, nodeId: node, jail: "rampart-web-auth", isUnbanned: true })]);
+    expect(result.nodes).toEqual([expect.objectContaining({ address: `${p}::7`, nodeId: node, outcome: "unbanned", jails: ["rampart-web-auth"] })]);
+    expect(result.notBanned).toEqual([]);
+    const audit = await getDb().auditLog.findFirst({ where: { action: "ban.unban", objectId: `${p}::7` }, orderBy: { id: "desc" } });
+    expect(audit?.after).toMatchObject({ closed: 0, targets: [{ address: `${p}::7`, nodeId: node, jail: "rampart-web-auth" }] });
+  });
+
+  it("reports a node that cannot be reached for that node only, keeping its recorded bans current", async () => {
+    const p = uniquePrefix();
+    const [up, down] = [await newNode("it-unban-up"), await newNode("it-unban-down")];
+    const ban = { jail: "rampart-recidive", address: `${p}::3`, bannedAt: null, expiresAt: null };
+    await recordBanObservations(down, { jails: ["rampart-recidive"], bans: [ban] }, new Date());
+    fakeNodes(new Map([[up, new Set([`rampart-asterisk ${p}::3`])]]), { unreachable: [down] });
+    const result = await unbanAddresses(admin, { addresses: [`${p}::3`, `${p}::4`], nodeIds: [up, down] });
+    const outcome = (address: string, nodeId: string) => result.nodes.find((n) => n.address === address && n.nodeId === nodeId);
+    expect(outcome(`${p}::3`, up)).toMatchObject({ outcome: "unbanned", jails: ["rampart-asterisk"] });
+    expect(outcome(`${p}::3`, down)).toMatchObject({ outcome: "unreachable", jails: ["rampart-recidive"], message: expect.stringContaining("connection refused") });
+    expect(outcome(`${p}::4`, up)).toMatchObject({ outcome: "not-banned" });
+    expect(outcome(`${p}::4`, down)).toMatchObject({ outcome: "unreachable", jails: [] });
+    // The recorded ban on the unreachable node is a row that was not lifted; the other node's unban went through.
+    expect(result.unbans.map((u) => [u.nodeId, u.jail, u.isUnbanned]).sort()).toEqual([[down, "rampart-recidive", false], [up, "rampart-asterisk", true]].sort());
+    expect((await list(admin, { q: `${p}::3` })).items[0]!.nodes.map((n) => n.id)).toEqual([down]);
+  });
+
+  it("asks every enabled node for --all, and disabled nodes only where the collector saw the ban", async () => {
+    const p = uniquePrefix();
+    const [on, off, offHolding] = [await newNode("it-unban-on"), await newNode("it-unban-off"), await newNode("it-unban-off-holding")];
+    await getDb().node.updateMany({ where: { id: { in: [off, offHolding] } }, data: { enabled: false } });
+    await recordBanObservations(offHolding, { jails: ["rampart-asterisk"], bans: [{ jail: "rampart-asterisk", address: `${p}::5`, bannedAt: null, expiresAt: null }] }, new Date());
+    const jobs = fakeNodes(new Map());
+    await unbanAddresses(admin, { addresses: [`${p}::5`], nodeIds: "all" });
+    const asked = jobs.map((j) => j.nodeId);
+    expect(asked).toContain(on);
+    expect(asked).toContain(offHolding);
+    expect(asked).not.toContain(off);
+  });
+
   it("blocks without touching the nodes, and only on the chosen node and jail otherwise", async () => {
     const p = uniquePrefix();
     const [a, b] = [await newNode(), await newNode()];
@@ -289,16 +359,23 @@ describe("unbanAddresses", () => {
     await recordBanObservations(b, { jails: ["rampart-asterisk"], bans: [ban] }, new Date());
     const blocked = await unbanAddresses(admin, { addresses: [`${p}::1`], nodeIds: "all", then: "block" });
     expect(blocked.unbans).toEqual([]);
+    expect(blocked.notBanned).toEqual([]);
     expect(blocked.lists).toEqual([expect.objectContaining({ list: "blocklist", isAdded: true })]);
 
-    const jobs: NodeUnbanJob[] = [];
-    setNodeUnbanner(async (job) => {
-      jobs.push(job);
-      return job.addresses.map((address) => ({ address, isUnbanned: true }));
-    });
+    const jobs = fakeNodes(new Map([[b, new Set([`rampart-asterisk ${p}::1`])]]));
     await unbanAddresses(admin, { addresses: [`${p}::1`], nodeIds: [b], jail: "rampart-asterisk" });
-    expect(jobs.map((j) => j.nodeId)).toEqual([b]);
+    expect(jobs.map((j) => [j.nodeId, j.jails])).toEqual([[b, ["rampart-asterisk"]]]);
     expect((await list(admin, { q: `${p}::1` })).items[0]!.nodes.map((n) => n.id)).toEqual([a]);
+  });
+
+  it("refuses a tenant admin's address outside the tenant's networks with a message that says so", async () => {
+    const row = await getDb().tenant.create({ data: { name: `it-bans-${randomUUID()}` }, select: { id: true } });
+    await getDb().addressEntry.create({ data: { list: "TENANT_RESTRICTION", network: `${uniquePrefix()}::/64`, family: 6, tenantId: row.id } });
+    const tenant = caller("TENANT_ADMIN", row.id);
+    const node = await newNode();
+    const jobs = fakeNodes(new Map());
+    await expectAppError(unbanAddresses(tenant, { addresses: [`${uniquePrefix()}::1`], nodeIds: [node] }), "NOT_FOUND", /within your tenant's networks/);
+    expect(jobs).toEqual([]);
   });
 
   it("refuses viewers and bad input before anything happens", async () => {

@@ -278,15 +278,66 @@ export async function listBanTargets(
     const networks = await tenantNetworks(tx, caller);
     const addresses = input.addresses.map((a) => a.canonical);
     const outside = await addressesOutside(tx, networks, addresses);
-    if (outside.length > 0) throw new AppError("NOT_FOUND", `No current ban of ${outside.join(", ")}.`);
-    if (addresses.length === 0) return [];
-    const nodes = input.nodeIds === "all" ? sql`TRUE` : sql`e.node_id = ANY(${input.nodeIds}::uuid[])`;
-    const jail = input.jail === undefined ? sql`TRUE` : sql`e.jail = ${input.jail}`;
-    return tx.$queryRaw<BanTarget[]>`
-      SELECT DISTINCT abbrev(e.address) AS address, e.node_id::text AS "nodeId", n.name AS "nodeName", e.jail
-      FROM ban_events e JOIN nodes n ON n.id = e.node_id
-      WHERE e.address = ANY(${addresses}::inet[]) AND ${CURRENT("e")} AND ${nodes} AND ${jail} AND ${scopeSql(networks)}
-      ORDER BY 1, 3, 4`;
+    if (outside.length > 0) throw outsideTenantError(outside);
+    return selectBanTargets(tx, networks, addresses, input);
+  });
+}
+
+/**
+ * Same answer as for an address that is not banned ("No current ban of …"), so other tenants' bans cannot be
+ * probed, and it says why: the address is outside the networks the caller's own tenant holds.
+ */
+function outsideTenantError(outside: string[]): AppError {
+  return new AppError(
+    "NOT_FOUND",
+    `No current ban of ${outside.join(", ")} within your tenant's networks: a tenant administrator can unban only addresses inside them.`,
+  );
+}
+
+async function selectBanTargets(tx: Tx, networks: string[] | null, addresses: string[], input: { nodeIds: string[] | "all"; jail?: string }): Promise<BanTarget[]> {
+  if (addresses.length === 0) return [];
+  const nodes = input.nodeIds === "all" ? sql`TRUE` : sql`e.node_id = ANY(${input.nodeIds}::uuid[])`;
+  const jail = input.jail === undefined ? sql`TRUE` : sql`e.jail = ${input.jail}`;
+  return tx.$queryRaw<BanTarget[]>`
+    SELECT DISTINCT abbrev(e.address) AS address, e.node_id::text AS "nodeId", n.name AS "nodeName", e.jail
+    FROM ban_events e JOIN nodes n ON n.id = e.node_id
+    WHERE e.address = ANY(${addresses}::inet[]) AND ${CURRENT("e")} AND ${nodes} AND ${jail} AND ${scopeSql(networks)}
+    ORDER BY 1, 3, 4`;
+}
+
+export interface UnbanScope {
+  /** The nodes to ask, by name. */
+  nodes: BanNode[];
+  /** The current bans the collector recorded for the addresses on those nodes (what an unreachable node still holds). */
+  recorded: BanTarget[];
+}
+
+/**
+ * Where an unban goes: the chosen nodes, or for "all" every enabled node plus any disabled one the collector last
+ * saw holding one of the addresses; the node's live state then decides, not ban_events. Tenant admins may name only
+ * addresses inside their tenant's networks (NOT_FOUND otherwise, before any node is asked); a node id that does not
+ * exist is NOT_FOUND.
+ */
+export async function listUnbanScope(
+  caller: Caller,
+  input: { addresses: ParsedNetwork[]; nodeIds: string[] | "all"; jail?: string },
+): Promise<UnbanScope> {
+  assertPermission(caller, "bans:read");
+  return read(async (tx) => {
+    const networks = await tenantNetworks(tx, caller);
+    const addresses = input.addresses.map((a) => a.canonical);
+    const outside = await addressesOutside(tx, networks, addresses);
+    if (outside.length > 0) throw outsideTenantError(outside);
+    const recorded = await selectBanTargets(tx, networks, addresses, input);
+    let nodes: BanNode[];
+    if (input.nodeIds === "all") {
+      const holding = [...new Set(recorded.map((r) => r.nodeId))];
+      nodes = await tx.node.findMany({ where: { OR: [{ enabled: true }, { id: { in: holding } }] }, select: { id: true, name: true }, orderBy: { name: "asc" } });
+    } else {
+      nodes = await tx.node.findMany({ where: { id: { in: input.nodeIds } }, select: { id: true, name: true }, orderBy: { name: "asc" } });
+      if (nodes.length !== input.nodeIds.length) throw new AppError("NOT_FOUND", "One of the chosen nodes does not exist.");
+    }
+    return { nodes, recorded };
   });
 }
 
@@ -419,7 +470,7 @@ export async function markUnbanned(caller: Caller, input: MarkUnbanned, now: Dat
   return getDb().$transaction(async (tx) => {
     const networks = await tenantNetworks(tx, caller);
     const outside = await addressesOutside(tx, networks, targets.map((t) => t.address.canonical));
-    if (outside.length > 0) throw new AppError("NOT_FOUND", `No current ban of ${outside.join(", ")}.`);
+    if (outside.length > 0) throw outsideTenantError(outside);
     const closed = await tx.$executeRaw`
       UPDATE ban_events e SET unbanned_at = ${now}::timestamptz, unbanned_by = ${caller.actor.label}, last_seen_at = GREATEST(e.last_seen_at, ${now}::timestamptz)
       FROM unnest(${targets.map((t) => t.address.canonical)}::inet[], ${targets.map((t) => t.nodeId)}::uuid[], ${targets.map((t) => t.jail)}::text[]) AS u(address, node_id, jail)

@@ -578,15 +578,80 @@ get $j banip --with-time
 
 # Unbans the "jail address" lines of staging/unban.list (written by the panel from validated values), then
 # re-reads each jail so the answer says whether the address is still banned.
+# is_address TEXT: canonical host text only (four dot-separated decimals without leading zeros, or lower-case hex
+# digits and colons with an optional dotted tail), at most 45 characters. The panel sends nothing else (buildUnbanFile);
+# anything else never reaches fail2ban or ipset.
+is_address() {
+	[ ${#1} -le 45 ] || return 1
+	case "$1" in
+	'' | *[!0-9a-f.:]*) return 1 ;;
+	*:*:*) return 0 ;;
+	*:*) return 1 ;;
+	*[!0-9.]* | .* | *. | *..* | 0[0-9]* | *.0[0-9]*) return 1 ;;
+	*.*.*.*.*) return 1 ;;
+	*.*.*.*) return 0 ;;
+	esac
+	return 1
+}
+
+# ban_set JAIL ADDRESS: the ban set the jail's action fills for the address's family (lib/rules/names.ts
+# BAN_SET_BASES; rampart-web and rampart-web-auth share the web set).
+ban_set() {
+	case "$1" in
+	rampart-asterisk) b=rampart-f2b-voip ;;
+	rampart-web | rampart-web-auth) b=rampart-f2b-web ;;
+	rampart-recidive) b=rampart-f2b-rec ;;
+	*) return 1 ;;
+	esac
+	case "$2" in *:*) echo "${b}6" ;; *) echo "${b}4" ;; esac
+}
+
+f2b_has() {
+	fail2ban-client get "$1" banip </dev/null 2>/dev/null | tr ' ' '\n' | grep -qxF "$2"
+}
+
+set_has() {
+	ipset test "$1" "$2" >/dev/null 2>&1
+}
+
+# Lifts each "jail address" line from fail2ban and from the jail's ban set directly (a ban placed straight into
+# the set, or left there by a fail2ban that is not running, is lifted too), then re-reads both:
+#   unbanned      it was banned in fail2ban or in the set, and now is in neither
+#   not-banned    it was in neither
+#   still-banned  fail2ban or the set still holds it
+#   refused       not a Rampart jail, or not canonical address text
+# fail2ban not running is no failure: the set alone decides. Each jail's ban list is read once per run of lines
+# of that jail (the panel groups them), so an address fail2ban does not hold costs no fail2ban-client start.
 cmd_unban() {
 	[ -f "$STAGE/unban.list" ] || die "nothing to unban"
+	f2b_up=0
+	f2b_ping && f2b_up=1
+	listed_jail=
+	listed=
 	while read -r jail address; do
-		case "$jail" in rampart-asterisk | rampart-web | rampart-web-auth | rampart-recidive) ;; *) echo "$jail $address refused"; continue ;; esac
-		fail2ban-client set "$jail" unbanip "$address" >/dev/null 2>&1
-		if fail2ban-client get "$jail" banip 2>/dev/null | tr ' ' '\n' | grep -qxF "$address"; then
+		if ! is_address "$address" || ! bset=$(ban_set "$jail" "$address"); then
+			echo "$jail $address refused"
+			continue
+		fi
+		if [ $f2b_up = 1 ] && [ "$jail" != "$listed_jail" ]; then
+			listed=$(fail2ban-client get "$jail" banip </dev/null 2>/dev/null | tr ' ' '\n')
+			listed_jail=$jail
+		fi
+		was=0
+		in_f2b=0
+		set_has "$bset" "$address" && was=1
+		if [ $f2b_up = 1 ] && printf '%s\n' "$listed" | grep -qxF "$address"; then
+			was=1
+			in_f2b=1
+			fail2ban-client set "$jail" unbanip "$address" </dev/null >/dev/null 2>&1
+		fi
+		ipset -exist del "$bset" "$address" >/dev/null 2>&1
+		if set_has "$bset" "$address" || { [ $in_f2b = 1 ] && f2b_has "$jail" "$address"; }; then
 			echo "$jail $address still-banned"
-		else
+		elif [ $was = 1 ]; then
 			echo "$jail $address unbanned"
+		else
+			echo "$jail $address not-banned"
 		fi
 	done <"$STAGE/unban.list"
 	rm -f "$STAGE/unban.list"
