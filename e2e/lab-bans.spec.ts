@@ -30,6 +30,7 @@ if (!shouldSkip) {
     const dir = mkdtempSync(join(tmpdir(), "rampart-e2e-lab-"));
     let lab: LabDescription;
     let disabledSignatures: string[] = [];
+    let managementIds: string[] = [];
     const cli = (args: string[]) =>
       spawnSync(process.execPath, ["--import", "tsx", "cli/rampart.ts", ...args], {
         encoding: "utf8",
@@ -51,12 +52,17 @@ if (!shouldSkip) {
       const node = lab.nodes[0]!;
       const added = cli(["node", "add", "--name", "e2e-lab1", "--host", node.host, "--port", String(node.port), "--user", node.user, "--key-file", node.keyPath, "--host-key-fingerprint", node.hostKeyFingerprint]);
       expect(added.status, added.stderr).toBe(0);
+      // Default deny needs a management network (else the push is refused): the panel's address, as the push lab test.
+      managementIds = (
+        await sql<{ id: string }>(`INSERT INTO address_entries (list, network, family, comment) VALUES ('MANAGEMENT', $1::inet, 4, 'e2e lab panel') RETURNING id`, [lab.panelAddress])
+      ).map((r) => r.id);
       const pushed = cli(["push", "--node", "e2e-lab1", "--wait"]);
       expect(pushed.status, pushed.stderr).toBe(0);
     });
 
     test.afterAll(async () => {
       await sql(`DELETE FROM nodes WHERE name = 'e2e-lab1'`);
+      await sql(`DELETE FROM address_entries WHERE id = ANY($1::uuid[])`, [managementIds]);
       await sql(`UPDATE scanner_signatures SET enabled = true WHERE id = ANY($1::uuid[])`, [disabledSignatures]);
       await downLab(dir);
     });

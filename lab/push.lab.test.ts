@@ -138,13 +138,18 @@ if (!shouldSkip) describe("safe push to lab nodes", () => {
     await m.settings.updateGeoIpSettings(caller, { mode: "OFF", countries: [] });
   });
 
-  it("never lets a policy cut off the panel: with no management access and the panel blocklisted, the push confirms", async () => {
+  it("never lets a policy cut off the panel: with the panel in no management network and blocklisted, the push confirms", async () => {
     const management = await m.entries.listManagementAccess(caller);
     for (const entry of management) await m.entries.deleteAddressEntry(caller, { kind: "management" }, entry.id);
+    // With no management network at all, default deny would leave the node to the panel alone: refused up front.
+    await expect(m.batch.startPush(caller, { target: { kind: "nodes", names: ["node1"] }, timerSeconds: 10 })).rejects.toThrow(/^Refused: no management network\./);
+    // An administrator's workstation (not the panel) is the management network; the panel is let in by its own rule.
+    const workstation = await addEntry("management", lab.attacker.addresses[2]!, "admin workstation");
     const block = await addEntry("blocklist", lab.panelAddress, "lockout test");
     const { byNode } = await push({ target: { kind: "nodes", names: ["node1"] }, timerSeconds: 10 });
     expect(byNode.node1!.state).toBe("CONFIRMED");
     await m.entries.deleteAddressEntry(caller, { kind: "blocklist" }, block.entry.id);
+    await m.entries.deleteAddressEntry(caller, { kind: "management" }, workstation.entry.id);
     await addEntry("management", lab.panelAddress, "panel");
   });
 

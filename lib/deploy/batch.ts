@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors";
 import type { DeploymentState } from "@/lib/generated/prisma/enums";
 import { hashArtefacts } from "@/lib/rules/hash";
 import { ARTEFACT_PATHS } from "@/lib/rules/names";
-import { renderRuleset } from "@/lib/rules/render";
+import { renderParsedRuleset, validateNodeInputForRender, validateSnapshotForRender } from "@/lib/rules/render";
 import type { Manifest } from "@/lib/rules/render-manifest";
 import { recordPanelAddress } from "@/lib/db/queries/nodes";
 import { loadConfiguredPanelAddresses, loadRenderInputs, RENDER_TARGET_SELECT, renderTargetOf } from "@/lib/rulesets/current";
@@ -19,6 +19,7 @@ import { pushRequestSchema, type PushRequestInput } from "@/lib/validation/push"
 import { parseProbe } from "./agent-output";
 import { loadAgentScript } from "./agent-script";
 import { pushVersionToNode, type NodePushOptions, type PushOutcome, type PushUpdate } from "./node-push";
+import { findPushRefusals } from "./push-preflight";
 import { loadNodeTarget, recordHostKeyMismatch } from "./target";
 
 /**
@@ -71,7 +72,7 @@ async function resolveNodes(request: ReturnType<typeof pushRequestSchema.parse>)
       ...(target.kind === "tag" ? { tags: { has: target.tag } } : {}),
     },
     orderBy: { name: "asc" },
-    select: { id: true, ...RENDER_TARGET_SELECT },
+    select: { id: true, port: true, ...RENDER_TARGET_SELECT },
   });
   if (target.kind === "nodes") {
     const found = new Set(nodes.map((n) => n.name));
@@ -163,16 +164,29 @@ export async function startPush(caller: Caller, input: PushRequestInput | unknow
     for (const [i, node] of nodes.entries()) planned.push({ deploymentId: randomUUID(), nodeId: node.id, nodeName: node.name, canary: request.canary && i === 0 && nodes.length > 1, version: stored });
   } else {
     const inputs = await loadRenderInputs();
+    const policy = validateSnapshotForRender(inputs.snapshot);
+    const now = new Date();
+    // Before any node is probed or anything stored: a policy that leaves a node to the panel alone, does not
+    // open the port the panel connects on, or a node whose override no longer parses refuses the whole push.
+    const refusals = findPushRefusals(
+      {
+        exposure: policy.snapshot.exposure,
+        ports: { ...policy.snapshot.platform, sipPorts: policy.snapshot.rateLimit.sipPorts, rtpPortMin: policy.snapshot.rateLimit.rtpPortMin, rtpPortMax: policy.snapshot.rateLimit.rtpPortMax },
+        management: policy.snapshot.management,
+      },
+      nodes,
+      now,
+    );
+    if (refusals.length > 0) throw new AppError("CONFLICT", refusals.join(" "));
     const configured = await loadConfiguredPanelAddresses();
     await discoverPanelAddresses(nodes.filter((n) => n.panelAddress === null && configured.length === 0), runner);
-    const now = new Date();
     const byInput = new Map<string, { id: string; hash: string }>();
     for (const [i, node] of nodes.entries()) {
       const renderInput = renderTargetOf(node, configured);
       const key = JSON.stringify([renderInput.managementAddresses, renderInput.tags, renderInput.panelAddresses, renderInput.exposureOverride]);
       let version = byInput.get(key);
       if (version === undefined) {
-        const rendered = renderRuleset(inputs.snapshot, renderInput, inputs.geo, { now });
+        const rendered = renderParsedRuleset(policy, validateNodeInputForRender(renderInput), inputs.geo, { now });
         const id = await storeVersion(caller, rendered);
         version = { id, hash: rendered.hash };
         byInput.set(key, version);
