@@ -432,3 +432,43 @@ export async function rebootNode(name: string, dir = labDir()): Promise<RebootRe
   const status = existsSync(agent) ? (await runAsync("ip", inNode(["/bin/sh", "/var/lib/rampart/agent/rampart-node.sh", "status"]))).stdout : "";
   return { node: node.name, init, bootLog, status };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// sshd faults
+// ---------------------------------------------------------------------------------------------------------
+
+/** Every sshd process in a namespace: the listener and the per-connection children. */
+function sshdPidsIn(namespace: string): number[] {
+  return run("ip", ["netns", "pids", namespace])
+    .stdout.split("\n")
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid > 0)
+    .filter((pid) => {
+      try {
+        return /^sshd(-session|-auth)?$/.test(readFileSync(`/proc/${pid}/comm`, "utf8").trim());
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
+ * Kills a node's sshd as a crash would: the listener and every open connection (SIGKILL), so the panel's
+ * channels drop without an exit status. Commands the agent runs detached (the apply and its timer) go on.
+ */
+export async function killNodeSshd(name: string, dir = labDir()): Promise<void> {
+  const node = readState(dir)?.nodes.find((n) => n.name === name);
+  if (node === undefined) throw new Error(`no lab node called ${name}`);
+  for (const pid of sshdPidsIn(node.namespace)) run("kill", ["-KILL", String(pid)]);
+  await waitFor(`sshd in ${node.namespace} to die`, () => sshdPidsIn(node.namespace).length === 0, 10_000);
+  rmSync(node.sshdPidFile, { force: true });
+}
+
+/** Starts a node's sshd again with the configuration and host key `up` gave it. */
+export async function startNodeSshd(name: string, dir = labDir()): Promise<number> {
+  const node = readState(dir)?.nodes.find((n) => n.name === name);
+  if (node === undefined) throw new Error(`no lab node called ${name}`);
+  const sshDir = dirname(node.sshdPidFile);
+  const files = { config: join(sshDir, "sshd_config"), hostKey: join(sshDir, "ssh_host_ed25519_key"), pidFile: node.sshdPidFile, authorizedKeys: join(sshDir, "authorized_keys") };
+  return startSshd(nodeExecArgv(node.namespace, node.dir, ["/usr/sbin/sshd", "-f", files.config]), files, node.address);
+}

@@ -193,6 +193,18 @@ async function confirm(options: NodePushOptions, rollbackAt: Date, timings: Reco
         mark("confirm");
         return finish({ state: "CONFIRMED", progress: 100, message: "Confirmed over a new connection; health check passed", digest: confirmed.digest });
       }
+      // Not a clean confirmation: what the node runs now decides what is recorded, never the refusal alone (an
+      // earlier confirm whose answer was lost has already confirmed this version; "nothing to confirm" then).
+      const status = parseStatus((await session.run("status", 60_000)).stdout);
+      if (status.pending === null && status.version === options.version.hash && status.confirmedDigest !== null) {
+        mark("confirm");
+        return finish({ state: "CONFIRMED", progress: 100, message: "Confirmed (an earlier confirmation's answer was lost; the node reports this version)", digest: status.confirmedDigest });
+      }
+      if (status.pending !== null && status.pending.deployment === options.deploymentId) {
+        lastError = `the node did not confirm yet: ${agentError(result)}`;
+        await sleep(1_000);
+        continue;
+      }
       return finish({ state: "ROLLED_BACK", progress: 100, message: `The node did not confirm and runs its previous version: ${agentError(result)}` });
     } catch (error) {
       if (error instanceof HostKeyMismatchError) return finish({ state: "FAILED", progress: 100, message: error.message, hostKeyMismatch: error.received });

@@ -67,6 +67,13 @@ chains_in() {
 	sed -n 's/^:\(RAMPART-[A-Z0-9-]*\) .*/\1/p' "$1"
 }
 
+# stop_timer PID: ends the rollback timer of a pending apply (its own process group, see cmd_apply). dash's kill
+# takes no "--": "kill -TERM -- -PID" fails there and would leave the timer running.
+stop_timer() {
+	case "$1" in '' | *[!0-9]*) return 0 ;; esac
+	kill -TERM "-$1" 2>/dev/null || :
+}
+
 f2b_ping() {
 	fail2ban-client ping >/dev/null 2>&1
 }
@@ -325,23 +332,43 @@ cmd_confirm() {
 	problem=""
 	iptables -w -C INPUT -j RAMPART-INPUT 2>/dev/null || problem="the INPUT jump to RAMPART-INPUT is missing"
 	f2b_ping || problem="fail2ban does not answer"
-	case "$pid" in '' | *[!0-9]*) ;; *) kill -TERM -- "-$pid" 2>/dev/null ;; esac
 	if [ -n "$problem" ]; then
+		stop_timer "$pid"
 		restore_snapshot "health check failed: $problem" "$id" >/dev/null 2>&1
 		rm -f "$PENDING"
 		die "health check failed ($problem); the previous state was restored"
 	fi
-	rm -rf "$CUR.tmp" && mkdir -p "$CUR.tmp" || die "cannot record the version"
-	cp "$STAGE/apply.conf" "$STAGE/manifest.json" "$CUR.tmp/" 2>/dev/null
-	conf "$STAGE/apply.conf" version >"$CUR.tmp/version"
-	keep_artefacts "$STAGE" "$CUR.tmp/artefacts" || die "cannot keep the confirmed artefacts for boot-restore"
-	d=$(digest)
-	echo "$d" >"$CUR.tmp/digest"
-	rm -rf "$CUR" && mv "$CUR.tmp" "$CUR"
+	# The confirmed version is written, checked and synced while the rollback timer still runs: when a write
+	# fails (a full disk), the timer restores the previous version, so the node never runs an unrecorded one.
+	if ! record_confirmed; then
+		rm -rf "$CUR.tmp"
+		die "cannot record the confirmed version (is the disk full?); the rollback timer stays armed and restores the previous version at $(conf "$PENDING" deadline)"
+	fi
 	rm -f "$PENDING"
+	stop_timer "$pid"
 	# The version is confirmed whatever happens here; status reports boot_restore=none if this did not work.
 	install_boot_restore || echo "warning: could not install the boot restore ($(boot_restore_kind))" >&2
-	echo "confirmed $(cat "$CUR/version") $d"
+	echo "confirmed $(cat "$CUR/version") $(cat "$CUR/digest")"
+}
+
+# record_confirmed: current/ becomes the staged version (its files, the artefacts boot-restore reads, the digest),
+# every write checked, synced, and swapped in whole; on failure current/ is still the previous version.
+record_confirmed() {
+	rm -rf "$CUR.tmp" "$CUR.old" && mkdir -p "$CUR.tmp" || return 1
+	cp "$STAGE/apply.conf" "$CUR.tmp/apply.conf" || return 1
+	if [ -f "$STAGE/manifest.json" ]; then cp "$STAGE/manifest.json" "$CUR.tmp/manifest.json" || return 1; fi
+	v=$(conf "$STAGE/apply.conf" version)
+	[ -n "$v" ] && printf '%s\n' "$v" >"$CUR.tmp/version" || return 1
+	keep_artefacts "$STAGE" "$CUR.tmp/artefacts" || return 1
+	d=$(digest) && [ -n "$d" ] && printf '%s\n' "$d" >"$CUR.tmp/digest" || return 1
+	sync || return 1
+	if [ -d "$CUR" ]; then mv "$CUR" "$CUR.old" || return 1; fi
+	if ! mv "$CUR.tmp" "$CUR"; then
+		[ ! -d "$CUR.old" ] || mv "$CUR.old" "$CUR"
+		return 1
+	fi
+	rm -rf "$CUR.old"
+	sync
 }
 
 # keep_artefacts FROM TO: the files apply_dir reads, copied (the staging directory is reset by the next push).
@@ -482,7 +509,7 @@ cmd_rollback() {
 	[ -d "$SNAP" ] || die "no snapshot to restore"
 	if [ -f "$PENDING" ]; then
 		pid=$(conf "$PENDING" pid)
-		case "$pid" in '' | *[!0-9]*) ;; *) kill -TERM -- "-$pid" 2>/dev/null ;; esac
+		stop_timer "$pid"
 	fi
 	restore_snapshot "rolled back on request" "$(conf "$PENDING" deployment 2>/dev/null)" || die "the snapshot could not be restored"
 	rm -f "$PENDING"
