@@ -226,7 +226,7 @@ test.describe("bans API", () => {
     for (const address of [addressB, outside]) {
       const refused = await call(request, token, "POST", "bans/unban", { addresses: [addressA, address], nodeIds: "all" });
       expect(refused.status, address).toBe(404);
-      expect(refused.body?.error).toBe(`No current ban of ${address}.`);
+      expect(refused.body?.error).toBe(`No current ban of ${address} within your tenant's networks: a tenant administrator can unban only addresses inside them.`);
       expect(await isStillBanned(address)).toBe(true);
     }
     expect(await isStillBanned(addressA)).toBe(true);

@@ -44,8 +44,13 @@ function describeResult(result: UnbanResult): { tone: "success" | "error"; text:
   const added = result.lists.filter((l) => l.isAdded);
   if (added.length > 0) parts.push(`Added ${added.length} to the ${added[0]!.list}${added[0]!.list === "blocklist" ? "; nodes apply it with the next push" : ""}.`);
   for (const l of result.lists.filter((x) => !x.isAdded).slice(0, 5)) parts.push(l.message);
-  if (result.notBanned.length > 0) parts.push(`Not banned on the chosen nodes: ${result.notBanned.slice(0, 5).join(", ")}${result.notBanned.length > 5 ? ", …" : ""}.`);
-  return { tone: failed.length > 0 ? "error" : "success", text: parts.join(" ") || "Nothing to do." };
+  // A node that could not be asked is never reported as "not banned": its live state is unknown.
+  const unreachable = [...new Set(result.nodes.filter((n) => n.outcome === "unreachable").map((n) => n.nodeName))];
+  if (unreachable.length > 0) parts.push(`Could not reach ${unreachable.slice(0, 5).join(", ")}${unreachable.length > 5 ? ", …" : ""}: nothing was confirmed there.`);
+  const reached = new Set(result.nodes.filter((n) => n.outcome !== "unreachable").map((n) => n.address));
+  const notBanned = result.notBanned.filter((a) => unreachable.length === 0 || reached.has(a));
+  if (notBanned.length > 0) parts.push(`Not banned on the ${unreachable.length > 0 ? "nodes that answered" : "chosen nodes"}: ${notBanned.slice(0, 5).join(", ")}${notBanned.length > 5 ? ", …" : ""}.`);
+  return { tone: failed.length > 0 || unreachable.length > 0 ? "error" : "success", text: parts.join(" ") || "Nothing to do." };
 }
 
 interface BanTableProps {
