@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { isEverySuiteRequired, missingPrerequisites, run, runOk } from "@/test/rules/netns";
 
-import { downLab, LAB_TOOLS, nodeExecArgv, upLab, type LabDescription } from "./cluster";
+import { downLab, killNodeSshd, LAB_TOOLS, nodeExecArgv, startNodeSshd, upLab, type LabDescription } from "./cluster";
 import { runAsync, sleep, waitFor } from "./exec";
 import { probeSipOptions } from "./sip-probe";
 import { readState } from "./state";
@@ -200,11 +200,26 @@ if (!shouldSkip) describe("collector and unban on lab nodes", () => {
     expect((await bansOf(address)).map((b) => b.nodes.map((n) => n.name))).toEqual([["node2"]]);
     const done = cli("unban", address, "--node", "node2");
     expect(done.status, done.stderr).toBe(0);
-    expect(done.stdout).toMatch(/rampart-asterisk on node2: unbanned/);
+    expect(done.stdout).toMatch(/^198\.18\.1\.77 on node2: unbanned \(Unbanned from rampart-asterisk/m);
     expect(banned("node2", "rampart-asterisk")).not.toContain(address);
     const none = cli("unban", address, "--all");
-    expect(none.stdout).toMatch(/no current ban/);
+    expect(none.status, none.stdout).toBe(0);
+    expect(none.stdout).toMatch(/198\.18\.1\.77: not banned on any chosen node/);
     expect(cli("unban", address).status).toBe(2);
+
+    // The node's live state decides, not the collector's last read: an address put straight into node3's ban set
+    // (no poll has seen it) is lifted; with node1's sshd gone, the CLI says so and exits 1.
+    expect(onNode("node3", ["ipset", "add", "-exist", "rampart-f2b-voip4", address]).status).toBe(0);
+    await killNodeSshd("node1", dir);
+    try {
+      const live = cli("unban", address, "--all");
+      expect(live.status, live.stdout).toBe(1);
+      expect(live.stdout).toMatch(/^198\.18\.1\.77 on node3: unbanned/m);
+      expect(live.stdout).toMatch(/^198\.18\.1\.77 on node1: node UNREACHABLE/m);
+      expect(onNode("node3", ["ipset", "test", "rampart-f2b-voip4", address]).status).not.toBe(0);
+    } finally {
+      await startNodeSshd("node1", dir);
+    }
     // A bad address is refused by the unban request's schema with the address parser's message.
     const bad = cli("unban", "198.18.1.300", "--all");
     expect(bad.status).toBe(2);
