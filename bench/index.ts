@@ -2,6 +2,7 @@
 // own data on the local PostgreSQL (TEST_DATABASE_URL) or in throw-away network namespaces, and cleans up.
 import { benchBans } from "./bans";
 import { benchCollector } from "./collector";
+import { benchDrift } from "./drift";
 import { benchLists } from "./lists";
 import { benchEmbedded } from "./embedded";
 import { benchLoad } from "./load";
@@ -14,6 +15,7 @@ const benches: Record<string, { title: string; run: () => Promise<void> }> = {
   lists: { title: "Address lists: 1,000,000-entry blocklist import, list page, covers query", run: benchLists },
   bans: { title: "Bans page: listBans over 1,000,000 stored ban events (first, filtered and deep keyset pages)", run: benchBans },
   collector: { title: "Collector: one cycle over 20 lab nodes (wall time and CPU), cold and with reused connections", run: benchCollector },
+  drift: { title: "Drift digest on a node: the agent's digest with set members, beside ipset list -t and ipset save", run: benchDrift },
   push: { title: "Safe push to lab nodes: 1,000,000 entries to one node, a typical policy to 10 nodes at once", run: benchPush },
   rules: { title: "Ruleset compiler: 1,000,000 entries + GeoIP for every country, ipset restore vs iptables -A", run: benchRules },
 };

@@ -35,6 +35,9 @@ if (!shouldSkip) describe("safe push to lab nodes", () => {
     scanners: typeof import("@/lib/db/queries/scanners");
     settings: typeof import("@/lib/db/queries/settings");
     entrySchema: typeof import("@/lib/validation/address-entry");
+    collector: typeof import("@/lib/observe/collector");
+    connections: typeof import("@/lib/observe/node-connections");
+    snapshots: typeof import("@/lib/db/queries/snapshots");
     db: typeof import("@/lib/db/client");
   };
   const caller = { role: "ADMIN" as const, tenantId: null, actor: { type: "CLI" as const, id: null, label: "push-lab-test" } };
@@ -70,6 +73,9 @@ if (!shouldSkip) describe("safe push to lab nodes", () => {
       scanners: await import("@/lib/db/queries/scanners"),
       settings: await import("@/lib/db/queries/settings"),
       entrySchema: await import("@/lib/validation/address-entry"),
+      collector: await import("@/lib/observe/collector"),
+      connections: await import("@/lib/observe/node-connections"),
+      snapshots: await import("@/lib/db/queries/snapshots"),
       db: await import("@/lib/db/client"),
     };
     for (const [name, id] of await registerLabNodes(lab)) nodeIds.set(name, id);
@@ -77,6 +83,7 @@ if (!shouldSkip) describe("safe push to lab nodes", () => {
   });
 
   afterAll(async () => {
+    m?.connections.closeAllNodeConnections();
     await m?.db.disconnectDb();
     await downLab(dir);
     await dropDatabase();
@@ -91,10 +98,11 @@ if (!shouldSkip) describe("safe push to lab nodes", () => {
       expect(runningVersion(d.nodeName)).toBe(d.rulesetHash);
       expect(onNode(d.nodeName, ["iptables", "-w", "-C", "INPUT", "-j", "RAMPART-INPUT"]).status).toBe(0);
     }
-    // Pushing the version a node already runs changes nothing.
+    // Pushing the version a node already runs applies it again (never skipped on a digest match) and confirms.
     const again = await push({ target: { kind: "nodes", names: ["node1"] } });
     expect(again.byNode.node1!.state).toBe("CONFIRMED");
-    expect(again.byNode.node1!.message).toMatch(/Already running this version/);
+    expect(again.byNode.node1!.rulesetHash).toBe(view.deployments.find((d) => d.nodeName === "node1")!.rulesetHash);
+    expect(again.byNode.node1!.message).toMatch(/^Confirmed over a new connection/);
   });
 
   it("hides the nodes from svmap while scanner signatures are on, and shows them when they are off", async () => {
@@ -262,6 +270,44 @@ if (!shouldSkip) describe("safe push to lab nodes", () => {
     const refused = cli(["push", "--node", "nosuchnode", "--wait"]);
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toMatch(/nosuchnode/);
+  });
+
+  it("reports a rule inserted ahead of Rampart's jump and a swapped whitelist member as drift within one poll; a push repairs both", async () => {
+    const name = "node1";
+    const poll = async () => {
+      await m.collector.collectNode(nodeIds.get(name)!);
+      return (await m.snapshots.clusterHealth(caller)).find((h) => h.name === name)!;
+    };
+    const pushed = await push({ target: { kind: "nodes", names: [name] } });
+    expect(pushed.byNode[name]!.state).toBe("CONFIRMED");
+    expect(onNode(name, ["iptables", "-w", "-S", "INPUT"]).stdout.split("\n").find((l) => l.startsWith("-A INPUT"))).toBe("-A INPUT -j RAMPART-INPUT");
+    expect((await poll()).isDrifted).toBe(false);
+    const intruder = "198.18.1.66";
+
+    // A bypass ahead of the jump: Rampart's chains are untouched, yet the node no longer enforces them.
+    expect(onNode(name, ["iptables", "-w", "-I", "INPUT", "1", "-s", intruder, "-j", "ACCEPT"]).status).toBe(0);
+    const bypassed = await poll();
+    expect([bypassed.isDrifted, bypassed.driftMessage]).toEqual([true, expect.stringMatching(/changed outside Rampart/)]);
+    expect(onNode(name, ["iptables", "-w", "-D", "INPUT", "-s", intruder, "-j", "ACCEPT"]).status).toBe(0);
+    expect((await poll()).isDrifted).toBe(false);
+
+    // A whitelist member swapped for the intruder: same set, same size, another address trusted on every port.
+    const whitelist = onNode(name, ["ipset", "list", "-n"]).stdout.split("\n").find((l) => /^rampart-wl4-/.test(l))!;
+    const member = /^add \S+ (\S+)/m.exec(onNode(name, ["ipset", "save", whitelist]).stdout)![1]!;
+    expect(onNode(name, ["ipset", "del", whitelist, member]).status).toBe(0);
+    expect(onNode(name, ["ipset", "add", whitelist, intruder]).status).toBe(0);
+    expect((await poll()).isDrifted).toBe(true);
+
+    // Both at once, repaired by a push of the same version: never skipped on a matching digest.
+    expect(onNode(name, ["iptables", "-w", "-I", "INPUT", "1", "-s", intruder, "-j", "ACCEPT"]).status).toBe(0);
+    const repaired = await push({ target: { kind: "nodes", names: [name] } });
+    expect(repaired.byNode[name]!.state).toBe("CONFIRMED");
+    expect(repaired.byNode[name]!.rulesetHash).toBe(pushed.byNode[name]!.rulesetHash);
+    expect(onNode(name, ["ipset", "test", whitelist, intruder]).status).not.toBe(0);
+    expect(onNode(name, ["ipset", "test", whitelist, member]).status).toBe(0);
+    expect(onNode(name, ["iptables", "-w", "-S", "INPUT"]).stdout.split("\n").find((l) => l.startsWith("-A INPUT"))).toBe("-A INPUT -j RAMPART-INPUT");
+    onNode(name, ["iptables", "-w", "-D", "INPUT", "-s", intruder, "-j", "ACCEPT"]);
+    expect((await poll()).isDrifted).toBe(false);
   });
 });
 

@@ -116,13 +116,9 @@ export async function pushVersionToNode(options: NodePushOptions): Promise<PushO
         message: `Refused: this version would not let the panel in. The node sees the panel as ${seen}, which is not among the version's panel addresses (${listed}); nothing was changed.${probe.clientAddress === null ? "" : " Rampart now knows the address: push again."}`,
       });
     }
+    // A push is never short-circuited by the node reporting this version with a matching digest: the digest
+    // cannot see everything (members of sets over the agent's member limit), and the operator asked for it.
     await options.onStage?.("upload");
-    if (probe.version === options.version.hash) {
-      const status = parseStatus((await session.run("status", 60_000)).stdout);
-      if (status.pending === null && status.digest !== null && status.digest === status.confirmedDigest) {
-        return finish({ state: "CONFIRMED", progress: 100, message: "Already running this version; nothing to do.", digest: status.digest });
-      }
-    }
     const reset = await session.run("stageReset", 60_000);
     if (reset.code !== 0) return finish({ state: "FAILED", progress: 100, message: `Staging failed: ${agentError(reset)}` });
     const files = buildStagingFiles({

@@ -78,18 +78,36 @@ f2b_ping() {
 	fail2ban-client ping >/dev/null 2>&1
 }
 
-# --- drift digest: Rampart's chains, the INPUT jump and the owned sets' names, types and sizes -----------------
-# fail2ban's chains and ban sets are left out, so a ban is never drift. Set members are not listed (a 1M-entry
-# set takes seconds to list): member counts stand for them.
+# --- drift digest: Rampart's chains, INPUT up to the jump, the owned sets and their members -----------------------
+# "The node does not enforce what was pushed": Rampart's chains; every INPUT rule before Rampart's jump and the
+# jump itself (a rule placed ahead of it bypasses Rampart; fail2ban's own f2b-* jumps are left out, they only
+# drop); the owned sets' names, types and sizes, and the sorted members of every set of at most
+# MEMBER_DIGEST_MAX entries (a swapped member is drift; larger sets are counted, as sorting 1M members takes
+# about a second: see `npm run bench -- drift`). fail2ban's ban sets are never part of it, so a ban is not drift.
+MEMBER_DIGEST_MAX=100000
+
+# input_head TOOL: INPUT's rules up to and including the first jump to RAMPART-INPUT (all of them without one).
+input_head() {
+	"$1" -w -S INPUT 2>/dev/null | awk '/^-A INPUT / { if ($0 ~ / -j f2b-[^ ]+$/) next; print; if ($0 ~ / -j RAMPART-INPUT$/) exit }'
+}
+
 digest() {
 	{
 		for t in iptables ip6tables; do
 			echo "# $t"
-			"$t" -w -S 2>/dev/null | grep -E '^-(N|A) RAMPART-|^-A INPUT .*-j RAMPART-INPUT$'
+			"$t" -w -S 2>/dev/null | grep -E '^-(N|A) RAMPART-'
+			echo "# $t INPUT"
+			input_head "$t"
 		done
 		echo "# ipset"
 		for s in $(owned_sets | sort); do
-			ipset list -t "$s" 2>/dev/null | grep -E '^(Name|Type|Number of entries):'
+			head=$(ipset list -t "$s" 2>/dev/null | grep -E '^(Name|Type|Number of entries):')
+			echo "$head"
+			n=$(echo "$head" | sed -n 's/^Number of entries: //p')
+			case "$n" in '' | *[!0-9]*) n=0 ;; esac
+			if [ "$n" -le "$MEMBER_DIGEST_MAX" ]; then
+				ipset save "$s" 2>/dev/null | grep '^add ' | LC_ALL=C sort
+			fi
 		done
 	} | sha256sum | cut -d ' ' -f 1
 }
@@ -120,16 +138,27 @@ swap_sets() {
 	done <"$dir/sets.list"
 }
 
+# jump_first TOOL: Rampart's jump is INPUT's first rule, and the only one. It is inserted at the top before any
+# other copy is deleted (from the last), so INPUT is never without it.
+jump_first() {
+	first=$("$1" -w -S INPUT | awk '/^-A INPUT / { print; exit }') || return 1
+	if [ "$first" != "-A INPUT -j RAMPART-INPUT" ]; then
+		"$1" -w -I INPUT 1 -j RAMPART-INPUT || return 1
+	fi
+	copies=$("$1" -w -S INPUT | awk '/^-A INPUT / { i++; if (i > 1 && $0 == "-A INPUT -j RAMPART-INPUT") print i }' | sort -rn) || return 1
+	for n in $copies; do
+		"$1" -w -D INPUT "$n" || return 1
+	done
+}
+
 apply_rules() {
 	dir=$1
 	for pair in iptables:iptables.rules ip6tables:ip6tables.rules; do
 		t=${pair%%:*}
 		file=$dir/${pair#*:}
 		if chains_in "$file" | grep -qx 'RAMPART-INPUT'; then
-			if ! "$t" -w -C INPUT -j RAMPART-INPUT 2>/dev/null; then
-				"$t" -w -N RAMPART-INPUT 2>/dev/null
-				"$t" -w -I INPUT 1 -j RAMPART-INPUT || return 1
-			fi
+			"$t" -w -N RAMPART-INPUT 2>/dev/null
+			jump_first "$t" || return 1
 			"$t-restore" -w --noflush "$file" || return 1
 		else
 			while "$t" -w -D INPUT -j RAMPART-INPUT 2>/dev/null; do :; done
