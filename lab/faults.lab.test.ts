@@ -8,11 +8,13 @@
  *  - the answer to `confirm` lost: the node confirmed, then sshd died before the answer left; the next
  *    `confirm` finds nothing to confirm, and the panel asks the node instead of recording a rollback;
  *  - the node's disk full from the confirm until after the timer: the confirmation cannot be written, so the
- *    node keeps its timer, rolls back by itself, and the panel records the rollback.
+ *    node keeps its timer, rolls back by itself, and the panel records the rollback;
+ *  - a validation the node refuses (a broken file in its fail2ban configuration) leaves no temporary set in
+ *    the kernel and the node on its old version.
  * Root only; skipped otherwise (RAMPART_REQUIRE_ALL=1 makes that a failure), and while another lab is up.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, statfsSync } from "node:fs";
+import { mkdtempSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +23,7 @@ import { isEverySuiteRequired, missingPrerequisites, run, runOk } from "@/test/r
 
 import { downLab, killNodeSshd, LAB_TOOLS, nodeDirs, nodeExecArgv, startNodeSshd, upLab, type LabDescription } from "./cluster";
 import { sleep } from "./exec";
+import { netnsEtcDir } from "./fail2ban";
 import { readState } from "./state";
 import { registerLabNodes, useLabDatabase } from "./testing";
 import { LAB_BRIDGE } from "./topology";
@@ -177,6 +180,21 @@ if (!shouldSkip) describe("pushes under injected faults: the panel's record equa
     } finally {
       rmSync(ballast, { force: true });
       rmSync(`${ballast}.rest`, { force: true });
+    }
+  });
+
+  it("unloads the temporary sets of a validation the node refuses, and stays on its old version", async () => {
+    const before = snapshotOf(["node1"]);
+    const broken = join(netnsEtcDir(nodeState("node1").namespace), "fail2ban", "jail.d", "zz-broken.local");
+    writeFileSync(broken, "[broken\nenabled = maybe\n");
+    try {
+      const deployments = await push(["node1"]);
+      const d = deployments[0]!;
+      expect([d.state, d.message]).toEqual(["FAILED", expect.stringMatching(/^Validation failed; nothing was applied: .*fail2ban rejected the configuration/)]);
+      expect(onNode("node1", ["ipset", "list", "-n"]).stdout.split("\n").filter((n) => n.endsWith("-new"))).toEqual([]);
+      await expectRecordsMatchNodes(deployments, before);
+    } finally {
+      rmSync(broken, { force: true });
     }
   });
 });

@@ -43,6 +43,21 @@ die() {
 	exit 1
 }
 
+# lock_node [SECONDS]: takes the node lock on fd 9 (held until the verb exits or closes fd 9), waiting at most
+# SECONDS (for ever without). One lock for every verb that reads or changes Rampart's state.
+lock_node() {
+	exec 9>"$LOCK" || return 1
+	if [ -n "${1:-}" ]; then flock -w "$1" 9; else flock 9; fi
+}
+
+# unload_temp_sets DIR: destroys the sets DIR's sets.list loads under temporary names (a failed validation or an
+# abandoned version must not leave a 1M-entry "-new" set in the kernel).
+unload_temp_sets() {
+	[ -f "$1/sets.list" ] || return 0
+	awk '$3 == "swap" { print $2 }' "$1/sets.list" | while read -r s; do ipset destroy "$s" 2>/dev/null; done
+	return 0
+}
+
 # conf FILE KEY: the value of KEY= in a key=value file the panel wrote (first match; never evaluated).
 conf() {
 	sed -n "s/^$2=//p" "$1" | head -n 1
@@ -50,7 +65,8 @@ conf() {
 
 # Rampart's list sets (not fail2ban's ban sets, not leftover temporary sets).
 owned_sets() {
-	ipset list -n 2>/dev/null | grep '^rampart-' | grep -v '^rampart-f2b-' | grep -v -- '-new$' | grep -v -- '-rb$'
+	names=$(ipset list -n 2>/dev/null) || return 1
+	printf '%s\n' "$names" | grep '^rampart-' | grep -v '^rampart-f2b-' | grep -v -- '-new$' | grep -v -- '-rb$' || :
 }
 
 set_exists() {
@@ -218,25 +234,33 @@ snapshot() {
 	mkdir -p "$SNAP.tmp/fail2ban" || return 1
 	: >"$SNAP.tmp/sets.list"
 	: >"$SNAP.tmp/ipset.restore"
-	for s in $(owned_sets); do
+	# Every tool's output goes to a file first and its exit status is checked: /bin/sh has no pipefail, and a
+	# snapshot missing Rampart's chains would make a later rollback remove them.
+	sets=$(owned_sets) || return 1
+	for s in $sets; do
 		# Saved under "<name>-rb" so restoring never collides with a set of the pushed version.
-		ipset save "$s" | sed -e "s/^create $s /create $s-rb /" -e "s/^add $s /add $s-rb /" >>"$SNAP.tmp/ipset.restore" || return 1
-		echo "$s $s-rb swap" >>"$SNAP.tmp/sets.list"
+		ipset save "$s" >"$SNAP.tmp/set.save" || return 1
+		sed -e "s/^create $s /create $s-rb /" -e "s/^add $s /add $s-rb /" "$SNAP.tmp/set.save" >>"$SNAP.tmp/ipset.restore" || return 1
+		echo "$s $s-rb swap" >>"$SNAP.tmp/sets.list" || return 1
 	done
+	rm -f "$SNAP.tmp/set.save"
 	for pair in iptables:iptables.rules ip6tables:ip6tables.rules; do
 		t=${pair%%:*}
+		"$t-save" -t filter >"$SNAP.tmp/filter.save" || return 1
 		{
 			echo "*filter"
-			"$t-save" -t filter | grep -E '^:RAMPART-|^-A RAMPART-' | sed 's/^\(:RAMPART-[A-Z0-9-]*\) .*/\1 - [0:0]/'
+			grep -E '^:RAMPART-|^-A RAMPART-' "$SNAP.tmp/filter.save" | sed 's/^\(:RAMPART-[A-Z0-9-]*\) .*/\1 - [0:0]/'
 			echo "COMMIT"
 		} >"$SNAP.tmp/${pair#*:}" || return 1
 	done
+	rm -f "$SNAP.tmp/filter.save"
 	for f in $F2B_FILES; do
 		if [ -f "$F2B/$f" ]; then
 			mkdir -p "$SNAP.tmp/fail2ban/$(dirname "$f")" && cp "$F2B/$f" "$SNAP.tmp/fail2ban/$f" || return 1
 		fi
 	done
-	cp "$CUR/version" "$SNAP.tmp/version" 2>/dev/null || : >"$SNAP.tmp/version"
+	if [ -f "$CUR/version" ]; then cp "$CUR/version" "$SNAP.tmp/version" || return 1; else : >"$SNAP.tmp/version" || return 1; fi
+	sync || return 1
 	rm -rf "$SNAP" && mv "$SNAP.tmp" "$SNAP"
 }
 
@@ -247,9 +271,7 @@ restore_snapshot() {
 	out=$(apply_dir "$SNAP" 2>&1)
 	status=$?
 	# Temporary sets of the abandoned version are not Rampart's state any more.
-	if [ -f "$STAGE/sets.list" ]; then
-		awk '$3 == "swap" { print $2 }' "$STAGE/sets.list" | while read -r s; do ipset destroy "$s" 2>/dev/null; done
-	fi
+	unload_temp_sets "$STAGE"
 	printf 'at=%s\ndeployment=%s\nreason=%s\nrestored=%s\nok=%s\n' "$(date +%s)" "$id" "$reason" "$(cat "$SNAP/version")" "$([ $status -eq 0 ] && echo 1 || echo 0)" >"$LAST_ROLLBACK"
 	[ $status -eq 0 ] || echo "$out" >&2
 	return $status
@@ -258,10 +280,15 @@ restore_snapshot() {
 # --- verbs -----------------------------------------------------------------------------------------------------
 cmd_stage_reset() {
 	mkdir -p "$R" || die "cannot create $R"
-	exec 9>"$LOCK"
-	flock -w 30 9 || die "another Rampart operation holds the node lock"
+	lock_node 30 || die "another Rampart operation holds the node lock"
 	rm -rf "$STAGE" && mkdir -p "$STAGE" || die "cannot reset $STAGE"
 	echo "staged"
+}
+
+# invalid MESSAGE: a validation refusal after the temporary sets were loaded: they go, then the agent dies.
+invalid() {
+	unload_temp_sets "$STAGE"
+	die "$*"
 }
 
 cmd_validate() {
@@ -273,14 +300,11 @@ cmd_validate() {
 		command -v "$t" >/dev/null 2>&1 || die "$t is not installed on this node"
 	done
 	sha256sum -c --quiet --strict SHA256SUMS >/dev/null 2>&1 || die "an artefact does not match its checksum (upload damaged)"
-	exec 9>"$LOCK"
-	flock -w 30 9 || die "another Rampart operation holds the node lock"
+	lock_node 30 || die "another Rampart operation holds the node lock"
 	[ -f "$PENDING" ] && die "an earlier push awaits confirmation; the node rolls it back at $(sed -n 's/^deadline=//p' "$PENDING")"
 	# Sets load under temporary names (no effect on traffic); the rules are checked against them.
-	out=$(load_sets "$STAGE" 2>&1) || {
-		awk '$3 == "swap" { print $2 }' sets.list | while read -r s; do ipset destroy "$s" 2>/dev/null; done
-		die "ipset rejected the sets: $out"
-	}
+	# From here on every refusal unloads the temporary sets again.
+	out=$(load_sets "$STAGE" 2>&1) || invalid "ipset rejected the sets: $out"
 	: >rename.sed
 	while read -r name temp life; do
 		[ "$life" = swap ] && echo "s/--match-set $name /--match-set $temp /g" >>rename.sed
@@ -288,17 +312,18 @@ cmd_validate() {
 	for pair in iptables:iptables.rules ip6tables:ip6tables.rules; do
 		t=${pair%%:*}
 		sed -f rename.sed "${pair#*:}" >"test-${pair#*:}"
-		out=$("$t-restore" -w --test --noflush "test-${pair#*:}" 2>&1) || die "$t-restore rejected ${pair#*:}: $out"
+		out=$("$t-restore" -w --test --noflush "test-${pair#*:}" 2>&1) || invalid "$t-restore rejected ${pair#*:}: $out"
 	done
-	rm -rf f2b-test && cp -a "$F2B" f2b-test || die "cannot copy $F2B for the fail2ban test"
+	rm -rf f2b-test && cp -a "$F2B" f2b-test || invalid "cannot copy $F2B for the fail2ban test"
 	for f in $F2B_FILES; do
 		[ -f "fail2ban/$f" ] && mkdir -p "f2b-test/$(dirname "$f")" && cp "fail2ban/$f" "f2b-test/$f"
 	done
 	while read -r path; do
-		[ -e "$path" ] || { mkdir -p "$(dirname "$path")" && : >>"$path"; } || die "cannot create log file $path"
+		[ -e "$path" ] || { mkdir -p "$(dirname "$path")" && : >>"$path"; } || invalid "cannot create log file $path"
 	done <logfiles.list
-	out=$(fail2ban-client -c "$STAGE/f2b-test" -t 2>&1) || die "fail2ban rejected the configuration: $(echo "$out" | tail -n 5)"
+	out=$(fail2ban-client -c "$STAGE/f2b-test" -t 2>&1) || invalid "fail2ban rejected the configuration: $(echo "$out" | tail -n 5)"
 	rm -rf f2b-test
+	# The temporary sets stay loaded for the apply, which swaps them in instead of loading them twice.
 	echo "validated $(conf apply.conf version)"
 }
 
@@ -307,8 +332,7 @@ cmd_apply() {
 	id=$(conf "$STAGE/apply.conf" deployment)
 	timer=$(conf "$STAGE/apply.conf" timer)
 	case "$timer" in '' | *[!0-9]*) die "bad rollback timer" ;; esac
-	exec 9>"$LOCK"
-	flock -w 30 9 || die "another Rampart operation holds the node lock"
+	lock_node 30 || die "another Rampart operation holds the node lock"
 	[ -f "$PENDING" ] && die "an earlier push awaits confirmation"
 	snapshot || die "could not snapshot the current state"
 	rm -f "$RESULT"
@@ -341,8 +365,7 @@ cmd_apply_run() {
 	echo "applied $deadline" >"$RESULT.tmp" && mv "$RESULT.tmp" "$RESULT"
 	exec 9>&-
 	sleep "$timer"
-	exec 9>"$LOCK"
-	flock 9
+	lock_node
 	if [ -f "$PENDING" ] && [ "$(conf "$PENDING" deployment)" = "$id" ]; then
 		restore_snapshot "not confirmed within ${timer} s" "$id"
 		rm -f "$PENDING"
@@ -350,8 +373,7 @@ cmd_apply_run() {
 }
 
 cmd_confirm() {
-	exec 9>"$LOCK"
-	flock -w 30 9 || die "another Rampart operation holds the node lock"
+	lock_node 30 || die "another Rampart operation holds the node lock"
 	if [ ! -f "$PENDING" ]; then
 		[ -f "$LAST_ROLLBACK" ] && die "nothing to confirm; last rollback: $(conf "$LAST_ROLLBACK" reason)"
 		die "nothing to confirm"
@@ -507,7 +529,7 @@ boot_log() {
 cmd_boot_restore() {
 	mkdir -p "$R" 2>/dev/null
 	# `command exec`: a redirection that fails must not end the shell before it has logged why.
-	if ! command exec 9>"$LOCK" || ! flock -w 60 9; then
+	if ! lock_node 60; then
 		boot_log "boot-restore: could not take the node lock; nothing restored"
 		exit 0
 	fi
@@ -533,8 +555,7 @@ cmd_boot_restore() {
 }
 
 cmd_rollback() {
-	exec 9>"$LOCK"
-	flock -w 30 9 || die "another Rampart operation holds the node lock"
+	lock_node 30 || die "another Rampart operation holds the node lock"
 	[ -d "$SNAP" ] || die "no snapshot to restore"
 	if [ -f "$PENDING" ]; then
 		pid=$(conf "$PENDING" pid)
