@@ -57,11 +57,11 @@ async function main(): Promise<void> {
 
   // The collector worker (RAMPART_WORKER=off leaves polling to separate `npm run worker` processes).
   const worker = await startWorkerIfEnabled(log);
-  // Pushes cut short by a restart: closed with what the node did by itself (its own timer rolls back).
+  // Pushes cut short by a restart: settled from each node's own status (the worker keeps doing so every round).
   try {
-    const { recoverInterruptedDeployments } = await import("@/lib/deploy/batch");
-    const closed = await recoverInterruptedDeployments();
-    if (closed > 0) log(`closed ${closed} push(es) interrupted by the last shutdown`);
+    const { reconcileInFlightDeployments } = await import("@/lib/deploy/reconcile");
+    const closed = await reconcileInFlightDeployments();
+    if (closed > 0) log(`settled ${closed} push(es) interrupted by the last shutdown from the nodes' own status`);
   } catch (error) {
     log(`could not check for interrupted pushes: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -10,7 +10,10 @@
  *  - the node's disk full from the confirm until after the timer: the confirmation cannot be written, so the
  *    node keeps its timer, rolls back by itself, and the panel records the rollback;
  *  - a validation the node refuses (a broken file in its fail2ban configuration) leaves no temporary set in
- *    the kernel and the node on its old version.
+ *    the kernel and the node on its old version;
+ *  - the panel process killed right after the apply (lab/push-and-die.ts): the reconciler that runs at start-up
+ *    and in every collector round settles the deployment from the node's status — confirmed while the node
+ *    still has it pending, the node's own rollback once its timer has fired.
  * Root only; skipped otherwise (RAMPART_REQUIRE_ALL=1 makes that a failure), and while another lab is up.
  */
 import { spawn } from "node:child_process";
@@ -22,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isEverySuiteRequired, missingPrerequisites, run, runOk } from "@/test/rules/netns";
 
 import { downLab, killNodeSshd, LAB_TOOLS, nodeDirs, nodeExecArgv, startNodeSshd, upLab, type LabDescription } from "./cluster";
-import { sleep } from "./exec";
+import { runAsync, sleep } from "./exec";
 import { netnsEtcDir } from "./fail2ban";
 import { readState } from "./state";
 import { registerLabNodes, useLabDatabase } from "./testing";
@@ -45,6 +48,7 @@ if (!shouldSkip) describe("pushes under injected faults: the panel's record equa
     collector: typeof import("@/lib/observe/collector");
     connections: typeof import("@/lib/observe/node-connections");
     snapshots: typeof import("@/lib/db/queries/snapshots");
+    reconcile: typeof import("@/lib/deploy/reconcile");
     db: typeof import("@/lib/db/client");
   };
   const admin = { role: "ADMIN" as const, tenantId: null, actor: { type: "CLI" as const, id: null, label: "faults-lab-test" } };
@@ -101,6 +105,7 @@ if (!shouldSkip) describe("pushes under injected faults: the panel's record equa
       collector: await import("@/lib/observe/collector"),
       connections: await import("@/lib/observe/node-connections"),
       snapshots: await import("@/lib/db/queries/snapshots"),
+      reconcile: await import("@/lib/deploy/reconcile"),
       db: await import("@/lib/db/client"),
     };
     for (const [name, id] of await registerLabNodes(lab)) nodeIds.set(name, id);
@@ -196,6 +201,42 @@ if (!shouldSkip) describe("pushes under injected faults: the panel's record equa
     } finally {
       rmSync(broken, { force: true });
     }
+  });
+
+  it("settles a push whose panel process was killed after the apply from the node's status", async () => {
+    const dieAfterApply = async (timer: number) => {
+      entry += 1;
+      await m.entries.createAddressEntry(admin, { kind: "blocklist" }, m.entrySchema.entryCreateSchema.parse({ network: `198.51.100.${entry}`, comment: `fault ${entry}` }));
+      const child = await runAsync("timeout", ["120", process.execPath, "--import", "tsx", "lab/push-and-die.ts", "node1", String(timer)]);
+      expect(child.status, child.stderr).not.toBe(0);
+      const row = await m.db.getDb().deployment.findFirstOrThrow({ where: { node: { name: "node1" } }, orderBy: { createdAt: "desc" }, include: { ruleset: { select: { hash: true } } } });
+      expect([row.state, row.ruleset.hash === agentStatus("node1").version]).toEqual(["APPLIED", false]);
+      expect(agentStatus("node1").pending).toBe(row.id);
+      return row;
+    };
+    const view = async (id: string) => {
+      const row = await m.db.getDb().deployment.findUniqueOrThrow({ where: { id }, include: { ruleset: { select: { hash: true } } } });
+      return [{ nodeName: "node1", state: row.state, message: row.message, rulesetHash: row.ruleset.hash }] as Awaited<ReturnType<typeof push>>;
+    };
+
+    // Settled while the node still has it pending: the reconciler confirms it, as the push would have.
+    let before = snapshotOf(["node1"]);
+    const pending = await dieAfterApply(60);
+    expect(await m.reconcile.reconcileInFlightDeployments({ olderThanMs: 0 })).toBe(1);
+    const confirmed = await view(pending.id);
+    expect([confirmed[0]!.state, confirmed[0]!.message]).toEqual(["CONFIRMED", expect.stringMatching(/^Confirmed after an interruption/)]);
+    await expectRecordsMatchNodes(confirmed, before);
+
+    // Settled after the node's timer fired: the node's own rollback is recorded, with its reason.
+    before = snapshotOf(["node1"]);
+    const expired = await dieAfterApply(10);
+    await sleep(13_000);
+    expect(await m.reconcile.reconcileInFlightDeployments({ olderThanMs: 0 })).toBe(1);
+    const rolledBack = await view(expired.id);
+    expect([rolledBack[0]!.state, rolledBack[0]!.message]).toEqual(["ROLLED_BACK", expect.stringMatching(/restored its previous version by itself .*not confirmed within 10 s/)]);
+    await expectRecordsMatchNodes(rolledBack, before);
+    const lease = await m.db.getDb().node.findFirstOrThrow({ where: { name: "node1" }, select: { pushLeaseHolder: true } });
+    expect(lease.pushLeaseHolder).toBeNull();
   });
 });
 

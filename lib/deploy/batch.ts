@@ -31,7 +31,8 @@ import { loadNodeTarget, recordHostKeyMismatch } from "./target";
 
 export const FINAL_STATES: readonly DeploymentState[] = ["CONFIRMED", "ROLLED_BACK", "FAILED", "UNREACHABLE", "SKIPPED"];
 const FAILED_STATES: readonly DeploymentState[] = ["ROLLED_BACK", "FAILED", "UNREACHABLE"];
-const LEASE_MS = 120_000;
+/** How long a node lease lasts without renewal; an in-flight deployment untouched this long is stale. */
+export const LEASE_MS = 120_000;
 const LEASE_WAIT_MS = 15 * 60_000;
 
 export interface BatchSummary {
@@ -403,33 +404,7 @@ export async function getPushBatch(caller: Caller, batchId: string): Promise<Pus
   };
 }
 
-/**
- * After a restart: deployments left in flight by a process that is gone (their node lease expired or was
- * never taken) are closed with a message; the node's own timer has restored its previous state if it applied.
- */
-export async function recoverInterruptedDeployments(olderThanMs = LEASE_MS): Promise<number> {
-  const db = getDb();
-  const cutoff = new Date(Date.now() - olderThanMs);
-  const stale = await db.deployment.findMany({
-    where: { state: { notIn: [...FINAL_STATES] }, updatedAt: { lt: cutoff } },
-    select: { id: true, nodeId: true, state: true, batchId: true },
-  });
-  let closed = 0;
-  for (const d of stale) {
-    if (running.has(d.batchId)) continue;
-    const node = await db.node.findUnique({ where: { id: d.nodeId }, select: { pushLeaseHolder: true, pushLeaseUntil: true } });
-    if (node?.pushLeaseHolder === d.id && node.pushLeaseUntil !== null && node.pushLeaseUntil > new Date()) continue;
-    const wasApplied = d.state === "APPLIED";
-    await writeUpdate(
-      d.id,
-      {
-        state: d.state === "PENDING" ? "SKIPPED" : wasApplied ? "UNREACHABLE" : "FAILED",
-        progress: 100,
-        message: wasApplied ? "Interrupted after the apply: the node restored its previous version unless the push was confirmed" : "Interrupted (Rampart restarted); the node keeps its version",
-      },
-      true,
-    );
-    closed += 1;
-  }
-  return closed;
+/** Whether this process runs the batch (the reconciler never touches a push that is alive here). */
+export function isBatchRunningHere(batchId: string): boolean {
+  return running.has(batchId);
 }

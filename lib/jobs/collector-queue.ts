@@ -12,6 +12,7 @@
  */
 import PgBoss from "pg-boss";
 
+import { reconcileInFlightDeployments } from "@/lib/deploy/reconcile";
 import { pruneNodeSnapshots } from "@/lib/db/queries/snapshots";
 import { sendBanDigest } from "@/lib/notify/mailer";
 import { getDatabaseUrl, getEnv } from "@/lib/env";
@@ -117,6 +118,12 @@ export async function startCollectorWorker(options: CollectorWorkerOptions = {})
     // per attack wave), takes each ban event once across workers, and never throws.
     const digest = await sendBanDigest();
     if (digest.status === "sent" || digest.status === "failed") log(`ban digest: ${digest.status}`);
+    // Pushes whose process is gone (a killed CLI push, a restarted panel) are settled from the nodes' status.
+    const settled = await reconcileInFlightDeployments().catch((error: unknown) => {
+      log(`could not settle interrupted pushes: ${error instanceof Error ? error.message : String(error)}`);
+      return 0;
+    });
+    if (settled > 0) log(`settled ${settled} interrupted push(es) from the nodes' own status`);
   });
 
   // Several fetch loops of a few jobs each: a batch completes as a whole, so small batches keep one slow node
