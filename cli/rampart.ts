@@ -4,7 +4,7 @@ import { isAppError } from "@/lib/errors";
 import { defineCommand, isUsageParseError, parseCommandArgs, type Command } from "./args";
 import { checkAddressLines, readStdin } from "./commands/address";
 import { LISTS_HELP, listsExport, listsExportOptions, listsImport, listsImportOptions } from "./commands/lists";
-import { NODES_HELP, nodeAddOptions, nodesListOptions, secretsRotateOptions } from "./commands/nodes-options";
+import { NODES_HELP, nodeAddOptions, nodesListOptions, nodesRepairOptions, secretsRotateOptions } from "./commands/nodes-options";
 import { PUSH_HELP, pushOptions, rollbackOptions } from "./commands/push-options";
 import { BANS_HELP, bansListOptions, statusOptions, unbanOptions } from "./commands/bans-options";
 import { EXPOSURE_HELP, exposureSet, exposureSetOptions, exposureShow, exposureShowOptions, panelAddresses, panelAddressesOptions } from "./commands/exposure";
@@ -67,6 +67,7 @@ const commands: Record<string, Command> = {
   // Loaded on use: the SSH and crypto modules behind them are not needed by any other command.
   "node add": defineCommand(nodeAddOptions, async (values) => (await import("./commands/nodes")).nodeAdd(values)),
   "nodes list": defineCommand(nodesListOptions, async (values) => (await import("./commands/nodes")).nodesList(values)),
+  "nodes repair": defineCommand(nodesRepairOptions, async (values, positionals) => (await import("./commands/nodes")).nodesRepair(values, positionals)),
   push: defineCommand(pushOptions, async (values) => (await import("./commands/push")).push(values)),
   rollback: defineCommand(rollbackOptions, async (values) => (await import("./commands/push")).rollback(values)),
   "secrets rotate": defineCommand(secretsRotateOptions, async (values) => (await import("./commands/nodes")).secretsRotate(values)),

@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { z } from "zod";
 import type { Caller } from "@/lib/auth/caller";
 import { createNode, listNodes, type NodeView } from "@/lib/db/queries/nodes";
+import { repairNode } from "@/lib/deploy/repair";
 import { rotateSecrets } from "@/lib/db/queries/secrets";
 import { MAX_PRIVATE_KEY_BYTES } from "@/lib/ssh/keys";
 import { assertHostKeyConfirmed } from "@/lib/ssh/host-key-check";
@@ -9,10 +10,12 @@ import { nodeCreateSchema, splitTags } from "@/lib/validation/node";
 import { getCliActor, UsageError, withDatabase } from "../context";
 import { formatZodError } from "../format";
 import { printable } from "./lists";
+import { integer, reportPush } from "./push";
 import { safeText } from "@/lib/validation/text";
 
-// `rampart node add`, `rampart nodes list` and `rampart secrets rotate`: the same schema, host-key check and
-// data layer as the dashboard and the API, acting as the CLI actor with full rights.
+// `rampart node add`, `rampart nodes list`, `rampart nodes repair` and `rampart secrets rotate`: the same
+// schema, host-key check, data layer and push runner as the dashboard and the API, acting as the CLI actor
+// with full rights.
 
 const NODE_ADD_USAGE =
   "usage: node add --name N --host H [--port P] --user U --key-file F --host-key-fingerprint FP [--tags a,b] [--management-address A]";
@@ -101,6 +104,20 @@ export async function nodesList(values: { json?: boolean }): Promise<void> {
     const nodes = await listNodes(cliCaller());
     if (values.json) console.log(JSON.stringify(nodes.map(nodeJson), null, 2));
     else for (const line of formatNodeTable(nodes)) console.log(line);
+  });
+}
+
+/**
+ * `nodes repair NODE`: re-applies the version the node last confirmed. Like `rampart push`, the process runs
+ * the push and stays until the node reached a final state; --wait makes the exit status 1 unless it confirmed.
+ */
+export async function nodesRepair(values: { force?: boolean; wait?: boolean; timer?: string; json?: boolean }, positionals: string[]): Promise<void> {
+  if (positionals.length !== 1) throw new UsageError("usage: nodes repair NODE [--force] [--wait] [--timer SECONDS] [--json]");
+  const request = { force: values.force === true, timerSeconds: integer(values.timer, "--timer") };
+  await withDatabase(async () => {
+    const { batchId, version, done } = await repairNode(cliCaller(), positionals[0]!, request);
+    process.stderr.write(`repairing ${printable(positionals[0]!)}: re-applying version ${version.slice(0, 12)}\n`);
+    await reportPush(values, batchId, done);
   });
 }
 

@@ -14,7 +14,7 @@ function cliCaller(): Caller {
   return { role: "ADMIN", tenantId: null, actor: getCliActor() };
 }
 
-function integer(value: string | undefined, what: string): number | undefined {
+export function integer(value: string | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{1,6}$/.test(value)) throw new UsageError(`${what} must be a whole number.`);
   return Number(value);
@@ -50,20 +50,28 @@ async function follow(batchId: string, done: Promise<unknown>): Promise<PushBatc
   }
 }
 
+/**
+ * Follows a started push to the end (progress on stderr), prints the outcome per node on stdout (JSON with
+ * --json), and with --wait throws unless every node confirmed. Shared by push, rollback and nodes repair.
+ */
+export async function reportPush(values: { json?: boolean; wait?: boolean }, batchId: string, done: Promise<unknown>): Promise<void> {
+  process.stderr.write(`push ${batchId}\n`);
+  const view = await follow(batchId, done);
+  const confirmed = view.deployments.filter((d) => d.state === "CONFIRMED").length;
+  if (values.json === true) {
+    process.stdout.write(`${JSON.stringify({ batchId, deployments: view.deployments.map((d) => ({ node: d.nodeName, state: d.state, version: d.rulesetHash, message: d.message })) }, null, 2)}\n`);
+  } else {
+    for (const d of view.deployments) process.stdout.write(`${d.nodeName}\t${d.state}\t${d.rulesetHash.slice(0, 12)}\t${d.message}\n`);
+  }
+  if (values.wait === true && confirmed !== view.deployments.length) {
+    throw new Error(`${view.deployments.length - confirmed} of ${view.deployments.length} node(s) not confirmed.`);
+  }
+}
+
 async function runPush(values: OptionValues<typeof rollbackOptions>, request: PushRequestInput): Promise<void> {
   await withDatabase(async () => {
     const { batchId, done } = await startPush(cliCaller(), request);
-    process.stderr.write(`push ${batchId}\n`);
-    const view = await follow(batchId, done);
-    const confirmed = view.deployments.filter((d) => d.state === "CONFIRMED").length;
-    if (values.json === true) {
-      process.stdout.write(`${JSON.stringify({ batchId, deployments: view.deployments.map((d) => ({ node: d.nodeName, state: d.state, version: d.rulesetHash, message: d.message })) }, null, 2)}\n`);
-    } else {
-      for (const d of view.deployments) process.stdout.write(`${d.nodeName}\t${d.state}\t${d.rulesetHash.slice(0, 12)}\t${d.message}\n`);
-    }
-    if (values.wait === true && confirmed !== view.deployments.length) {
-      throw new Error(`${view.deployments.length - confirmed} of ${view.deployments.length} node(s) not confirmed.`);
-    }
+    await reportPush(values, batchId, done);
   });
 }
 

@@ -64,7 +64,16 @@ export function errorResponse(error: unknown): NextResponse {
 
 /** Reads a JSON body: 400 for malformed JSON or an oversized body, 422 for text no field may hold (NUL, lone surrogates). */
 export async function readJson(request: NextRequest, maxBytes = 1_000_000): Promise<unknown> {
+  return parseJsonBody(await request.text(), maxBytes);
+}
+
+/** readJson for a route whose body may be left out: an empty body reads as `{}` (every field defaulted). */
+export async function readOptionalJson(request: NextRequest, maxBytes = 1_000_000): Promise<unknown> {
   const text = await request.text();
+  return text.trim() === "" ? {} : parseJsonBody(text, maxBytes);
+}
+
+function parseJsonBody(text: string, maxBytes: number): unknown {
   if (text.length > maxBytes) throw new AppError("BAD_REQUEST", `The body is larger than ${maxBytes} bytes.`);
   let body: unknown;
   try {

@@ -54,3 +54,14 @@ export type PushRequestInput = z.input<typeof pushRequestSchema>;
 export type PushRequest = z.output<typeof pushRequestSchema>;
 
 export const batchIdSchema = z.uuid({ error: "Push id must be a UUID." });
+
+/**
+ * A repair of one node: re-apply the version it last confirmed. Shared by the Repair button, POST
+ * /api/v1/nodes/{id}/repair, `rampart nodes repair` and lib/deploy/repair.ts. `force` re-applies a node that
+ * is not reported drifted (harmless: the same version again).
+ */
+export const repairRequestSchema = z.strictObject({
+  force: z.boolean({ error: "force must be true or false." }).default(false),
+  timerSeconds: boundedInt("Rollback timer", PUSH_LIMITS.timerSeconds).default(PUSH_LIMITS.timerSeconds.default),
+});
+export type RepairRequestInput = z.input<typeof repairRequestSchema>;

@@ -11,12 +11,13 @@ import { EnvelopeKeyError, open, seal } from "@/lib/crypto/envelope";
 import { nodeKeyEncryptionKey } from "@/lib/crypto/node-keys";
 import { startPush } from "@/lib/deploy/batch";
 import { checkNodeDrift, testNodeConnection } from "@/lib/deploy/node-check";
+import { repairNode } from "@/lib/deploy/repair";
 import { createNode, deleteNode, getNode, pinHostKey, replaceNodeKey, updateNode } from "@/lib/db/queries/nodes";
 import { AppError } from "@/lib/errors";
 import { generateClientKey } from "@/lib/ssh/keys";
 import { assertHostKeyConfirmed, fetchHostKeyForForm } from "@/lib/ssh/host-key-check";
 import { hostKeyFingerprintSchema, hostKeyTargetSchema, keySourceSchema, nodeCreateSchema, nodeIdSchema, nodeUpdateSchema, privateKeySchema, splitTags } from "@/lib/validation/node";
-import { pushRequestSchema, type PushRequestInput } from "@/lib/validation/push";
+import { pushRequestSchema, repairRequestSchema, type PushRequestInput } from "@/lib/validation/push";
 
 // Server actions of the Nodes pages. Each checks its permission itself (a hidden button is no boundary);
 // the data layer checks again and audits. Host keys are fetched again on save: the fingerprint the form
@@ -220,6 +221,17 @@ export async function startPushAction(request: PushRequestInput): Promise<Action
     const { batchId, done } = await startPush(caller, push);
     // The batch records each node's outcome itself; nothing awaits `done` here, so it must not go unhandled.
     done.catch((error: unknown) => console.error(`rampart: push ${batchId} failed`, error));
+    revalidateNode();
+    return { batchId };
+  });
+}
+
+/** Re-applies the node's confirmed version (the Repair button of a drifted node); the page then follows the push. */
+export async function repairNodeAction(id: string): Promise<ActionResult<{ batchId: string }>> {
+  return runAction(async () => {
+    const caller = await getCaller("deploy");
+    const { batchId, done } = await repairNode(caller, parseId(id), repairRequestSchema.parse({}));
+    done.catch((error: unknown) => console.error(`rampart: repair ${batchId} failed`, error));
     revalidateNode();
     return { batchId };
   });

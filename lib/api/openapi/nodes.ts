@@ -1,5 +1,5 @@
 import { nodeCreateSchema, nodeUpdateSchema } from "@/lib/validation/node";
-import { pushRequestSchema } from "@/lib/validation/push";
+import { pushRequestSchema, repairRequestSchema } from "@/lib/validation/push";
 import { dateTime, errorResponses, json, nullable, ref, requestSchema, uuid } from "./schema-helpers";
 
 // OpenAPI 3.1 description of /api/v1/nodes and /api/v1/pushes (merged into /api/v1/openapi.json by
@@ -213,6 +213,24 @@ export const paths: Record<string, unknown> = {
       responses: {
         "200": { description: "The outcome.", content: json(ref("ConnectionTest")) },
         ...errorResponses(401, 403, 404),
+      },
+    },
+  },
+  "/api/v1/nodes/{id}/repair": {
+    parameters: [nodeIdParameter],
+    post: {
+      operationId: "repairNode",
+      tags: ["Nodes"],
+      summary: "Repair a drifted node",
+      description:
+        "Re-applies the version the node last confirmed (its latest confirmed deployment, else the stored version the collector " +
+        "last saw it run): a push of that stored version with the usual validation, rollback timer and confirmation. Refused " +
+        "(409) when the node has no such version, is disabled, or is not reported drifted, unless `force` is true. The body may " +
+        "be left out. Answers at once; follow it with GET /api/v1/pushes/{batchId}. Requires an ADMIN or OPERATOR token.",
+      requestBody: { required: false, content: json(requestSchema(repairRequestSchema)) },
+      responses: {
+        "202": { description: "Started.", content: json({ type: "object", required: ["batchId"], properties: { batchId: uuid } }) },
+        ...errorResponses(400, 401, 403, 404, 409, 422),
       },
     },
   },

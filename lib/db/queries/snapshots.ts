@@ -167,6 +167,19 @@ interface HealthRow {
 /** Health of every node, by name: reachability, last poll, age of the data, running version, drift. */
 export async function clusterHealth(caller: Caller, now: Date = new Date()): Promise<NodeHealth[]> {
   assertPermission(caller, "nodes:read");
+  return queryHealth(sql`TRUE`, now);
+}
+
+/** The same health of one node (the Node page, a repair); NOT_FOUND for an unknown id. */
+export async function nodeHealth(caller: Caller, nodeId: string, now: Date = new Date()): Promise<NodeHealth> {
+  assertPermission(caller, "nodes:read");
+  assertNodeId(nodeId);
+  const [health] = await queryHealth(sql`n.id = ${nodeId}::uuid`, now);
+  if (!health) throw new AppError("NOT_FOUND", "The node does not exist.");
+  return health;
+}
+
+async function queryHealth(nodeFilter: Prisma.Sql, now: Date): Promise<NodeHealth[]> {
   const rows = await getDb().$queryRaw<HealthRow[]>`
     SELECT n.id::text AS id, n.name, n.host, n.enabled, n.host_key_mismatch_fingerprint IS NOT NULL AS has_alert,
            l.taken_at AS last_at, l.is_reachable AS last_reachable, l.error AS last_error,
@@ -182,6 +195,7 @@ export async function clusterHealth(caller: Caller, now: Date = new Date()): Pro
                        WHERE s.node_id = n.id ORDER BY s.taken_at DESC LIMIT 1) l ON TRUE
     LEFT JOIN LATERAL (SELECT s.taken_at, s.data FROM node_snapshots s
                        WHERE s.node_id = n.id AND s.is_reachable ORDER BY s.taken_at DESC LIMIT 1) r ON TRUE
+    WHERE ${nodeFilter}
     ORDER BY n.name`;
   return rows.map((row) => {
     const isKnownFormat = row.ok_format === SNAPSHOT_FORMAT;

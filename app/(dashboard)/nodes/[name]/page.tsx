@@ -18,6 +18,7 @@ import { callerFromUser } from "@/lib/auth/caller";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { hasPermission } from "@/lib/auth/permissions";
 import { getNode, NODE_HISTORY_LENGTH, type NodeDetail } from "@/lib/db/queries/nodes";
+import { planNodeRepair } from "@/lib/deploy/repair";
 import { isAppError } from "@/lib/errors";
 import { nodeNameSchema } from "@/lib/validation/node-slug";
 import { UtcTime } from "@/components/ui/utc-time";
@@ -27,6 +28,7 @@ import { formatAddress, HOST_KEY_COMMAND, ShortHash, StateBadge, ToolsSummary } 
 import { NodeActions } from "../_components/node-actions";
 import { NodeSettingsForm } from "../_components/node-settings-form";
 import { PublicKeyBox } from "../_components/public-key-box";
+import { RepairNode } from "../_components/repair-node";
 import { RepinHostKey } from "../_components/repin-host-key";
 import { ReplaceKeyForm } from "../_components/replace-key-form";
 import { NodeExposureCard } from "./_components/exposure-card";
@@ -66,6 +68,7 @@ export default async function NodePage({ params }: Props) {
   const node = await loadNode((await params).name, caller);
   const canWrite = hasPermission(user.role, "nodes:write");
   const canDeploy = hasPermission(user.role, "deploy");
+  const repair = await planNodeRepair(caller, node.id);
 
   return (
     <>
@@ -88,6 +91,21 @@ export default async function NodePage({ params }: Props) {
             pinning it.
           </p>
         </div>
+      ) : null}
+
+      {repair.isDrifted ? (
+        <section
+          aria-label="Drift"
+          data-testid="node-drift"
+          className="mb-6 flex flex-wrap items-start justify-between gap-3 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-500/40 dark:bg-amber-500/10 dark:text-amber-100"
+        >
+          <div className="min-w-0 flex-1">
+            <p className="font-semibold">Drifted: Rampart&apos;s chains or sets on the node differ from the version it confirmed.</p>
+            {repair.driftMessage ? <p className="mt-1">{repair.driftMessage}</p> : null}
+            {repair.version === null ? <p className="mt-1">Rampart has no confirmed version of this node to re-apply: push the current policy instead.</p> : null}
+          </div>
+          {canDeploy && repair.version !== null && repair.isEnabled ? <RepairNode node={{ id: node.id, name: node.name }} version={repair.version.hash} /> : null}
+        </section>
       ) : null}
 
       <div className="grid gap-6 lg:grid-cols-2">
