@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import type { NodeSession } from "@/lib/ssh/session";
+import type { NodeChannel } from "@/lib/ssh/transport";
 
 import { parseProbe, type ProbeResult } from "./agent-output";
 import { agentHash, agentUpload } from "./staging";
@@ -22,7 +22,7 @@ export function loadAgentScript(): { script: string; hash: string } {
  * Probes the node (tools, installed agent, running version) and uploads this agent when the node has another
  * one or none. Every user of the agent calls this first: the push, the drift check and the collector.
  */
-export async function ensureAgent(session: NodeSession, agent: { script: string; hash: string } = loadAgentScript()): Promise<ProbeResult> {
+export async function ensureAgent(session: NodeChannel, agent: { script: string; hash: string } = loadAgentScript()): Promise<ProbeResult> {
   const probe = parseProbe((await session.run("probe", 30_000)).stdout);
   if (probe.agentHash !== agent.hash) await session.upload([agentUpload(agent.script)]);
   return probe;

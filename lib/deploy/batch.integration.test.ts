@@ -11,7 +11,10 @@ import { encodeArtefacts } from "@/lib/rulesets/versions";
 import { generateClientKey } from "@/lib/ssh/keys";
 import { expectAppError } from "@/test/app-error";
 
+import type { NodeTransport } from "@/lib/ssh/transport";
+
 import { startPush } from "./batch";
+import { SCRIPTED_OLD_VERSION, SCRIPTED_PANEL, ScriptedNode } from "./testing/scripted-node";
 
 // The push preflight through startPush against the real database: a refused push creates no deployment, stores
 // no version and opens no connection. The nodes point at a local TCP listener that counts connections (and
@@ -168,5 +171,78 @@ describe("startPush preflight", () => {
     await done;
     expect(connections).toBeGreaterThan(0);
     expect(await getDb().deployment.findMany({ where: { nodeId: node.id }, select: { ruleset: { select: { hash: true } } } })).toEqual([{ ruleset: { hash } }]);
+  });
+});
+
+describe("the batch over scripted nodes", () => {
+  // One scripted node per host; the transport never opens a socket.
+  const scripted = new Map<string, ScriptedNode>();
+  const transport: NodeTransport = {
+    open: (target, deadlines) => {
+      const node = scripted.get(target.host);
+      if (node === undefined) throw new Error(`no scripted node at ${target.host}`);
+      return node.transport.open(target, deadlines);
+    },
+  };
+  async function scriptedNodes(count: number, tags: string[][] = []) {
+    const out: Array<{ id: string; name: string; node: ScriptedNode }> = [];
+    for (let i = 0; i < count; i++) {
+      const host = `192.0.2.${100 + scripted.size}`;
+      const node = new ScriptedNode();
+      scripted.set(host, node);
+      const row = await addNode({ host, tags: tags[i] ?? [] });
+      out.push({ ...row, node });
+    }
+    return out;
+  }
+  const states = async (batchId: string) =>
+    Object.fromEntries((await getDb().deployment.findMany({ where: { batchId }, include: { node: { select: { name: true } } } })).map((d) => [d.node.name, d.state]));
+
+  it("confirms every node, discovering the panel's address through the same transport", async () => {
+    await addManagement();
+    const nodes = await scriptedNodes(3);
+    const { batchId, done } = await startPush(admin, { target: { kind: "nodes", names: nodes.map((n) => n.name) }, timerSeconds: 10 }, { transport });
+    const summary = await done;
+    expect(summary.isAllConfirmed).toBe(true);
+    for (const n of nodes) {
+      expect(n.node.pending).toBeNull();
+      expect(n.node.version).toBe(n.node.staged?.version);
+    }
+    expect(Object.values(await states(batchId))).toEqual(["CONFIRMED", "CONFIRMED", "CONFIRMED"]);
+    const stored = await getDb().node.findMany({ where: { id: { in: nodes.map((n) => n.id) } }, select: { panelAddress: true } });
+    expect(stored.map((r) => r.panelAddress)).toEqual([SCRIPTED_PANEL, SCRIPTED_PANEL, SCRIPTED_PANEL]);
+    expect(connections).toBe(0);
+  });
+
+  it("stops at a failed canary: the other nodes are SKIPPED and never staged", async () => {
+    await addManagement();
+    const nodes = await scriptedNodes(3, [[], ["canary"], []]);
+    const canary = nodes[1]!;
+    canary.node.fault("validate", { kind: "answer", result: { code: 1, stdout: "", stderr: "error: iptables-restore rejected iptables.rules: bad\n" } });
+    const { batchId, done } = await startPush(admin, { target: { kind: "nodes", names: nodes.map((n) => n.name) }, timerSeconds: 10 }, { transport });
+    await done;
+    expect(await states(batchId)).toEqual({ [nodes[0]!.name]: "SKIPPED", [canary.name]: "FAILED", [nodes[2]!.name]: "SKIPPED" });
+    for (const other of [nodes[0]!, nodes[2]!]) {
+      expect(other.node.calls).not.toContain("stageReset");
+      expect(other.node.version).toBe(SCRIPTED_OLD_VERSION);
+    }
+  });
+
+  it("starts no further node once the failure threshold is reached, and records each node as it ends", async () => {
+    await addManagement();
+    const nodes = await scriptedNodes(3);
+    // The first node (by name) cannot be reached; with concurrency 1 and threshold 1 nothing else starts.
+    nodes.sort((a, b) => a.name.localeCompare(b.name));
+    nodes[0]!.node.opens = ["refused", "refused"];
+    const { batchId, done } = await startPush(
+      admin,
+      { target: { kind: "nodes", names: nodes.map((n) => n.name) }, canary: false, concurrency: 1, failureThreshold: 1, timerSeconds: 10 },
+      { transport },
+    );
+    await done;
+    const byName = await states(batchId);
+    expect(byName[nodes[0]!.name]).toBe("UNREACHABLE");
+    expect([byName[nodes[1]!.name], byName[nodes[2]!.name]]).toEqual(["SKIPPED", "SKIPPED"]);
+    expect(nodes[1]!.node.calls.filter((c) => c !== "open" && c !== "probe")).toEqual([]);
   });
 });

@@ -13,7 +13,8 @@ import type { Manifest } from "@/lib/rules/render-manifest";
 import { recordPanelAddress } from "@/lib/db/queries/nodes";
 import { loadConfiguredPanelAddresses, loadRenderInputs, RENDER_TARGET_SELECT, renderTargetOf } from "@/lib/rulesets/current";
 import { decodeArtefacts, encodeArtefacts } from "@/lib/rulesets/versions";
-import { NodeSession, type SshDeadlines } from "@/lib/ssh/session";
+import type { SshDeadlines } from "@/lib/ssh/session";
+import { sshTransport, type NodeChannel, type NodeTransport } from "@/lib/ssh/transport";
 import { pushRequestSchema, type PushRequestInput } from "@/lib/validation/push";
 
 import { parseProbe } from "./agent-output";
@@ -44,6 +45,8 @@ export interface BatchSummary {
 /** Options for tests and the bench (never from a client). */
 export interface RunnerOptions {
   deadlines?: Partial<SshDeadlines>;
+  /** How nodes are reached: SSH unless a test scripts the nodes. */
+  transport?: NodeTransport;
   onStage?: (nodeName: string, stage: Parameters<NonNullable<NodePushOptions["onStage"]>>[0]) => void | Promise<void>;
 }
 
@@ -96,10 +99,10 @@ async function resolveNodes(request: ReturnType<typeof pushRequestSchema.parse>)
 async function discoverPanelAddresses(nodes: { id: string; panelAddress: string | null }[], runner: RunnerOptions): Promise<void> {
   await Promise.all(
     nodes.map(async (node) => {
-      let session: NodeSession | undefined;
+      let session: NodeChannel | undefined;
       try {
         const { target } = await loadNodeTarget(node.id);
-        session = await NodeSession.open(target, { connectMs: 5_000, handshakeMs: 10_000, ...runner.deadlines });
+        session = await (runner.transport ?? sshTransport).open(target, { connectMs: 5_000, handshakeMs: 10_000, ...runner.deadlines });
         const probe = parseProbe((await session.run("probe", 20_000)).stdout);
         if (probe.clientAddress !== null) {
           await recordPanelAddress(node.id, probe.clientAddress);
@@ -293,6 +296,7 @@ async function pushOne(plan: PlannedNode, version: VersionFiles, request: Return
         timerSeconds: request.timerSeconds,
         agent: loadAgentScript(),
         deadlines: runner.deadlines,
+        transport: runner.transport,
         onStage: runner.onStage ? (stage) => runner.onStage!(plan.nodeName, stage) : undefined,
         report: (update) => report(update, FINAL_STATES.includes(update.state) && update.progress === 100),
         onClientAddress: (address) => recordPanelAddress(plan.nodeId, address),

@@ -1,7 +1,7 @@
 import { assertPermission, type Caller } from "@/lib/auth/caller";
 import { recordNodeTools, recordPanelAddress } from "@/lib/db/queries/nodes";
 import { HostKeyMismatchError, isSshError } from "@/lib/ssh/errors";
-import { NodeSession } from "@/lib/ssh/session";
+import { sshTransport, type NodeChannel } from "@/lib/ssh/transport";
 
 import { parseProbe, parseStatus, type NodeTools } from "./agent-output";
 import { ensureAgent } from "./agent-script";
@@ -23,11 +23,11 @@ export interface ConnectionTest {
   tools?: NodeTools;
 }
 
-async function withSession<T>(nodeId: string, fn: (session: NodeSession) => Promise<T>): Promise<T> {
+async function withSession<T>(nodeId: string, fn: (session: NodeChannel) => Promise<T>): Promise<T> {
   const { target } = await loadNodeTarget(nodeId);
-  let session: NodeSession;
+  let session: NodeChannel;
   try {
-    session = await NodeSession.open(target, { connectMs: 5_000, handshakeMs: 10_000 });
+    session = await sshTransport.open(target, { connectMs: 5_000, handshakeMs: 10_000 });
   } catch (error) {
     if (error instanceof HostKeyMismatchError) await recordHostKeyMismatch(nodeId, error.received);
     throw error;

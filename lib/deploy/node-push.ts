@@ -2,7 +2,8 @@ import { networkContains, parseHostAddress, parseNetwork } from "@/lib/net/parse
 import type { Manifest } from "@/lib/rules/render-manifest";
 import { DEFAULT_SIP_PORT, diagnoseSshFailure } from "@/lib/ssh/diagnose";
 import { HostKeyMismatchError, isSshError } from "@/lib/ssh/errors";
-import { NodeSession, type SshDeadlines, type SshTarget } from "@/lib/ssh/session";
+import type { SshDeadlines, SshTarget } from "@/lib/ssh/session";
+import { sshTransport, type NodeChannel, type NodeTransport } from "@/lib/ssh/transport";
 
 import { agentError, parseApplied, parseConfirmed, parseStatus } from "./agent-output";
 import { ensureAgent } from "./agent-script";
@@ -46,6 +47,8 @@ export interface NodePushOptions {
   graceMs?: number;
   /** Told the address the node sees the panel connect from, before anything is changed. */
   onClientAddress?: (address: string) => Promise<void>;
+  /** How nodes are reached: SSH unless a test scripts the node. */
+  transport?: NodeTransport;
 }
 
 /**
@@ -84,11 +87,12 @@ export async function pushVersionToNode(options: NodePushOptions): Promise<PushO
   const deadlines = options.deadlines ?? {};
   const commandMs = deadlines.commandMs ?? 300_000;
 
-  let session: NodeSession;
+  const transport = options.transport ?? sshTransport;
+  let session: NodeChannel;
   try {
     await options.onStage?.("connect");
     await options.report({ state: "UPLOADING", progress: 2, message: "Connecting" });
-    session = await NodeSession.open(options.target, deadlines);
+    session = await transport.open(options.target, deadlines);
   } catch (error) {
     if (error instanceof HostKeyMismatchError) {
       return finish({ state: "FAILED", progress: 100, message: error.message, hostKeyMismatch: error.received });
@@ -180,9 +184,9 @@ async function confirm(options: NodePushOptions, rollbackAt: Date, timings: Reco
   const quick: Partial<SshDeadlines> = { connectMs: 4_000, handshakeMs: 8_000, ...options.deadlines };
   let lastError = "";
   while (Date.now() < rollbackAt.getTime() - 1_000) {
-    let session: NodeSession | null = null;
+    let session: NodeChannel | null = null;
     try {
-      session = await NodeSession.open(options.target, quick);
+      session = await (options.transport ?? sshTransport).open(options.target, quick);
       const result = await session.run("confirm", 60_000);
       const confirmed = parseConfirmed(result.stdout);
       if (result.code === 0 && confirmed !== null && confirmed.version === options.version.hash) {
@@ -217,9 +221,9 @@ async function confirm(options: NodePushOptions, rollbackAt: Date, timings: Reco
   await sleep(Math.max(0, waitUntil - Date.now()));
   const giveUp = Date.now() + 20_000;
   while (Date.now() < giveUp) {
-    let session: NodeSession | null = null;
+    let session: NodeChannel | null = null;
     try {
-      session = await NodeSession.open(options.target, quick);
+      session = await (options.transport ?? sshTransport).open(options.target, quick);
       const status = parseStatus((await session.run("status", 60_000)).stdout);
       if (status.pending !== null) {
         lastError = "the node still has the apply pending";

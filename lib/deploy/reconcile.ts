@@ -16,7 +16,7 @@
 import { getDb } from "@/lib/db/client";
 import type { DeploymentState } from "@/lib/generated/prisma/enums";
 import { isSshError } from "@/lib/ssh/errors";
-import { NodeSession } from "@/lib/ssh/session";
+import { sshTransport, type NodeTransport } from "@/lib/ssh/transport";
 
 import { parseConfirmed, parseStatus, type NodeStatus } from "./agent-output";
 import { FINAL_STATES, isBatchRunningHere, LEASE_MS } from "./batch";
@@ -64,9 +64,9 @@ export function settleFromStatus(d: StaleDeployment, status: NodeStatus, now: Da
   return { state: "FAILED", message: `Interrupted before the apply; nothing was changed, the node runs ${runs}` };
 }
 
-async function askNode(nodeId: string, d: StaleDeployment, now: Date): Promise<Settlement> {
+async function askNode(transport: NodeTransport, nodeId: string, d: StaleDeployment, now: Date): Promise<Settlement> {
   const { target } = await loadNodeTarget(nodeId);
-  const session = await NodeSession.open(target, { connectMs: 5_000, handshakeMs: 10_000 });
+  const session = await transport.open(target, { connectMs: 5_000, handshakeMs: 10_000 });
   try {
     const status = parseStatus((await session.run("status", 60_000)).stdout);
     const settled = settleFromStatus(d, status, now);
@@ -85,7 +85,7 @@ async function askNode(nodeId: string, d: StaleDeployment, now: Date): Promise<S
 }
 
 /** Settles every stale in-flight deployment it can; returns how many it closed. Never throws for node trouble. */
-export async function reconcileInFlightDeployments(options: { olderThanMs?: number; now?: () => Date } = {}): Promise<number> {
+export async function reconcileInFlightDeployments(options: { olderThanMs?: number; now?: () => Date; transport?: NodeTransport } = {}): Promise<number> {
   const db = getDb();
   const now = options.now ?? (() => new Date());
   const cutoff = new Date(now().getTime() - (options.olderThanMs ?? LEASE_MS));
@@ -107,7 +107,7 @@ export async function reconcileInFlightDeployments(options: { olderThanMs?: numb
     const d: StaleDeployment = { id: row.id, state: row.state, version: row.ruleset.hash };
     let settlement: Settlement;
     try {
-      settlement = await askNode(row.nodeId, d, at);
+      settlement = await askNode(options.transport ?? sshTransport, row.nodeId, d, at);
     } catch (error) {
       const reason = isSshError(error) || error instanceof Error ? error.message : "the node could not be asked";
       settlement =

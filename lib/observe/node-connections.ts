@@ -11,17 +11,27 @@ import { createHash } from "node:crypto";
 import { ensureAgent as ensureNodeAgent } from "@/lib/deploy/agent-script";
 import { loadNodeTarget, recordHostKeyMismatch } from "@/lib/deploy/target";
 import { HostKeyMismatchError } from "@/lib/ssh/errors";
-import { NodeSession, type SshDeadlines } from "@/lib/ssh/session";
+import type { SshDeadlines } from "@/lib/ssh/session";
+import { sshTransport, type NodeChannel, type NodeTransport } from "@/lib/ssh/transport";
+
+// How the collector and unban reach nodes: SSH unless a test scripts the nodes (setNodeTransport).
+let transport: NodeTransport = sshTransport;
+
+/** Replaces the transport of pooled connections (tests); null restores SSH. Closes what is pooled. */
+export function setNodeTransport(next: NodeTransport | null): void {
+  closeAllNodeConnections();
+  transport = next ?? sshTransport;
+}
 
 export interface PooledNode {
   nodeId: string;
   nodeName: string;
-  session: NodeSession;
+  session: NodeChannel;
 }
 
 interface Entry {
   targetKey: string;
-  session: NodeSession;
+  session: NodeChannel;
   isAgentChecked: boolean;
 }
 
@@ -56,7 +66,7 @@ async function open(nodeId: string, deadlines: Partial<SshDeadlines>): Promise<{
   if (pending === undefined) {
     pending = (async () => {
       try {
-        const session = await NodeSession.open(target, deadlines);
+        const session = await transport.open(target, deadlines);
         const entry: Entry = { targetKey, session, isAgentChecked: false };
         pool.set(nodeId, entry);
         return entry;
