@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import type { Manifest } from "../lib/rules/render-manifest";
 import { databaseUrl, getTestServerUrl } from "../test/database";
-import { applyArtefacts, missingPrerequisites, Netns } from "../test/rules/netns";
+import { agentNode, applyWithAgent, missingPrerequisites, Netns, readRenderedDir } from "../test/rules/netns";
 import { createUser } from "./db";
 import { E2E_DATABASE } from "./env";
 import { signInAndWait } from "./helpers";
@@ -94,7 +94,7 @@ test("rampart render writes artefacts the real tools accept", async () => {
   expect(manifest.policy.geoip.countries).toEqual(["CH", "IT"]);
   const ns = Netns.create("rampart-e2e");
   try {
-    applyArtefacts(ns, out, manifest);
+    applyWithAgent(ns, agentNode(), readRenderedDir(out));
     expect(ns.execOk("ipset", ["test", "rampart-bl4-net", blockNet.replace(/\/29$/, "")], undefined)).toBeDefined();
     expect(ns.execOk("iptables", ["-S", "RAMPART-INPUT"])).toMatch(/rampart-geo4/);
   } finally {

@@ -22,7 +22,8 @@ import { renderRuleset, type RenderedRuleset } from "./render";
 import { writeArtefacts } from "./write";
 import { FIXED_NOW, GOLDEN_POLICIES, TINY_GEOIP, typicalSingleTenantPolicy } from "./testing/fixtures";
 import {
-  applyArtefacts,
+  agentNode,
+  applyWithAgent,
   chainRules,
   hookPositions,
   isEverySuiteRequired,
@@ -177,13 +178,14 @@ suite("real tools", () => {
         const rendered = await renderTo(makePolicy());
         const manifest = rendered.result.manifest;
         const ns = newNamespace();
+        const node = agentNode();
         for (const tool of ["iptables", "ip6tables"]) {
           ns.execOk(tool, ["-N", "f2b-asterisk"]);
           ns.execOk(tool, ["-A", "f2b-asterisk", "-j", "RETURN"]);
           ns.execOk(tool, ["-I", "INPUT", "1", "-j", "f2b-asterisk"]);
         }
 
-        applyArtefacts(ns, rendered.dir, manifest);
+        applyWithAgent(ns, node, rendered.result);
 
         const check = () => {
           for (const family of [4, 6] as const) {
@@ -211,7 +213,7 @@ suite("real tools", () => {
         const banSet = manifest.sets.find((s) => s.lifecycle === "persistent" && s.family === 4);
         if (banSet !== undefined) ns.execOk("ipset", ["-exist", "add", banSet.name, "192.0.2.77", "timeout", "0"]);
 
-        applyArtefacts(ns, rendered.dir, manifest);
+        applyWithAgent(ns, node, rendered.result);
         check();
         expect(ns.execOk("iptables", ["-S", "INPUT"])).toContain("-A INPUT -s 198.51.100.200/32 -j DROP");
         if (banSet !== undefined) expect(ns.exec("ipset", ["test", banSet.name, "192.0.2.77"]).status).toBe(0);
@@ -220,8 +222,9 @@ suite("real tools", () => {
 
     it("swaps new list contents in atomically, renames sets whose type changed and destroys stale ones", async () => {
       const ns = newNamespace();
+      const node = agentNode();
       const first = await renderTo(typicalSingleTenantPolicy());
-      applyArtefacts(ns, first.dir, first.result.manifest);
+      applyWithAgent(ns, node, first.result);
       expect(listSets(ns).has("rampart-bl6-ip")).toBe(true);
 
       const p = typicalSingleTenantPolicy();
@@ -230,7 +233,7 @@ suite("real tools", () => {
         blocklist: [...p.blocklist, { network: "198.51.100.99", comment: "new" }, { network: "2001:db8:66::/48", comment: "v6 net" }],
         geoip: { mode: "FULL_SERVER", countries: ["DE"] },
       });
-      applyArtefacts(ns, second.dir, second.result.manifest);
+      applyWithAgent(ns, node, second.result);
       const live = listSets(ns);
       expect(ns.exec("ipset", ["test", "rampart-bl4-net", "198.51.100.99"]).status).toBe(0);
       expect(live.has("rampart-bl6-net")).toBe(true); // hash:ip → hash:net: new name
@@ -240,14 +243,15 @@ suite("real tools", () => {
       expect(chainRules(ns, 6, CHAINS.input)).toEqual(renderedRules(second, 6, CHAINS.input));
 
       // And back: GeoIP off again removes its sets.
-      applyArtefacts(ns, first.dir, first.result.manifest);
+      applyWithAgent(ns, node, first.result);
       expect(listSets(ns).has("rampart-geo4-net")).toBe(false);
     });
 
     it("creates the ban sets with the parameters the fail2ban action uses", async () => {
       const ns = newNamespace();
+      const node = agentNode();
       const rendered = await renderTo(typicalSingleTenantPolicy());
-      applyArtefacts(ns, rendered.dir, rendered.result.manifest);
+      applyWithAgent(ns, node, rendered.result);
       // actionstart of rampart-ipset.conf, as fail2ban would run it: must be a no-op on the existing set.
       const action = rendered.result.files[ARTEFACT_PATHS.banAction] as string;
       const start = /^actionstart = (.*)$/m.exec(action)?.[1] ?? "";
@@ -435,7 +439,8 @@ suite("real tools", () => {
         ].join("\n"),
       );
       const ns = newNamespace();
-      applyArtefacts(ns, rendered.dir, rendered.result.manifest);
+      const node = agentNode();
+      applyWithAgent(ns, node, rendered.result);
       ns.execOk("fail2ban-client", ["-c", dir, "-x", "start"]);
       try {
         const messages = join(rendered.logDir, "asterisk-messages");

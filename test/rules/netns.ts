@@ -1,13 +1,16 @@
 /**
- * Throw-away network namespaces for lib/rules' real-tool tests and bench/rules.ts, and a reference
- * implementation of the apply contract (lib/rules/render-ipset.ts, render-iptables.ts) that lib/deploy can
- * compare itself with. Test and bench tooling only: runs fixed argv as root.
+ * Throw-away network namespaces for lib/rules' real-tool tests and the benches, and applyWithAgent: rendered
+ * artefacts applied by the node agent itself. Test and bench tooling only: runs fixed argv as root.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 
-import { ARTEFACT_PATHS, CHAINS } from "@/lib/rules/names";
+import { buildStagingFiles } from "@/lib/deploy/staging";
+import { STAGING_DIR } from "@/lib/ssh/commands";
+import { CHAINS } from "@/lib/rules/names";
 import type { Manifest } from "@/lib/rules/render-manifest";
 
 export interface RunResult {
@@ -83,36 +86,67 @@ export function setEntries(ns: Netns, name: string): number {
   return Number(match[1]);
 }
 
-/**
- * Applies rendered artefacts (written to `dir`) in a namespace exactly as the apply contract says: destroy
- * leftover temporary sets, restore, swap or rename each list set, bootstrap the INPUT jump if missing,
- * restore both rules files with --noflush, then destroy Rampart sets the manifest no longer lists.
- */
-export function applyArtefacts(ns: Netns, dir: string, manifest: Manifest): void {
-  for (const set of manifest.sets) if (set.tempName !== null) ns.exec("ipset", ["destroy", set.tempName]);
-  ns.execOk("ipset", ["restore", "-file", join(dir, ARTEFACT_PATHS.ipset)]);
-  const live = listSets(ns);
-  for (const set of manifest.sets) {
-    if (set.tempName === null) continue;
-    if (live.has(set.name)) {
-      ns.execOk("ipset", ["swap", set.tempName, set.name]);
-      ns.execOk("ipset", ["destroy", set.tempName]);
-    } else {
-      ns.execOk("ipset", ["rename", set.tempName, set.name]);
+// The node agent's own apply procedure (lib/deploy/agent/rampart-node.sh), never a copy: the artefacts are laid
+// out as a confirmed version (current/artefacts, as confirm keeps them) and the agent's boot-restore verb applies
+// them (sets loaded under temporary names and swapped or renamed, Rampart's chains restored, the INPUT jump made
+// first, stale sets destroyed, fail2ban's files installed). Private mounts: /var/lib/rampart and /etc/fail2ban
+// are the caller's directories, /run is empty (no host fail2ban, no systemd), nothing leaks to the host.
+const AGENT = join(process.cwd(), "lib", "deploy", "agent", "rampart-node.sh");
+const AGENT_APPLY = `set -eu
+mount -t tmpfs -o mode=0755 tmpfs /var/lib
+mkdir -p /var/lib/rampart
+mount --bind "$1" /var/lib/rampart
+mount -t tmpfs -o mode=0755 tmpfs /run
+mkdir -p /etc/fail2ban
+mount --bind "$2" /etc/fail2ban
+exec /bin/sh "$3" boot-restore`;
+
+export interface AgentNode {
+  /** The node's /var/lib/rampart. */
+  varLibRampart: string;
+  /** The node's /etc/fail2ban. */
+  etcFail2ban: string;
+}
+
+/** A node's private directories for applyWithAgent. */
+export function agentNode(): AgentNode {
+  const root = mkdtempSync(join(tmpdir(), "rampart-agent-node-"));
+  const node = { varLibRampart: join(root, "var-lib-rampart"), etcFail2ban: join(root, "etc-fail2ban") };
+  mkdirSync(node.varLibRampart, { recursive: true });
+  mkdirSync(node.etcFail2ban, { recursive: true });
+  return node;
+}
+
+/** A version `rampart render --out DIR` wrote: every artefact file under DIR, and its manifest. */
+export function readRenderedDir(dir: string): { hash: string; files: Record<string, string>; manifest: Manifest } {
+  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest;
+  const files: Record<string, string> = {};
+  const walk = (relative: string) => {
+    for (const entry of readdirSync(join(dir, relative), { withFileTypes: true })) {
+      const path = relative === "" ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (path !== "manifest.json") files[path] = readFileSync(join(dir, path), "utf8");
     }
+  };
+  walk("");
+  return { hash: manifest.version, files, manifest };
+}
+
+/** Applies a rendered version in the namespace with the node agent; throws with the agent's words if it failed. */
+export function applyWithAgent(ns: Netns, node: AgentNode, rendered: { hash: string; files: Readonly<Record<string, string>>; manifest: Manifest }): void {
+  const current = join(node.varLibRampart, "current");
+  rmSync(current, { recursive: true, force: true });
+  const files = buildStagingFiles({ version: rendered.hash, deploymentId: "00000000-0000-4000-8000-000000000000", timerSeconds: 60, files: rendered.files, manifest: rendered.manifest });
+  for (const file of files) {
+    const path = join(current, "artefacts", file.path.slice(`${STAGING_DIR}/`.length));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.content);
   }
-  for (const [tool, file] of [["iptables", ARTEFACT_PATHS.iptables], ["ip6tables", ARTEFACT_PATHS.ip6tables]] as const) {
-    if (ns.exec(tool, manifest.apply.bootstrap.check).status !== 0) {
-      for (const argv of manifest.apply.bootstrap.run) {
-        const result = ns.exec(tool, argv);
-        if (result.status !== 0 && !/exists/i.test(result.stderr)) throw new Error(`${tool} ${argv.join(" ")}: ${result.stderr}`);
-      }
-    }
-    ns.execOk(`${tool}-restore`, ["--noflush", join(dir, file)]);
-  }
-  const wanted = new Set(manifest.sets.map((set) => set.name));
-  for (const name of listSets(ns)) {
-    if (name.startsWith("rampart-") && !wanted.has(name)) ns.execOk("ipset", ["destroy", name]);
+  writeFileSync(join(current, "version"), `${rendered.hash}\n`);
+  const result = ns.exec("sh", ["-c", AGENT_APPLY, "sh", node.varLibRampart, node.etcFail2ban, AGENT]);
+  const log = existsSync(join(node.varLibRampart, "boot.log")) ? readFileSync(join(node.varLibRampart, "boot.log"), "utf8").trim().split("\n").at(-1) ?? "" : "";
+  if (result.status !== 0 || !/ boot-restore: restored [0-9a-f]{64}, digest /.test(log)) {
+    throw new Error(`the agent did not apply version ${rendered.hash.slice(0, 12)}: ${log || result.stderr.trim() || `exit ${result.status}`}`);
   }
 }
 
