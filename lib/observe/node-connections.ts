@@ -33,7 +33,14 @@ interface Entry {
   targetKey: string;
   session: NodeChannel;
   isAgentChecked: boolean;
+  openedAt: number;
 }
+
+/**
+ * A pooled connection is replaced after this long: a host key is checked only when a connection opens, so a
+ * node whose key changed (re-installed, or an address taken over) is noticed within this time, not never.
+ */
+export const MAX_CONNECTION_AGE_MS = 5 * 60_000;
 
 const DEFAULT_POOL_DEADLINES: Partial<SshDeadlines> = { connectMs: 5_000, handshakeMs: 8_000, commandMs: 10_000, uploadMs: 30_000 };
 
@@ -53,11 +60,20 @@ async function ensureAgent(entry: Entry): Promise<void> {
 }
 
 async function open(nodeId: string, deadlines: Partial<SshDeadlines>): Promise<{ entry: Entry; nodeName: string }> {
-  // Decrypts the key for the length of this call; a node with a host-key alert or no key throws here.
-  const { node, target } = await loadNodeTarget(nodeId);
+  // Decrypts the key for the length of this call; a node with a host-key alert or no key throws here, and its
+  // pooled connection goes with it.
+  let loaded: Awaited<ReturnType<typeof loadNodeTarget>>;
+  try {
+    loaded = await loadNodeTarget(nodeId);
+  } catch (error) {
+    dropNodeConnection(nodeId);
+    throw error;
+  }
+  const { node, target } = loaded;
   const targetKey = targetKeyOf(target);
   const current = pool.get(nodeId);
-  if (current && current.targetKey === targetKey && !current.session.isClosed) return { entry: current, nodeName: node.name };
+  const isFresh = current !== undefined && Date.now() - current.openedAt < MAX_CONNECTION_AGE_MS;
+  if (current && isFresh && current.targetKey === targetKey && !current.session.isClosed) return { entry: current, nodeName: node.name };
   if (current) {
     current.session.close();
     pool.delete(nodeId);
@@ -67,7 +83,7 @@ async function open(nodeId: string, deadlines: Partial<SshDeadlines>): Promise<{
     pending = (async () => {
       try {
         const session = await transport.open(target, deadlines);
-        const entry: Entry = { targetKey, session, isAgentChecked: false };
+        const entry: Entry = { targetKey, session, isAgentChecked: false, openedAt: Date.now() };
         pool.set(nodeId, entry);
         return entry;
       } catch (error) {
