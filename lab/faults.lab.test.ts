@@ -11,21 +11,23 @@
  *    node keeps its timer, rolls back by itself, and the panel records the rollback;
  *  - a validation the node refuses (a broken file in its fail2ban configuration) leaves no temporary set in
  *    the kernel and the node on its old version;
+ *  - the node's host key changed between the apply and the confirmation: nothing more is run there, the push
+ *    is recorded FAILED with the alert, and the node's own timer restores its old version;
  *  - the panel process killed right after the apply (lab/push-and-die.ts): the reconciler that runs at start-up
  *    and in every collector round settles the deployment from the node's status — confirmed while the node
  *    still has it pending, the node's own rollback once its timer has fired.
  * Root only; skipped otherwise (RAMPART_REQUIRE_ALL=1 makes that a failure), and while another lab is up.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { isEverySuiteRequired, missingPrerequisites, run, runOk } from "@/test/rules/netns";
 
 import { downLab, killNodeSshd, LAB_TOOLS, nodeDirs, nodeExecArgv, startNodeSshd, upLab, type LabDescription } from "./cluster";
-import { runAsync, sleep } from "./exec";
+import { runAsync, runAsyncOk, sleep } from "./exec";
 import { netnsEtcDir } from "./fail2ban";
 import { readState } from "./state";
 import { registerLabNodes, useLabDatabase } from "./testing";
@@ -200,6 +202,42 @@ if (!shouldSkip) describe("pushes under injected faults: the panel's record equa
       await expectRecordsMatchNodes(deployments, before);
     } finally {
       rmSync(broken, { force: true });
+    }
+  });
+
+  it("stops at a host key that changed between the apply and the confirmation; the node's timer restores it", async () => {
+    const before = snapshotOf(["node1"]);
+    const hostKey = join(dirname(nodeState("node1").sshdPidFile), "ssh_host_ed25519_key");
+    const saved = `${hostKey}.saved`;
+    copyFileSync(hostKey, saved);
+    copyFileSync(`${hostKey}.pub`, `${saved}.pub`);
+    const nodeId = nodeIds.get("node1")!;
+    try {
+      const deployments = await push(["node1"], {
+        onStage: async (_name, stage) => {
+          if (stage !== "confirm") return;
+          // Another machine answers at the node's address: a new host key behind the same sshd configuration.
+          await killNodeSshd("node1", dir);
+          rmSync(hostKey, { force: true });
+          rmSync(`${hostKey}.pub`, { force: true });
+          await runAsyncOk("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", hostKey]);
+          await startNodeSshd("node1", dir);
+        },
+      });
+      const d = deployments[0]!;
+      expect([d.state, d.message]).toEqual(["FAILED", expect.stringMatching(/^The node's host key changed: expected SHA256:\S+, received SHA256:\S+\. No command was run\. Its rollback timer restores the previous version at \S+\.$/)]);
+      const alert = await m.db.getDb().node.findUniqueOrThrow({ where: { id: nodeId }, select: { hostKeyMismatchFingerprint: true } });
+      expect(alert.hostKeyMismatchFingerprint).toMatch(/^SHA256:/);
+      // Its timer restores the old version by itself.
+      await sleep((TIMER_SECONDS + 3) * 1000);
+      expect(agentStatus("node1").version).toBe(before.get("node1")!.version);
+      expect(rampartRules("node1")).toBe(before.get("node1")!.rules);
+    } finally {
+      await killNodeSshd("node1", dir);
+      copyFileSync(saved, hostKey);
+      copyFileSync(`${saved}.pub`, `${hostKey}.pub`);
+      await startNodeSshd("node1", dir);
+      await m.db.getDb().node.update({ where: { id: nodeId }, data: { hostKeyMismatchFingerprint: null, hostKeyMismatchAt: null } });
     }
   });
 

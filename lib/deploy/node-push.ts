@@ -207,7 +207,10 @@ async function confirm(options: NodePushOptions, rollbackAt: Date, timings: Reco
       }
       return finish({ state: "ROLLED_BACK", progress: 100, message: `The node did not confirm and runs its previous version: ${agentError(result)}` });
     } catch (error) {
-      if (error instanceof HostKeyMismatchError) return finish({ state: "FAILED", progress: 100, message: error.message, hostKeyMismatch: error.received });
+      if (error instanceof HostKeyMismatchError) {
+        // Nothing more is run there; the node's own timer undoes the unconfirmed apply.
+        return finish({ state: "FAILED", progress: 100, message: `${error.message} Its rollback timer restores the previous version at ${rollbackAt.toISOString()}.`, hostKeyMismatch: error.received, rollbackAt });
+      }
       lastError = describe(error);
       await sleep(1_000);
     } finally {
