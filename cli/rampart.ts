@@ -21,6 +21,7 @@ import {
   tenantReject,
 } from "./commands/tenant";
 import { tokenCreate } from "./commands/token";
+import { VERSIONS_HELP, versionsDiffOptions, versionsListOptions } from "./commands/versions-options";
 import { userCreate, userResetPassword } from "./commands/user";
 import { UsageError } from "./context";
 import { formatZodError } from "./format";
@@ -44,6 +45,7 @@ ${LISTS_HELP}
 ${SETTINGS_HELP}
 ${NODES_HELP}
 ${PUSH_HELP}
+${VERSIONS_HELP}
 ${BANS_HELP}
 ${TENANT_HELP}
 ${EXPOSURE_HELP}
@@ -70,6 +72,8 @@ const commands: Record<string, Command> = {
   "nodes repair": defineCommand(nodesRepairOptions, async (values, positionals) => (await import("./commands/nodes")).nodesRepair(values, positionals)),
   push: defineCommand(pushOptions, async (values) => (await import("./commands/push")).push(values)),
   rollback: defineCommand(rollbackOptions, async (values) => (await import("./commands/push")).rollback(values)),
+  "versions list": defineCommand(versionsListOptions, async (values) => (await import("./commands/versions")).versionsList(values)),
+  "versions diff": defineCommand(versionsDiffOptions, async (values, positionals) => (await import("./commands/versions")).versionsDiff(values, positionals)),
   "secrets rotate": defineCommand(secretsRotateOptions, async (values) => (await import("./commands/nodes")).secretsRotate(values)),
   "bans list": defineCommand(bansListOptions, async (values) => (await import("./commands/bans")).bansList(values)),
   unban: defineCommand(unbanOptions, async (values, positionals) => (await import("./commands/bans")).unban(values, positionals)),

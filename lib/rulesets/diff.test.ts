@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareLines } from "./diff";
+import { compareArtefacts, compareLines, formatChangeSummary } from "./diff";
 
 describe("compareLines", () => {
   it("reports added and removed lines", () => {
@@ -21,5 +21,31 @@ describe("compareLines", () => {
     const changes = compareLines("", next, 10);
     expect(changes.added).toHaveLength(10);
     expect(changes.addedCount).toBe(500);
+  });
+});
+
+describe("compareArtefacts", () => {
+  it("compares every path of either version, leaves the manifest and unchanged files out, in path order", () => {
+    const previous = { "manifest.json": '{"v":1}', "iptables.rules": "a\nb\n", "ipset.restore": "x\n", "old.conf": "gone\n" };
+    const next = { "manifest.json": '{"v":2}', "iptables.rules": "a\nc\n", "ipset.restore": "x\n", "fail2ban/new.local": "n\n" };
+    expect(compareArtefacts(previous, next)).toEqual([
+      { path: "fail2ban/new.local", added: ["n"], removed: [], addedCount: 1, removedCount: 0 },
+      { path: "iptables.rules", added: ["c"], removed: ["b"], addedCount: 1, removedCount: 1 },
+      { path: "old.conf", added: [], removed: ["gone"], addedCount: 0, removedCount: 1 },
+    ]);
+  });
+
+  it("counts without listing at limit 0", () => {
+    expect(compareArtefacts({ a: "1\n" }, { a: "2\n3\n" }, 0)).toEqual([{ path: "a", added: [], removed: [], addedCount: 2, removedCount: 1 }]);
+  });
+});
+
+describe("formatChangeSummary", () => {
+  it("says what changed per artefact in one line", () => {
+    expect(formatChangeSummary([{ path: "ipset.restore", addedCount: 1200, removedCount: 0 }, { path: "iptables.rules", addedCount: 3, removedCount: 1 }], true)).toBe(
+      "ipset.restore +1,200, iptables.rules +3 −1",
+    );
+    expect(formatChangeSummary([], true)).toBe("No line changes");
+    expect(formatChangeSummary([], false)).toBe("First stored version");
   });
 });

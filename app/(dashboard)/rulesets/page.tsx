@@ -49,7 +49,11 @@ export default async function RulesetsPage({ searchParams }: { searchParams: Sea
     if (!isAppError(error)) throw error;
     return (
       <>
-        <PageHeader title="Rulesets" description="The policy compiled into iptables, ipset and fail2ban configuration." />
+        <PageHeader
+          title="Rulesets"
+          description="The policy compiled into iptables, ipset and fail2ban configuration."
+          actions={<ButtonLink href="/rulesets/versions" variant="secondary">Version history</ButtonLink>}
+        />
         <Card>
           <CardHeader title="The current policy cannot be compiled" description={error.message} />
           <CardBody>
@@ -79,7 +83,12 @@ export default async function RulesetsPage({ searchParams }: { searchParams: Sea
       <PageHeader
         title="Rulesets"
         description="The current policy compiled into iptables, ipset and fail2ban configuration, per node, compared with the version last deployed."
-        actions={<ButtonLink href={downloadHref} variant="secondary" prefetch={false}>Download {file}</ButtonLink>}
+        actions={
+          <>
+            <ButtonLink href="/rulesets/versions" variant="secondary">Version history</ButtonLink>
+            <ButtonLink href={downloadHref} variant="secondary" prefetch={false}>Download {file}</ButtonLink>
+          </>
+        }
       />
 
       <nav aria-label="Render target" className="mb-4 flex flex-wrap gap-2">
