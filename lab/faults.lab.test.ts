@@ -12,7 +12,8 @@
  *  - a validation the node refuses (a broken file in its fail2ban configuration) leaves no temporary set in
  *    the kernel and the node on its old version;
  *  - the node's host key changed between the apply and the confirmation: nothing more is run there, the push
- *    is recorded FAILED with the alert, and the node's own timer restores its old version;
+ *    stays unsettled (APPLIED) with the alert, the node's own timer restores its old version, and once the key
+ *    is re-pinned the reconciler records that rollback from the node's status;
  *  - the panel process killed right after the apply (lab/push-and-die.ts): the reconciler that runs at start-up
  *    and in every collector round settles the deployment from the node's status — confirmed while the node
  *    still has it pending, the node's own rollback once its timer has fired.
@@ -225,13 +226,23 @@ if (!shouldSkip) describe("pushes under injected faults: the panel's record equa
         },
       });
       const d = deployments[0]!;
-      expect([d.state, d.message]).toEqual(["FAILED", expect.stringMatching(/^The node's host key changed: expected SHA256:\S+, received SHA256:\S+\. No command was run\. Its rollback timer restores the previous version at \S+\.$/)]);
+      expect([d.state, d.message]).toEqual(["APPLIED", expect.stringMatching(/^The node's host key changed: expected SHA256:\S+, received SHA256:\S+\. No command was run\. Rampart cannot ask this node what it runs until its key is re-pinned/)]);
       const alert = await m.db.getDb().node.findUniqueOrThrow({ where: { id: nodeId }, select: { hostKeyMismatchFingerprint: true } });
       expect(alert.hostKeyMismatchFingerprint).toMatch(/^SHA256:/);
-      // Its timer restores the old version by itself.
+      // Its timer restores the old version by itself; while the alert stands, nothing asks the node.
       await sleep((TIMER_SECONDS + 3) * 1000);
       expect(agentStatus("node1").version).toBe(before.get("node1")!.version);
-      expect(rampartRules("node1")).toBe(before.get("node1")!.rules);
+      expect(await m.reconcile.reconcileInFlightDeployments({ olderThanMs: 0 })).toBe(0);
+      // The genuine node back and its key re-pinned: the reconciler records what the node did.
+      await killNodeSshd("node1", dir);
+      copyFileSync(saved, hostKey);
+      copyFileSync(`${saved}.pub`, `${hostKey}.pub`);
+      await startNodeSshd("node1", dir);
+      await m.db.getDb().node.update({ where: { id: nodeId }, data: { hostKeyMismatchFingerprint: null, hostKeyMismatchAt: null } });
+      expect(await m.reconcile.reconcileInFlightDeployments({ olderThanMs: 0 })).toBe(1);
+      const row = await m.db.getDb().deployment.findUniqueOrThrow({ where: { id: d.id } });
+      expect([row.state, row.message]).toEqual(["ROLLED_BACK", expect.stringMatching(/restored its previous version by itself .*not confirmed within 20 s/)]);
+      await expectRecordsMatchNodes([{ ...d, state: row.state, message: row.message }], before);
     } finally {
       await killNodeSshd("node1", dir);
       copyFileSync(saved, hostKey);

@@ -334,7 +334,8 @@ async function runBatch(
     }
     const state = await pushOne(plan, versions.get(plan.version.hash)!, request, runner);
     states[plan.nodeName] = state;
-    if (FAILED_STATES.includes(state)) {
+    // Not final (a node whose state could not be verified, e.g. its host key changed after the apply) is a failure too.
+    if (FAILED_STATES.includes(state) || !FINAL_STATES.includes(state)) {
       failures += 1;
       if (plan.canary) stopReason ??= `the canary node ${plan.nodeName} ended ${state.toLowerCase().replace("_", " ")}`;
       else if (failures >= threshold) stopReason ??= `${failures} node(s) failed (threshold ${threshold})`;

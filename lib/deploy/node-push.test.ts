@@ -161,6 +161,15 @@ describe("pushVersionToNode over a scripted node", () => {
     expectRecordMatches(outcome.state, node);
   });
 
+  it("leaves a push unsettled (APPLIED, not final) when the host key changed after the apply: nothing more runs there", async () => {
+    const node = new ScriptedNode();
+    node.opens = ["ok", "hostkey"];
+    const { outcome } = await push(node);
+    expect([outcome.state, outcome.progress, outcome.hostKeyMismatch]).toEqual(["APPLIED", 100, "SHA256:other"]);
+    expect(outcome.message).toMatch(/^The node's host key changed: .* Rampart cannot ask this node what it runs until its key is re-pinned; its rollback timer restores the previous version at \S+ unless the apply was confirmed\.$/);
+    expect(node.calls.slice(-2)).toEqual(["apply", "open:hostkey"]);
+  });
+
   it("records the node's own rollback when no confirmation reached it before its timer", async () => {
     const node = new ScriptedNode();
     node.timerSeconds = 2;

@@ -174,6 +174,21 @@ export async function pushVersionToNode(options: NodePushOptions): Promise<PushO
   }
 }
 
+/**
+ * A changed host key after the apply: nothing more is run there, and what the node runs cannot be asked. The
+ * deployment stays APPLIED (not final) so the reconciler settles it from the node's status once an
+ * administrator has re-pinned the key; the batch counts it as a failure.
+ */
+function unverified(error: HostKeyMismatchError, rollbackAt: Date): Omit<PushOutcome, "timings"> {
+  return {
+    state: "APPLIED",
+    progress: 100,
+    message: `${error.message} Rampart cannot ask this node what it runs until its key is re-pinned; its rollback timer restores the previous version at ${rollbackAt.toISOString()} unless the apply was confirmed.`,
+    hostKeyMismatch: error.received,
+    rollbackAt,
+  };
+}
+
 /** Confirms over fresh connections until the timer; afterwards asks the node whether it rolled back. */
 async function confirm(options: NodePushOptions, rollbackAt: Date, timings: Record<string, number>, mark: (stage: string) => void): Promise<PushOutcome> {
   const finish = async (outcome: Omit<PushOutcome, "timings">): Promise<PushOutcome> => {
@@ -207,10 +222,7 @@ async function confirm(options: NodePushOptions, rollbackAt: Date, timings: Reco
       }
       return finish({ state: "ROLLED_BACK", progress: 100, message: `The node did not confirm and runs its previous version: ${agentError(result)}` });
     } catch (error) {
-      if (error instanceof HostKeyMismatchError) {
-        // Nothing more is run there; the node's own timer undoes the unconfirmed apply.
-        return finish({ state: "FAILED", progress: 100, message: `${error.message} Its rollback timer restores the previous version at ${rollbackAt.toISOString()}.`, hostKeyMismatch: error.received, rollbackAt });
-      }
+      if (error instanceof HostKeyMismatchError) return finish(unverified(error, rollbackAt));
       lastError = describe(error);
       await sleep(1_000);
     } finally {
@@ -244,7 +256,7 @@ async function confirm(options: NodePushOptions, rollbackAt: Date, timings: Reco
         return finish({ state: "ROLLED_BACK", progress: 100, message: "The node runs its previous version", rollbackAt });
       }
     } catch (error) {
-      if (error instanceof HostKeyMismatchError) return finish({ state: "FAILED", progress: 100, message: error.message, hostKeyMismatch: error.received });
+      if (error instanceof HostKeyMismatchError) return finish(unverified(error, rollbackAt));
       lastError = describe(error);
     } finally {
       session?.close();

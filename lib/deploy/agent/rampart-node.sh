@@ -50,6 +50,15 @@ lock_node() {
 	if [ -n "${1:-}" ]; then flock -w "$1" 9; else flock 9; fi
 }
 
+# write_file PATH LINE...: PATH holds exactly these lines or is left as it was (written aside, checked, renamed).
+write_file() {
+	f=$1
+	shift
+	printf '%s\n' "$@" >"$f.tmp" && mv "$f.tmp" "$f" && return 0
+	rm -f "$f.tmp"
+	return 1
+}
+
 # unload_temp_sets DIR: destroys the sets DIR's sets.list loads under temporary names (a failed validation or an
 # abandoned version must not leave a 1M-entry "-new" set in the kernel).
 unload_temp_sets() {
@@ -336,13 +345,20 @@ cmd_apply() {
 	[ -f "$PENDING" ] && die "an earlier push awaits confirmation"
 	snapshot || die "could not snapshot the current state"
 	rm -f "$RESULT"
-	printf 'deployment=%s\npid=\ndeadline=\n' "$id" >"$PENDING"
+	write_file "$PENDING" "deployment=$id" "pid=" "deadline=" || die "cannot record the pending apply (is the disk full?); nothing was applied"
 	# The apply and the timer run detached (own session, lock inherited): a connection cut by the new rules
 	# cannot interrupt them, and the timer fires whether or not the panel ever comes back.
-	setsid /bin/sh "$AGENT" apply-run </dev/null >"$R/apply.log" 2>&1 &
+	setsid /bin/sh "$AGENT" apply-run </dev/null >/dev/null 2>&1 &
+	runner=$!
 	exec 9>&-
 	i=0
 	while [ ! -f "$RESULT" ] && [ $i -lt 1200 ]; do
+		# A runner that ended without a report restored the previous state (or never started).
+		if ! kill -0 "$runner" 2>/dev/null; then
+			[ -f "$RESULT" ] && break
+			rm -f "$PENDING"
+			die "the apply ended without a report (is the disk full?); the previous state was restored"
+		fi
 		sleep 0.25
 		i=$((i + 1))
 	done
@@ -357,12 +373,17 @@ cmd_apply_run() {
 	if ! out=$(apply_dir "$STAGE" 2>&1); then
 		restore_snapshot "apply failed: $out" "$id" >/dev/null 2>&1
 		rm -f "$PENDING"
-		echo "failed $(echo "$out" | tail -n 3 | tr '\n' ' ')" >"$RESULT.tmp" && mv "$RESULT.tmp" "$RESULT"
+		write_file "$RESULT" "failed $(echo "$out" | tail -n 3 | tr '\n' ' ')"
 		exit 1
 	fi
 	deadline=$(($(date +%s) + timer))
-	printf 'deployment=%s\npid=%s\ndeadline=%s\n' "$id" "$$" "$deadline" >"$PENDING"
-	echo "applied $deadline" >"$RESULT.tmp" && mv "$RESULT.tmp" "$RESULT"
+	# The timer only restores what PENDING names, so a PENDING that cannot be written means no timer: undo now.
+	if ! write_file "$PENDING" "deployment=$id" "pid=$$" "deadline=$deadline" || ! write_file "$RESULT" "applied $deadline"; then
+		restore_snapshot "could not record the pending apply (is the disk full?)" "$id" >/dev/null 2>&1
+		rm -f "$PENDING"
+		write_file "$RESULT" "failed could not record the pending apply (is the disk full?); the previous state was restored" 2>/dev/null
+		exit 1
+	fi
 	exec 9>&-
 	sleep "$timer"
 	lock_node
