@@ -214,6 +214,19 @@ describe("the batch over scripted nodes", () => {
     expect(connections).toBe(0);
   });
 
+  it("stores one version when two pushes render it at the same moment, and both go ahead", async () => {
+    await addManagement();
+    const nodes = await scriptedNodes(2);
+    // Known panel addresses, so both render the same input at once without probing first.
+    await getDb().node.updateMany({ where: { id: { in: nodes.map((n) => n.id) } }, data: { panelAddress: SCRIPTED_PANEL } });
+    await getDb().addressEntry.create({ data: { list: "BLOCKLIST", network: `198.18.${Math.floor(Math.random() * 200)}.${Math.floor(Math.random() * 250)}`, family: 4, comment: "a new version" } });
+    const pushes = await Promise.all(nodes.map((n) => startPush(admin, { target: { kind: "nodes", names: [n.name] }, timerSeconds: 10 }, { transport })));
+    const summaries = await Promise.all(pushes.map((p) => p.done));
+    expect(summaries.map((s) => s.isAllConfirmed)).toEqual([true, true]);
+    const versions = await getDb().deployment.findMany({ where: { batchId: { in: pushes.map((p) => p.batchId) } }, select: { rulesetId: true } });
+    expect(new Set(versions.map((v) => v.rulesetId)).size).toBe(1);
+  });
+
   it("stops at a failed canary: the other nodes are SKIPPED and never staged", async () => {
     await addManagement();
     const nodes = await scriptedNodes(3, [[], ["canary"], []]);

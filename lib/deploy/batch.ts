@@ -129,19 +129,26 @@ async function loadStoredVersion(hash: string): Promise<{ id: string } & Version
   return { id: row.id, hash: row.hash, files, manifest: JSON.parse(manifestText) as Manifest };
 }
 
+/**
+ * Stores a rendered version once by hash. Two pushes rendering the same version at the same moment both try
+ * to create it (Prisma's upsert is a read then a write, not atomic): the INSERT ... ON CONFLICT DO NOTHING
+ * lets one win and the other read the winner's row.
+ */
 async function storeVersion(caller: Caller, rendered: { hash: string; files: Record<string, string>; manifest: Manifest }): Promise<string> {
-  const row = await getDb().rulesetVersion.upsert({
-    where: { hash: rendered.hash },
-    create: {
-      hash: rendered.hash,
-      author: caller.actor.label,
-      policy: rendered.manifest.policy as never,
-      manifest: rendered.manifest as never,
-      artefacts: new Uint8Array(encodeArtefacts(rendered.files)),
-    },
-    update: {},
-    select: { id: true },
+  const db = getDb();
+  await db.rulesetVersion.createMany({
+    data: [
+      {
+        hash: rendered.hash,
+        author: caller.actor.label,
+        policy: rendered.manifest.policy as never,
+        manifest: rendered.manifest as never,
+        artefacts: new Uint8Array(encodeArtefacts(rendered.files)),
+      },
+    ],
+    skipDuplicates: true,
   });
+  const row = await db.rulesetVersion.findUniqueOrThrow({ where: { hash: rendered.hash }, select: { id: true } });
   return row.id;
 }
 
