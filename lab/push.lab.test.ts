@@ -38,6 +38,7 @@ if (!shouldSkip) describe("safe push to lab nodes", () => {
     collector: typeof import("@/lib/observe/collector");
     connections: typeof import("@/lib/observe/node-connections");
     snapshots: typeof import("@/lib/db/queries/snapshots");
+    repair: typeof import("@/lib/deploy/repair");
     db: typeof import("@/lib/db/client");
   };
   const caller = { role: "ADMIN" as const, tenantId: null, actor: { type: "CLI" as const, id: null, label: "push-lab-test" } };
@@ -76,6 +77,7 @@ if (!shouldSkip) describe("safe push to lab nodes", () => {
       collector: await import("@/lib/observe/collector"),
       connections: await import("@/lib/observe/node-connections"),
       snapshots: await import("@/lib/db/queries/snapshots"),
+      repair: await import("@/lib/deploy/repair"),
       db: await import("@/lib/db/client"),
     };
     for (const [name, id] of await registerLabNodes(lab)) nodeIds.set(name, id);
@@ -272,7 +274,7 @@ if (!shouldSkip) describe("safe push to lab nodes", () => {
     expect(refused.stderr).toMatch(/nosuchnode/);
   });
 
-  it("reports a rule inserted ahead of Rampart's jump and a swapped whitelist member as drift within one poll; a push repairs both", async () => {
+  it("reports a rule inserted ahead of Rampart's jump and a swapped whitelist member as drift within one poll; the repair action repairs both", async () => {
     const name = "node1";
     const poll = async () => {
       await m.collector.collectNode(nodeIds.get(name)!);
@@ -298,11 +300,12 @@ if (!shouldSkip) describe("safe push to lab nodes", () => {
     expect(onNode(name, ["ipset", "add", whitelist, intruder]).status).toBe(0);
     expect((await poll()).isDrifted).toBe(true);
 
-    // Both at once, repaired by a push of the same version: never skipped on a matching digest.
+    // Both at once, repaired in one action: the repair re-applies the confirmed version (never skipped on a digest).
     expect(onNode(name, ["iptables", "-w", "-I", "INPUT", "1", "-s", intruder, "-j", "ACCEPT"]).status).toBe(0);
-    const repaired = await push({ target: { kind: "nodes", names: [name] } });
-    expect(repaired.byNode[name]!.state).toBe("CONFIRMED");
-    expect(repaired.byNode[name]!.rulesetHash).toBe(pushed.byNode[name]!.rulesetHash);
+    expect((await poll()).isDrifted).toBe(true);
+    const repair = await m.repair.repairNode(caller, nodeIds.get(name)!, { timerSeconds: 30 });
+    expect(repair.version).toBe(pushed.byNode[name]!.rulesetHash);
+    expect((await repair.done).states[name]).toBe("CONFIRMED");
     expect(onNode(name, ["ipset", "test", whitelist, intruder]).status).not.toBe(0);
     expect(onNode(name, ["ipset", "test", whitelist, member]).status).toBe(0);
     expect(onNode(name, ["iptables", "-w", "-S", "INPUT"]).stdout.split("\n").find((l) => l.startsWith("-A INPUT"))).toBe("-A INPUT -j RAMPART-INPUT");

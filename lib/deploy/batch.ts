@@ -4,6 +4,19 @@ import { toFieldErrors } from "@/lib/action-result";
 import { assertPermission, type Caller } from "@/lib/auth/caller";
 import { getDb } from "@/lib/db/client";
 import { SYSTEM_ACTOR, writeAudit } from "@/lib/db/queries/audit";
+import {
+  createBatch,
+  FAILED_STATES,
+  FINAL_STATES,
+  findBatchDeployments,
+  findRulesetVersionByHash,
+  LEASE_MS,
+  releaseNodeLease,
+  renewNodeLease,
+  storeRulesetVersion,
+  takeNodeLease,
+  updateDeployment,
+} from "@/lib/db/queries/deployments";
 import { AppError } from "@/lib/errors";
 import type { DeploymentState } from "@/lib/generated/prisma/enums";
 import { hashArtefacts } from "@/lib/rules/hash";
@@ -12,7 +25,7 @@ import { renderParsedRuleset, validateNodeInputForRender, validateSnapshotForRen
 import type { Manifest } from "@/lib/rules/render-manifest";
 import { recordPanelAddress } from "@/lib/db/queries/nodes";
 import { loadConfiguredPanelAddresses, loadRenderInputs, RENDER_TARGET_SELECT, renderTargetOf } from "@/lib/rulesets/current";
-import { decodeArtefacts, encodeArtefacts } from "@/lib/rulesets/versions";
+import { decodeArtefacts } from "@/lib/rulesets/versions";
 import type { SshDeadlines } from "@/lib/ssh/session";
 import { sshTransport, type NodeChannel, type NodeTransport } from "@/lib/ssh/transport";
 import { pushRequestSchema, type PushRequestInput } from "@/lib/validation/push";
@@ -30,10 +43,7 @@ import { loadNodeTarget, recordHostKeyMismatch } from "./target";
  * in the database keeps two pushes to one node from interleaving, across processes.
  */
 
-export const FINAL_STATES: readonly DeploymentState[] = ["CONFIRMED", "ROLLED_BACK", "FAILED", "UNREACHABLE", "SKIPPED"];
-const FAILED_STATES: readonly DeploymentState[] = ["ROLLED_BACK", "FAILED", "UNREACHABLE"];
-/** How long a node lease lasts without renewal; an in-flight deployment untouched this long is stale. */
-export const LEASE_MS = 120_000;
+export { FINAL_STATES, LEASE_MS };
 const LEASE_WAIT_MS = 15 * 60_000;
 
 export interface BatchSummary {
@@ -119,7 +129,7 @@ async function discoverPanelAddresses(nodes: { id: string; panelAddress: string 
 
 /** The stored version for a hash, with its artefacts re-checked against the hash before any node sees them. */
 async function loadStoredVersion(hash: string): Promise<{ id: string } & VersionFiles> {
-  const row = await getDb().rulesetVersion.findUnique({ where: { hash } });
+  const row = await findRulesetVersionByHash(hash);
   if (!row) throw new AppError("NOT_FOUND", `No ruleset version ${hash.slice(0, 12)}.`);
   const files = decodeArtefacts(row.artefacts);
   const { [ARTEFACT_PATHS.manifest]: manifestText, ...rest } = files;
@@ -129,27 +139,8 @@ async function loadStoredVersion(hash: string): Promise<{ id: string } & Version
   return { id: row.id, hash: row.hash, files, manifest: JSON.parse(manifestText) as Manifest };
 }
 
-/**
- * Stores a rendered version once by hash. Two pushes rendering the same version at the same moment both try
- * to create it (Prisma's upsert is a read then a write, not atomic): the INSERT ... ON CONFLICT DO NOTHING
- * lets one win and the other read the winner's row.
- */
-async function storeVersion(caller: Caller, rendered: { hash: string; files: Record<string, string>; manifest: Manifest }): Promise<string> {
-  const db = getDb();
-  await db.rulesetVersion.createMany({
-    data: [
-      {
-        hash: rendered.hash,
-        author: caller.actor.label,
-        policy: rendered.manifest.policy as never,
-        manifest: rendered.manifest as never,
-        artefacts: new Uint8Array(encodeArtefacts(rendered.files)),
-      },
-    ],
-    skipDuplicates: true,
-  });
-  const row = await db.rulesetVersion.findUniqueOrThrow({ where: { hash: rendered.hash }, select: { id: true } });
-  return row.id;
+function storeVersion(caller: Caller, rendered: { hash: string; files: Record<string, string>; manifest: Manifest }): Promise<string> {
+  return storeRulesetVersion(caller.actor.label, rendered);
 }
 
 /**
@@ -207,14 +198,12 @@ export async function startPush(caller: Caller, input: PushRequestInput | unknow
     }
   }
 
-  await getDb().$transaction(async (tx) => {
-    await tx.deployment.createMany({
-      data: planned.map((p) => ({ id: p.deploymentId, batchId, nodeId: p.nodeId, rulesetId: p.version.id, requestedBy: caller.actor.label, canary: p.canary, message: "Waiting" })),
-    });
-    await writeAudit(tx, caller.actor, {
+  await createBatch(
+    batchId,
+    caller.actor,
+    planned.map((p) => ({ id: p.deploymentId, nodeId: p.nodeId, rulesetId: p.version.id, canary: p.canary })),
+    {
       action: request.version === undefined ? "push.start" : "push.rollback",
-      objectType: "push",
-      objectId: batchId,
       after: {
         target: request.target,
         nodes: planned.map((p) => ({ node: p.nodeName, version: p.version.hash })),
@@ -223,26 +212,16 @@ export async function startPush(caller: Caller, input: PushRequestInput | unknow
         failureThreshold: request.failureThreshold,
         timerSeconds: request.timerSeconds,
       },
-    });
-  });
+    },
+  );
 
   const done = runBatch(batchId, planned, versions, request, runner).finally(() => running.delete(batchId));
   running.set(batchId, done);
   return { batchId, done };
 }
 
-async function writeUpdate(deploymentId: string, update: Omit<Partial<PushUpdate>, "state"> & { state?: DeploymentState }, isFinal: boolean): Promise<void> {
-  await getDb().deployment.update({
-    where: { id: deploymentId },
-    data: {
-      ...(update.state !== undefined ? { state: update.state } : {}),
-      ...(update.progress !== undefined ? { progress: update.progress } : {}),
-      ...(update.message !== undefined ? { message: update.message.slice(0, 2000) } : {}),
-      ...(update.rollbackAt !== undefined ? { rollbackAt: update.rollbackAt } : {}),
-      ...(update.digest !== undefined ? { digest: update.digest } : {}),
-      ...(isFinal ? { finishedAt: new Date() } : {}),
-    },
-  });
+function writeUpdate(deploymentId: string, update: Omit<Partial<PushUpdate>, "state"> & { state?: DeploymentState }, isFinal: boolean): Promise<void> {
+  return updateDeployment(deploymentId, update, isFinal);
 }
 
 /** Takes the node's push lease for this deployment, waiting while another push holds it. */
@@ -250,12 +229,7 @@ async function acquireLease(nodeId: string, deploymentId: string, onWait: () => 
   const giveUp = Date.now() + LEASE_WAIT_MS;
   let hasWaited = false;
   while (Date.now() < giveUp) {
-    const now = new Date();
-    const taken = await getDb().node.updateMany({
-      where: { id: nodeId, OR: [{ pushLeaseHolder: null }, { pushLeaseUntil: { lt: now } }, { pushLeaseHolder: deploymentId }] },
-      data: { pushLeaseHolder: deploymentId, pushLeaseUntil: new Date(now.getTime() + LEASE_MS) },
-    });
-    if (taken.count === 1) return true;
+    if (await takeNodeLease(nodeId, deploymentId)) return true;
     if (!hasWaited) {
       hasWaited = true;
       await onWait();
@@ -265,8 +239,8 @@ async function acquireLease(nodeId: string, deploymentId: string, onWait: () => 
   return false;
 }
 
-async function releaseLease(nodeId: string, deploymentId: string): Promise<void> {
-  await getDb().node.updateMany({ where: { id: nodeId, pushLeaseHolder: deploymentId }, data: { pushLeaseHolder: null, pushLeaseUntil: null } });
+function releaseLease(nodeId: string, deploymentId: string): Promise<void> {
+  return releaseNodeLease(nodeId, deploymentId);
 }
 
 async function pushOne(plan: PlannedNode, version: VersionFiles, request: ReturnType<typeof pushRequestSchema.parse>, runner: RunnerOptions): Promise<DeploymentState> {
@@ -281,12 +255,10 @@ async function pushOne(plan: PlannedNode, version: VersionFiles, request: Return
     return "FAILED";
   }
   const renew = setInterval(() => {
-    void getDb()
-      .node.updateMany({ where: { id: plan.nodeId, pushLeaseHolder: plan.deploymentId }, data: { pushLeaseUntil: new Date(Date.now() + LEASE_MS) } })
-      .catch(() => undefined);
+    void renewNodeLease(plan.nodeId, plan.deploymentId).catch(() => undefined);
   }, LEASE_MS / 4);
   try {
-    await getDb().deployment.update({ where: { id: plan.deploymentId }, data: { startedAt: new Date(), state: "UPLOADING", message: "Starting" } });
+    await updateDeployment(plan.deploymentId, { startedAt: new Date(), state: "UPLOADING", message: "Starting" }, false);
     let loaded;
     try {
       loaded = await loadNodeTarget(plan.nodeId);
@@ -389,11 +361,7 @@ export interface PushBatchView {
 
 export async function getPushBatch(caller: Caller, batchId: string): Promise<PushBatchView> {
   assertPermission(caller, "nodes:read");
-  const rows = await getDb().deployment.findMany({
-    where: { batchId },
-    orderBy: [{ canary: "desc" }, { node: { name: "asc" } }],
-    include: { node: { select: { name: true } }, ruleset: { select: { hash: true } } },
-  });
+  const rows = await findBatchDeployments(batchId);
   if (rows.length === 0) throw new AppError("NOT_FOUND", "No such push.");
   return {
     batchId,

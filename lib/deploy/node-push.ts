@@ -1,4 +1,5 @@
 import { networkContains, parseHostAddress, parseNetwork } from "@/lib/net/parse";
+import type { PushState } from "@/lib/db/queries/deployments";
 import type { Manifest } from "@/lib/rules/render-manifest";
 import { DEFAULT_SIP_PORT, diagnoseSshFailure } from "@/lib/ssh/diagnose";
 import { HostKeyMismatchError, isSshError } from "@/lib/ssh/errors";
@@ -16,7 +17,8 @@ import { buildStagingFiles } from "./staging";
  * here: progress goes through `report`, so the same code serves the batch runner, the CLI and the bench.
  */
 
-export type PushState = "UPLOADING" | "VALIDATING" | "APPLIED" | "CONFIRMED" | "ROLLED_BACK" | "FAILED" | "UNREACHABLE";
+/** The states of one node's push: the deployment states (lib/db/queries/deployments.ts) but PENDING and SKIPPED. */
+export type { PushState } from "@/lib/db/queries/deployments";
 
 export interface PushUpdate {
   state: PushState;

@@ -13,13 +13,12 @@
  *   - it cannot be reached: left open with a message and asked again next round, until it has been open for
  *     GIVE_UP_MS, then UNREACHABLE with what is known.
  */
-import { getDb } from "@/lib/db/client";
-import type { DeploymentState } from "@/lib/generated/prisma/enums";
+import { FINAL_STATES, findStaleDeployments, LEASE_MS, releaseNodeLease, takeNodeLease, updateDeployment, type DeploymentState } from "@/lib/db/queries/deployments";
 import { isSshError } from "@/lib/ssh/errors";
 import { sshTransport, type NodeTransport } from "@/lib/ssh/transport";
 
 import { parseConfirmed, parseStatus, type NodeStatus } from "./agent-output";
-import { FINAL_STATES, isBatchRunningHere, LEASE_MS } from "./batch";
+import { isBatchRunningHere } from "./batch";
 import { loadNodeTarget } from "./target";
 
 /** How long an interrupted deployment whose node cannot be asked stays open before it is closed UNREACHABLE. */
@@ -86,24 +85,15 @@ async function askNode(transport: NodeTransport, nodeId: string, d: StaleDeploym
 
 /** Settles every stale in-flight deployment it can; returns how many it closed. Never throws for node trouble. */
 export async function reconcileInFlightDeployments(options: { olderThanMs?: number; now?: () => Date; transport?: NodeTransport } = {}): Promise<number> {
-  const db = getDb();
   const now = options.now ?? (() => new Date());
   const cutoff = new Date(now().getTime() - (options.olderThanMs ?? LEASE_MS));
-  const stale = await db.deployment.findMany({
-    where: { state: { notIn: [...FINAL_STATES] }, updatedAt: { lt: cutoff } },
-    select: { id: true, nodeId: true, state: true, batchId: true, createdAt: true, ruleset: { select: { hash: true } } },
-    orderBy: { createdAt: "asc" },
-  });
+  const stale = await findStaleDeployments(cutoff);
   let closed = 0;
   for (const row of stale) {
     if (isBatchRunningHere(row.batchId)) continue;
     // Take the node's lease for this deployment (a live push elsewhere holds it and renews it).
     const at = now();
-    const leased = await db.node.updateMany({
-      where: { id: row.nodeId, OR: [{ pushLeaseHolder: null }, { pushLeaseUntil: { lt: at } }, { pushLeaseHolder: row.id }] },
-      data: { pushLeaseHolder: row.id, pushLeaseUntil: new Date(at.getTime() + LEASE_MS) },
-    });
-    if (leased.count === 0) continue;
+    if (!(await takeNodeLease(row.nodeId, row.id, at))) continue;
     const d: StaleDeployment = { id: row.id, state: row.state, version: row.ruleset.hash };
     let settlement: Settlement;
     try {
@@ -116,16 +106,8 @@ export async function reconcileInFlightDeployments(options: { olderThanMs?: numb
           : { state: d.state, message: `Interrupted; asking the node again at the next round (${reason})` };
     }
     const isFinal = FINAL_STATES.includes(settlement.state);
-    await db.deployment.update({
-      where: { id: row.id },
-      data: {
-        state: settlement.state,
-        message: settlement.message.slice(0, 2000),
-        ...(isFinal ? { progress: 100, finishedAt: at } : {}),
-        ...(settlement.digest !== undefined ? { digest: settlement.digest } : {}),
-      },
-    });
-    await db.node.updateMany({ where: { id: row.nodeId, pushLeaseHolder: row.id }, data: { pushLeaseHolder: null, pushLeaseUntil: null } });
+    await updateDeployment(row.id, { state: settlement.state, message: settlement.message, ...(isFinal ? { progress: 100 } : {}), ...(settlement.digest !== undefined ? { digest: settlement.digest } : {}) }, isFinal, at);
+    await releaseNodeLease(row.nodeId, row.id);
     if (isFinal) closed += 1;
   }
   return closed;

@@ -1,3 +1,4 @@
+import { DeploymentState } from "@/lib/generated/prisma/enums";
 import { nodeCreateSchema, nodeUpdateSchema } from "@/lib/validation/node";
 import { pushRequestSchema, repairRequestSchema } from "@/lib/validation/push";
 import { dateTime, errorResponses, json, nullable, ref, requestSchema, uuid } from "./schema-helpers";
@@ -10,7 +11,7 @@ const hash = { type: "string", pattern: "^[0-9a-f]{64}$", description: "SHA-256 
 const fingerprint = { type: "string", pattern: "^SHA256:[A-Za-z0-9+/]{43}$", description: "OpenSSH SHA256 fingerprint, as `ssh-keygen -lf` prints it." };
 const deploymentState = {
   type: "string",
-  enum: ["PENDING", "UPLOADING", "VALIDATING", "APPLIED", "CONFIRMED", "ROLLED_BACK", "FAILED", "UNREACHABLE", "SKIPPED"],
+  enum: Object.values(DeploymentState),
 };
 const firewallTool = nullable({
   type: "object",
