@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useId, useState, useTransition, type FormEvent } from "react";
+import { useState, useTransition, type FormEvent } from "react";
 import { Modal } from "@/components/address-list/modal";
 import { Alert } from "@/components/ui/alert";
 import { Button, SubmitButton } from "@/components/ui/button";
@@ -9,6 +9,7 @@ import { CheckboxField, SelectField, TextField } from "@/components/ui/field";
 import { byField, formMessage } from "@/components/ui/form-messages";
 import { PUSH_LIMITS, type PushRequestInput } from "@/lib/validation/push";
 import { startPushAction } from "../actions";
+import { NodeTargetPicker } from "./node-target-picker";
 
 type TargetKind = "all" | "nodes" | "tag";
 
@@ -32,7 +33,6 @@ export function PushDialog({ nodes, tags }: PushDialogProps) {
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [isPending, startTransition] = useTransition();
-  const groupId = useId();
   const enabled = nodes.filter((n) => n.enabled);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -77,37 +77,20 @@ export function PushDialog({ nodes, tags }: PushDialogProps) {
         onClose={close}
       >
         <form onSubmit={onSubmit} noValidate className="space-y-4">
-          <fieldset>
-            <legend className="text-sm font-medium text-slate-900 dark:text-slate-100">Nodes</legend>
-            <div className="mt-2 space-y-2">
-              {(
-                [
-                  ["all", `All enabled nodes (${enabled.length})`],
-                  ["nodes", "Selected nodes"],
-                  ["tag", "Nodes with a tag"],
-                ] as const
-              ).map(([value, label]) => (
-                <label key={value} className="flex items-center gap-2 text-sm">
-                  <input type="radio" name={`${groupId}-target`} value={value} checked={kind === value} onChange={() => setKind(value)} className="accent-brand-600" />
-                  {label}
-                </label>
-              ))}
-            </div>
-          </fieldset>
-          {kind === "nodes" ? (
-            <fieldset className="max-h-48 space-y-1 overflow-y-auto rounded-md border border-slate-200 p-3 dark:border-slate-800">
-              <legend className="sr-only">Nodes to push to</legend>
-              {enabled.map((node) => (
-                <CheckboxField
-                  key={node.name}
-                  label={node.name}
-                  checked={selected.includes(node.name)}
-                  onChange={(event) => setSelected((current) => (event.target.checked ? [...current, node.name] : current.filter((n) => n !== node.name)))}
-                />
-              ))}
-              {fieldErrors.target ? <p className="text-sm text-red-700 dark:text-red-400">{fieldErrors.target.join(" ")}</p> : null}
-            </fieldset>
-          ) : null}
+          <NodeTargetPicker
+            kinds={[
+              ["all", `All enabled nodes (${enabled.length})`],
+              ["nodes", "Selected nodes"],
+              ["tag", "Nodes with a tag"],
+            ]}
+            kind={kind}
+            onKind={setKind}
+            names={enabled.map((node) => node.name)}
+            selected={selected}
+            onSelected={setSelected}
+            nodesLegend="Nodes to push to"
+            nodesFooter={fieldErrors.target ? <p className="text-sm text-red-700 dark:text-red-400">{fieldErrors.target.join(" ")}</p> : null}
+          />
           {kind === "tag" ? (
             tags.length > 0 ? (
               <SelectField label="Tag" name="tag" error={fieldErrors.target}>

@@ -1,13 +1,13 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useId, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { CheckboxField } from "@/components/ui/field";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { PushRequestInput } from "@/lib/validation/push";
 import { startPushAction } from "@/app/(dashboard)/nodes/actions";
+import { NodeTargetPicker } from "@/app/(dashboard)/nodes/_components/node-target-picker";
 
 interface RollbackVersionProps {
   hash: string;
@@ -31,7 +31,6 @@ export function RollbackVersion({ hash, shortHash, storedAt, author, nodeNames, 
   const [selected, setSelected] = useState<string[]>(runningOn.filter((name) => nodeNames.includes(name)));
   const [error, setError] = useState<string | null>(null);
   const [isPending, startTransition] = useTransition();
-  const groupId = useId();
 
   function confirm() {
     const target: PushRequestInput["target"] = kind === "all" ? { kind } : { kind, names: selected };
@@ -80,35 +79,20 @@ export function RollbackVersion({ hash, shortHash, storedAt, author, nodeNames, 
         onConfirm={confirm}
         onCancel={close}
       >
-        <fieldset>
-          <legend className="text-sm font-medium text-slate-900 dark:text-slate-100">Nodes</legend>
-          <div className="mt-2 space-y-2">
-            {(
-              [
-                ["all", `All enabled nodes (${nodeNames.length})`],
-                ["nodes", "Chosen nodes"],
-              ] as const
-            ).map(([value, label]) => (
-              <label key={value} className="flex items-center gap-2 text-sm">
-                <input type="radio" name={`${groupId}-target`} value={value} checked={kind === value} onChange={() => setKind(value)} className="accent-brand-600" />
-                {label}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        {kind === "nodes" ? (
-          <fieldset className="mt-3 max-h-48 space-y-1 overflow-y-auto rounded-md border border-slate-200 p-3 dark:border-slate-800">
-            <legend className="sr-only">Nodes to roll back</legend>
-            {nodeNames.map((name) => (
-              <CheckboxField
-                key={name}
-                label={name}
-                checked={selected.includes(name)}
-                onChange={(event) => setSelected((current) => (event.target.checked ? [...current, name] : current.filter((n) => n !== name)))}
-              />
-            ))}
-          </fieldset>
-        ) : null}
+        <div className="space-y-3">
+          <NodeTargetPicker
+            kinds={[
+              ["all", `All enabled nodes (${nodeNames.length})`],
+              ["nodes", "Chosen nodes"],
+            ]}
+            kind={kind}
+            onKind={setKind}
+            names={nodeNames}
+            selected={selected}
+            onSelected={setSelected}
+            nodesLegend="Nodes to roll back"
+          />
+        </div>
         {error ? (
           <Alert tone="error" className="mt-3">
             {error}
