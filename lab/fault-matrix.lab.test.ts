@@ -27,8 +27,7 @@ import { isEverySuiteRequired, missingPrerequisites, run, runOk } from "@/test/r
 
 import { downLab, killNodeSshd, LAB_TOOLS, nodeDirs, nodeExecArgv, startNodeSshd, upLab, type LabDescription } from "./cluster";
 import { runAsync, runAsyncOk, sleep, waitFor } from "./exec";
-import { readState } from "./state";
-import { registerLabNodes, useLabDatabase } from "./testing";
+import { labNodeReader, registerLabNodes, useLabDatabase } from "./testing";
 import { LAB_BRIDGE, planTopology } from "./topology";
 
 const missing = missingPrerequisites(LAB_TOOLS);
@@ -63,14 +62,7 @@ if (!shouldSkip) describe("every push stage under every fault: the panel's recor
   let entry = 0;
 
   const nameOf = (stage: Stage) => `node${STAGES.indexOf(stage) + 1}`;
-  const nodeState = (name: string) => readState(dir)!.nodes.find((n) => n.name === name)!;
-  const onNode = (name: string, argv: string[]) => run("ip", nodeExecArgv(nodeState(name).namespace, nodeState(name).dir, argv));
-  const agentStatus = (name: string) => {
-    const text = onNode(name, ["/bin/sh", "/var/lib/rampart/agent/rampart-node.sh", "status"]).stdout;
-    const value = (key: string) => new RegExp(`^${key}=(.*)$`, "m").exec(text)?.[1] ?? "";
-    return { version: value("version"), digest: value("digest"), confirmedDigest: value("confirmed_digest"), pending: value("pending") };
-  };
-  const rampartRules = (name: string) => onNode(name, ["iptables-save"]).stdout.split("\n").filter((l) => /RAMPART/.test(l) && !l.startsWith(":")).join("\n");
+  const { nodeState, agentStatus, rampartRules } = labNodeReader(dir);
   const hostKeyOf = (name: string) => join(dirname(nodeState(name).sshdPidFile), "ssh_host_ed25519_key");
 
   /** Strikes FAULT on node NAME; returns what lifts it. */

@@ -30,8 +30,7 @@ import { isEverySuiteRequired, missingPrerequisites, run, runOk } from "@/test/r
 import { downLab, killNodeSshd, LAB_TOOLS, nodeDirs, nodeExecArgv, startNodeSshd, upLab, type LabDescription } from "./cluster";
 import { runAsync, runAsyncOk, sleep } from "./exec";
 import { netnsEtcDir } from "./fail2ban";
-import { readState } from "./state";
-import { registerLabNodes, useLabDatabase } from "./testing";
+import { labNodeReader, registerLabNodes, useLabDatabase } from "./testing";
 import { LAB_BRIDGE } from "./topology";
 
 const missing = missingPrerequisites(LAB_TOOLS);
@@ -59,15 +58,7 @@ if (!shouldSkip) describe("pushes under injected faults: the panel's record equa
   let tmpfsMounted = false;
   let entry = 0;
 
-  const nodeState = (name: string) => readState(dir)!.nodes.find((n) => n.name === name)!;
-  const onNode = (name: string, argv: string[]) => run("ip", nodeExecArgv(nodeState(name).namespace, nodeState(name).dir, argv));
-  const agentStatus = (name: string) => {
-    const text = onNode(name, ["/bin/sh", "/var/lib/rampart/agent/rampart-node.sh", "status"]).stdout;
-    const value = (key: string) => new RegExp(`^${key}=(.*)$`, "m").exec(text)?.[1] ?? "";
-    return { version: value("version"), digest: value("digest"), confirmedDigest: value("confirmed_digest"), pending: value("pending") };
-  };
-  const rampartRules = (name: string) =>
-    onNode(name, ["iptables-save"]).stdout.split("\n").filter((l) => /RAMPART/.test(l) && !l.startsWith(":")).join("\n");
+  const { nodeState, onNode, agentStatus, rampartRules } = labNodeReader(dir);
 
   async function push(names: string[], runner: Parameters<typeof m.batch.startPush>[2] = {}) {
     // A new entry each time, so every push is a new version.

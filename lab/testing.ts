@@ -9,8 +9,10 @@ import { join } from "node:path";
 
 import { migrateDatabase } from "@/lib/db/migrate";
 import { createTestDatabase } from "@/test/database";
+import { run } from "@/test/rules/netns";
 
-import type { LabDescription } from "./cluster";
+import { nodeExecArgv, type LabDescription } from "./cluster";
+import { readState } from "./state";
 
 export async function useLabDatabase(lab: LabDescription, dir: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const database = await createTestDatabase(prefix);
@@ -35,4 +37,24 @@ export async function registerLabNodes(lab: LabDescription): Promise<Map<string,
     ids.set(node.name, row.id);
   }
   return ids;
+}
+
+/** Reading a lab node from the test: its state, a command in its namespace, its agent's status, Rampart's rules. */
+export function labNodeReader(dir: string) {
+  const nodeState = (name: string) => {
+    const node = readState(dir)?.nodes.find((n) => n.name === name);
+    if (node === undefined) throw new Error(`no lab node called ${name}`);
+    return node;
+  };
+  const onNode = (name: string, argv: string[]) => run("ip", nodeExecArgv(nodeState(name).namespace, nodeState(name).dir, argv));
+  /** What the node's agent says it runs (`status`), the fields the fault tests compare with the panel's record. */
+  const agentStatus = (name: string) => {
+    const text = onNode(name, ["/bin/sh", "/var/lib/rampart/agent/rampart-node.sh", "status"]).stdout;
+    const value = (key: string) => new RegExp(`^${key}=(.*)$`, "m").exec(text)?.[1] ?? "";
+    return { version: value("version"), digest: value("digest"), confirmedDigest: value("confirmed_digest"), pending: value("pending") };
+  };
+  /** Rampart's rules in the kernel (iptables-save lines naming RAMPART, chain counters left out). */
+  const rampartRules = (name: string) =>
+    onNode(name, ["iptables-save"]).stdout.split("\n").filter((l) => /RAMPART/.test(l) && !l.startsWith(":")).join("\n");
+  return { nodeState, onNode, agentStatus, rampartRules };
 }
