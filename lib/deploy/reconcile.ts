@@ -9,7 +9,8 @@
  *     proves the panel reaches it), as the interrupted push would have;
  *   - it runs the deployment's version, nothing pending: CONFIRMED;
  *   - it rolled this deployment back by itself: ROLLED_BACK with the node's time and reason;
- *   - it runs another version: ROLLED_BACK when the deployment had applied, else FAILED (nothing changed);
+ *   - it runs another version: ROLLED_BACK when the deployment had applied, else FAILED (nothing changed; its
+ *     staging is reset, which unloads the temporary sets a validation may have left);
  *   - it cannot be reached: left open with a message and asked again next round, until it has been open for
  *     GIVE_UP_MS, then UNREACHABLE with what is known.
  */
@@ -69,7 +70,12 @@ async function askNode(transport: NodeTransport, nodeId: string, d: StaleDeploym
   try {
     const status = parseStatus((await session.run("status", 60_000)).stdout);
     const settled = settleFromStatus(d, status, now);
-    if (settled !== "confirm") return settled;
+    if (settled !== "confirm") {
+      // Interrupted before its apply: a validation may have left its temporary sets loaded; resetting the
+      // staging unloads them (the agent refuses while any apply is pending).
+      if (status.pending === null && (settled.state === "FAILED" || settled.state === "SKIPPED")) await session.run("stageReset", 60_000).catch(() => undefined);
+      return settled;
+    }
     const result = await session.run("confirm", 60_000);
     const confirmed = parseConfirmed(result.stdout);
     if (result.code === 0 && confirmed !== null && confirmed.version === d.version) {

@@ -290,6 +290,10 @@ restore_snapshot() {
 cmd_stage_reset() {
 	mkdir -p "$R" || die "cannot create $R"
 	lock_node 30 || die "another Rampart operation holds the node lock"
+	# A pending apply still needs its staging (confirm keeps its artefacts): refuse rather than pull it away.
+	[ -f "$PENDING" ] && die "an earlier push awaits confirmation; the node rolls it back at $(conf "$PENDING" deadline)"
+	# Sets an earlier validation loaded for an apply that never came are not Rampart's state.
+	unload_temp_sets "$STAGE"
 	rm -rf "$STAGE" && mkdir -p "$STAGE" || die "cannot reset $STAGE"
 	echo "staged"
 }
