@@ -227,6 +227,25 @@ describe("the batch over scripted nodes", () => {
     expect(new Set(versions.map((v) => v.rulesetId)).size).toBe(1);
   });
 
+  it("waits for another push's lease on a node, goes ahead once it is released, and gives up on one held too long", async () => {
+    await addManagement();
+    const [waiting, stuck] = await scriptedNodes(2);
+    await getDb().node.updateMany({ where: { id: { in: [waiting!.id, stuck!.id] } }, data: { panelAddress: SCRIPTED_PANEL, pushLeaseHolder: randomUUID(), pushLeaseUntil: new Date(Date.now() + 60_000) } });
+    const first = await startPush(admin, { target: { kind: "nodes", names: [waiting!.name] }, timerSeconds: 10 }, { transport, leaseWaitMs: 20_000 });
+    // The other push finishes: its lease goes, and the waiting push takes it.
+    // (A Prisma query runs only once awaited or then-ed.)
+    setTimeout(() => void getDb().node.update({ where: { id: waiting!.id }, data: { pushLeaseHolder: null, pushLeaseUntil: null } }).then(() => undefined), 1_500);
+    await first.done;
+    const firstRow = await getDb().deployment.findFirstOrThrow({ where: { batchId: first.batchId } });
+    expect([firstRow.state, firstRow.message]).toEqual(["CONFIRMED", expect.any(String)]);
+
+    const second = await startPush(admin, { target: { kind: "nodes", names: [stuck!.name] }, timerSeconds: 10 }, { transport, leaseWaitMs: 1_500 });
+    expect((await second.done).states[stuck!.name]).toBe("FAILED");
+    const row = await getDb().deployment.findFirstOrThrow({ where: { batchId: second.batchId } });
+    expect([row.state, row.message]).toEqual(["FAILED", "Another push held the node for too long; nothing was changed."]);
+    expect(stuck!.node.calls).toEqual([]);
+  });
+
   it("stops at a failed canary: the other nodes are SKIPPED and never staged", async () => {
     await addManagement();
     const nodes = await scriptedNodes(3, [[], ["canary"], []]);

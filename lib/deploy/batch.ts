@@ -57,6 +57,8 @@ export interface RunnerOptions {
   deadlines?: Partial<SshDeadlines>;
   /** How nodes are reached: SSH unless a test scripts the nodes. */
   transport?: NodeTransport;
+  /** How long a node's push waits for another push's lease before it gives up (default 15 minutes). */
+  leaseWaitMs?: number;
   onStage?: (nodeName: string, stage: Parameters<NonNullable<NodePushOptions["onStage"]>>[0]) => void | Promise<void>;
 }
 
@@ -225,8 +227,8 @@ function writeUpdate(deploymentId: string, update: Omit<Partial<PushUpdate>, "st
 }
 
 /** Takes the node's push lease for this deployment, waiting while another push holds it. */
-async function acquireLease(nodeId: string, deploymentId: string, onWait: () => Promise<void>): Promise<boolean> {
-  const giveUp = Date.now() + LEASE_WAIT_MS;
+async function acquireLease(nodeId: string, deploymentId: string, onWait: () => Promise<void>, waitMs = LEASE_WAIT_MS): Promise<boolean> {
+  const giveUp = Date.now() + waitMs;
   let hasWaited = false;
   while (Date.now() < giveUp) {
     if (await takeNodeLease(nodeId, deploymentId)) return true;
@@ -249,7 +251,12 @@ async function pushOne(plan: PlannedNode, version: VersionFiles, request: Return
     chain = chain.then(() => writeUpdate(plan.deploymentId, update, isFinal)).catch(() => undefined);
     return chain;
   };
-  const isLeased = await acquireLease(plan.nodeId, plan.deploymentId, () => writeUpdate(plan.deploymentId, { message: "Waiting for another push to this node to finish" }, false));
+  const isLeased = await acquireLease(
+    plan.nodeId,
+    plan.deploymentId,
+    () => writeUpdate(plan.deploymentId, { message: "Waiting for another push to this node to finish" }, false),
+    runner.leaseWaitMs,
+  );
   if (!isLeased) {
     await writeUpdate(plan.deploymentId, { state: "FAILED", progress: 100, message: "Another push held the node for too long; nothing was changed." }, true);
     return "FAILED";
