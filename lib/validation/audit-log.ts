@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageCursorSchema, pageLimitSchema } from "@/lib/validation/paging";
 import { safeText } from "@/lib/validation/text";
 
 // Filters and paging of the audit log, shared by the Audit page (query string of its GET form) and
@@ -50,21 +51,8 @@ export type AuditFilter = z.output<typeof auditFilterSchema>;
 
 export const AUDIT_PAGE_LIMITS = { default: 50, max: 200 } as const;
 
-const limitSchema = safeText()
-  .optional()
-  .transform((text, ctx) => {
-    if (text === undefined || text === "") return AUDIT_PAGE_LIMITS.default;
-    if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > AUDIT_PAGE_LIMITS.max) {
-      ctx.addIssue({ code: "custom", message: `limit must be a whole number from 1 to ${AUDIT_PAGE_LIMITS.max}.` });
-      return z.NEVER;
-    }
-    return Number(text);
-  });
-
-const cursorSchema = safeText()
-  .max(2_000, "cursor is not valid: pass the cursor of the previous page unchanged.")
-  .optional()
-  .transform((text) => (text ? text : undefined));
+const limitSchema = pageLimitSchema(AUDIT_PAGE_LIMITS);
+const cursorSchema = pageCursorSchema;
 
 export const auditPageSchema = z.object({
   limit: limitSchema,

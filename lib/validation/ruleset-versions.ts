@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageCursorSchema, pageLimitSchema } from "@/lib/validation/paging";
 import { safeText } from "@/lib/validation/text";
 
 // Naming and paging stored ruleset versions, shared by the version history page, GET /api/v1/rulesets/versions…
@@ -21,21 +22,8 @@ export const versionRefSchema = safeText({ error: VERSION_REF_MESSAGE })
   .toLowerCase()
   .regex(/^[0-9a-f]{8,64}$/, VERSION_REF_MESSAGE);
 
-const limitSchema = safeText()
-  .optional()
-  .transform((text, ctx) => {
-    if (text === undefined || text === "") return VERSION_PAGE_LIMITS.default;
-    if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > VERSION_PAGE_LIMITS.max) {
-      ctx.addIssue({ code: "custom", message: `limit must be a whole number from 1 to ${VERSION_PAGE_LIMITS.max}.` });
-      return z.NEVER;
-    }
-    return Number(text);
-  });
-
-const cursorSchema = safeText()
-  .max(2_000, "cursor is not valid: pass the cursor of the previous page unchanged.")
-  .optional()
-  .transform((text) => (text ? text : undefined));
+const limitSchema = pageLimitSchema(VERSION_PAGE_LIMITS);
+const cursorSchema = pageCursorSchema;
 
 const versionPageShape = { limit: limitSchema, cursor: cursorSchema };
 
