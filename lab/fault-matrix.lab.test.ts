@@ -54,6 +54,7 @@ if (!shouldSkip) describe("every push stage under every fault: the panel's recor
     connections: typeof import("@/lib/observe/node-connections");
     snapshots: typeof import("@/lib/db/queries/snapshots");
     reconcile: typeof import("@/lib/deploy/reconcile");
+    deployments: typeof import("@/lib/db/queries/deployments");
     db: typeof import("@/lib/db/client");
   };
   const admin = { role: "ADMIN" as const, tenantId: null, actor: { type: "CLI" as const, id: null, label: "fault-matrix" } };
@@ -154,6 +155,7 @@ if (!shouldSkip) describe("every push stage under every fault: the panel's recor
       connections: await import("@/lib/observe/node-connections"),
       snapshots: await import("@/lib/db/queries/snapshots"),
       reconcile: await import("@/lib/deploy/reconcile"),
+      deployments: await import("@/lib/db/queries/deployments"),
       db: await import("@/lib/db/client"),
     };
     for (const [name, id] of await registerLabNodes(lab)) nodeIds.set(name, id);
@@ -209,7 +211,7 @@ if (!shouldSkip) describe("every push stage under every fault: the panel's recor
           include: { ruleset: { select: { hash: true } } },
         });
         console.log(`fault matrix: ${where}: ${d.state} — ${d.message}`);
-        expect([where, m.batch.FINAL_STATES.includes(d.state)], d.message).toEqual([where, true]);
+        expect([where, m.deployments.isFinalState(d.state)], d.message).toEqual([where, true]);
         const node = agentStatus(name);
         expect([where, node.pending, node.digest]).toEqual([where, "", node.confirmedDigest]);
         if (d.state === "CONFIRMED") {

@@ -43,7 +43,6 @@ import { loadNodeTarget, recordHostKeyMismatch } from "./target";
  * in the database keeps two pushes to one node from interleaving, across processes.
  */
 
-export { FINAL_STATES, LEASE_MS };
 const LEASE_WAIT_MS = 15 * 60_000;
 
 export interface BatchSummary {
