@@ -5,16 +5,19 @@
  *   status [--json]          daemons per node
  *   exec NAME -- COMMAND...  run a command inside a lab namespace (node1…, attacker)
  *   reboot NODE [--json]     simulate a reboot: fail2ban stopped, tables and sets lost, the node's boot restore run
- *   down                     remove everything `up` created; safe to run twice
+ *   asterisk NAME -- CMD     an Asterisk CLI command on node1…, carrier or phones (`asterisk -rx`)
+ *   down                     remove everything `up` created; safe to run twice (leaves the Asterisk root fs)
+ *   clean                    remove the cached Asterisk root file system (refused while a lab is up)
  *
  * State: $RAMPART_LAB_DIR or /run/rampart-lab.
  */
 import { spawnSync } from "node:child_process";
 
-import { describeLab, downLab, labStatus, namespaceFor, nodeExecArgv, rebootNode, upLab } from "./cluster";
+import { asteriskRx, cleanAsteriskRootfs } from "./asterisk";
+import { describeLab, downLab, hostAsterisk, labStatus, namespaceFor, nodeAsterisk, nodeExecArgv, rebootNode, upLab } from "./cluster";
 import { readState } from "./state";
 
-const USAGE = "usage: lab up --nodes N [--json] | status [--json] | exec NAME -- COMMAND... | reboot NODE [--json] | down";
+const USAGE = "usage: lab up --nodes N [--json] | status [--json] | exec NAME -- COMMAND... | reboot NODE [--json] | asterisk NAME -- CMD | down | clean";
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -28,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       else {
         for (const n of lab.nodes) console.log(`${n.name}\t${n.host}\tssh -i ${n.keyPath} ${n.user}@${n.host}\t${n.hostKeyFingerprint}\tsip ${n.sip.extension}/${n.sip.password}`);
         console.log(`attacker\t${lab.attacker.addresses.join(",")}`);
+        if (lab.carrier !== null) console.log(`carrier\t${lab.carrier.address}:${lab.carrier.port}`);
+        if (lab.phones !== null) console.log(`phones\t${lab.phones.address}`);
         console.log(`state\t${lab.stateDir}`);
       }
       return 0;
@@ -38,8 +43,11 @@ async function main(argv: string[]): Promise<number> {
         const state = readState();
         console.log(JSON.stringify({ ...status, lab: state === null ? null : describeLab(state) }, null, 2));
       } else if (!status.up) console.log("lab is down");
-      else for (const n of status.nodes) console.log(`${n.name}\tnetns=${n.namespace} sshd=${n.sshd} fail2ban=${n.fail2ban} sip=${n.sip}`);
-      return status.up && status.nodes.every((n) => n.namespace && n.sshd && n.fail2ban && n.sip) ? 0 : 1;
+      else {
+        for (const n of status.nodes) console.log(`${n.name}\tnetns=${n.namespace} sshd=${n.sshd} fail2ban=${n.fail2ban} asterisk=${n.sip}`);
+        for (const h of status.hosts) console.log(`${h.name}\tasterisk=${h.asterisk}`);
+      }
+      return status.up && status.nodes.every((n) => n.namespace && n.sshd && n.fail2ban && n.sip) && status.hosts.every((h) => h.asterisk) ? 0 : 1;
     }
     case "exec": {
       const separator = rest.indexOf("--");
@@ -64,6 +72,24 @@ async function main(argv: string[]): Promise<number> {
         console.log(`boot.log\t${report.bootLog ?? "(nothing logged)"}`);
         process.stdout.write(report.status);
       }
+      return 0;
+    }
+    case "asterisk": {
+      const separator = rest.indexOf("--");
+      const name = rest[0];
+      const command = (separator === -1 ? rest.slice(1) : rest.slice(separator + 1)).join(" ");
+      const state = readState();
+      if (name === undefined || command === "" || state === null) throw new Error(state === null ? "lab is down" : USAGE);
+      const node = state.nodes.find((n) => n.name === name);
+      const host = [state.carrier, state.phones].find((h) => h !== null && h.name === name) ?? null;
+      if (node === undefined && host === null) throw new Error(`no lab Asterisk called ${name}`);
+      process.stdout.write(await asteriskRx(node !== undefined ? nodeAsterisk(node.namespace, node.dir) : hostAsterisk(host!), command));
+      return 0;
+    }
+    case "clean": {
+      if (readState() !== null) throw new Error("a lab is up: run `lab down` first");
+      const removed = cleanAsteriskRootfs();
+      console.log(removed.length === 0 ? "nothing to remove" : removed.join("\n"));
       return 0;
     }
     case "down": {

@@ -3,27 +3,30 @@
  * is recorded in the state file before the next one is made, so `down` removes exactly what `up` created and
  * is safe to run twice. Test, bench and demo tooling only: runs fixed argv as root.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 
 import { missingPrerequisites, run, runOk } from "@/test/rules/netns";
 
+import { ensureAsteriskRootfs, startAsterisk, stopAsterisk, type AsteriskInstance } from "./asterisk";
+import { AMI_PORT, renderCarrierAsterisk, renderNodeAsterisk, renderPhoneAsterisk, type LabExtension } from "./asterisk-config";
 import { isAlive, runAsync, sleep, waitFor } from "./exec";
 import { netnsEtcDir, prepareFail2ban, startFail2ban, type NodeFail2ban } from "./fail2ban";
 import { writeLabGeo } from "./geo";
-import type { SipResponderConfig } from "./sip-responder";
 import { ensureClientKey, prepareSshd, startSshd } from "./sshd";
-import { emptyState, labDir, readState, writeState, type LabState, type NodeState } from "./state";
-import { NAMESPACE_PREFIX_LENGTH, PANEL_PREFIX_LENGTH, planTopology, SIP_PORT, SSH_PORT, type LabEndpoint, type LabNode } from "./topology";
+import { emptyState, labDir, readState, writeState, type AsteriskHostState, type LabState, type NodeState } from "./state";
+import { CARRIER_ADDRESS, NAMESPACE_PREFIX_LENGTH, PANEL_PREFIX_LENGTH, planTopology, SIP_PORT, SSH_PORT, type LabEndpoint, type LabNode } from "./topology";
 
-export const LAB_TOOLS = ["ip", "iptables", "ipset", "fail2ban-client", "fail2ban-server", "ssh-keygen", "ssh", "/usr/sbin/sshd", "svmap", "svwar", "svcrack"];
-export const SIP_EXTENSION = "100";
+export const LAB_TOOLS = ["ip", "iptables", "ipset", "fail2ban-client", "fail2ban-server", "ssh-keygen", "ssh", "/usr/sbin/sshd", "svmap", "svwar", "svcrack", "debootstrap", "flock", "chroot"];
 export const SIP_REALM = "asterisk";
-const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
-const RESPONDER = fileURLToPath(new URL("./sip-responder.ts", import.meta.url));
+/** Every node's PBX tenants and extensions (account code = tenant); passwords are random per node. */
+export const LAB_TENANTS: ReadonlyArray<{ tenant: string; extensions: readonly string[] }> = [
+  { tenant: "acme", extensions: ["1001", "1002"] },
+  { tenant: "globex", extensions: ["2001", "2002"] },
+];
+/** The extension the attack tests aim at (svcrack, forged registrations). */
+export const SIP_EXTENSION = LAB_TENANTS[0]!.extensions[0]!;
 
 /** The `--json` shape of `up` and `status --json`. */
 export interface LabDescription {
@@ -39,11 +42,18 @@ export interface LabDescription {
     hostKeyFingerprint: string;
     /** `ssh-ed25519 AAAA...`, for a known_hosts line. */
     hostKey: string;
-    sip: { extension: string; password: string; port: number; realm: string };
+    /** `extension`/`password`: the first endpoint; `endpoints`: every tenant extension (digest auth, UDP and TCP). */
+    sip: { extension: string; password: string; port: number; realm: string; transports: string[]; endpoints: LabExtension[] };
+    /** The Asterisk manager interface, bound to the node's loopback only. */
+    ami: { host: string; port: number; user: string; secret: string };
     logPaths: NodeState["logPaths"];
     fail2ban: { configDir: string; socket: string };
   }>;
   attacker: { name: string; namespace: string; addresses: string[] };
+  /** The carrier behind every node's trunk: answers any number, keeps the call up in silence. */
+  carrier: { name: string; namespace: string; address: string; port: number } | null;
+  /** The phones' user agent (an Asterisk with one endpoint per node extension; lab/phones.ts). */
+  phones: { name: string; namespace: string; address: string } | null;
   /** A GeoIP dataset for the lab's ranges (RAMPART_GEOIP_DIR=geo.dir): nodes and panel "CH", attacker "KP". */
   geo: { dir: string; ipv4: string; ipv4Num: string } | null;
 }
@@ -61,11 +71,14 @@ export function describeLab(state: LabState): LabDescription {
       keyPath: state.clientKeyPath,
       hostKeyFingerprint: n.hostKeyFingerprint,
       hostKey: readFileSync(join(n.dir, "ssh", "ssh_host_ed25519_key.pub"), "utf8").trim().split(" ").slice(0, 2).join(" "),
-      sip: { extension: n.sip.extension, password: n.sip.password, port: SIP_PORT, realm: SIP_REALM },
+      sip: { extension: n.sip.extension, password: n.sip.password, port: SIP_PORT, realm: SIP_REALM, transports: ["udp", "tcp"], endpoints: n.sip.extensions },
+      ami: { host: "127.0.0.1", port: AMI_PORT, user: "rampart", secret: n.sip.amiSecret },
       logPaths: n.logPaths,
       fail2ban: { configDir: n.fail2ban.configDir, socket: n.fail2ban.socket },
     })),
     attacker: state.attacker ?? { name: "attacker", namespace: "", addresses: [] },
+    carrier: state.carrier === null ? null : { name: state.carrier.name, namespace: state.carrier.namespace, address: state.carrier.address, port: SIP_PORT },
+    phones: state.phones === null ? null : { name: state.phones.name, namespace: state.phones.namespace, address: state.phones.address },
     geo: state.geo,
   };
 }
@@ -118,24 +131,19 @@ export function nodeExecArgv(namespace: string, nodeDir: string, argv: readonly 
   return ["netns", "exec", namespace, "sh", "-c", MOUNT_SCRIPT, "sh", dirs.varLibRampart, dirs.varLog, ...argv];
 }
 
-async function startSipResponder(node: LabNode, dir: string, config: SipResponderConfig): Promise<number> {
-  const configFile = join(dir, "sip.json");
-  writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  const out = openSync(join(dir, "sip-responder.out"), "a");
-  const child = spawn("ip", nodeExecArgv(node.namespace, dir, [process.execPath, "--import", "tsx", RESPONDER, "--config", configFile]), {
-    cwd: PROJECT_ROOT,
-    detached: true,
-    stdio: ["ignore", out, out],
-  });
-  closeSync(out);
-  child.unref();
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start the SIP responder in ${node.namespace}`);
-  await waitFor(`SIP responder in ${node.namespace}`, () => {
-    if (!isAlive(pid)) throw new Error(`SIP responder in ${node.namespace} exited: ${readFileSync(join(dir, "sip-responder.out"), "utf8").slice(-2000)}`);
-    return existsSync(config.readyFile);
-  }, 20_000);
-  return pid;
+/** The node's Asterisk: its own configuration, spool and run dirs, and the node's /var/log. */
+export function nodeAsterisk(namespace: string, nodeDir: string): AsteriskInstance {
+  return { namespace, dir: join(nodeDir, "asterisk"), varLog: nodeDirs(nodeDir).varLog };
+}
+
+/** The carrier's or the phones' Asterisk. */
+export function hostAsterisk(host: AsteriskHostState): AsteriskInstance {
+  return { namespace: host.namespace, dir: host.dir, varLog: join(host.dir, "var-log") };
+}
+
+/** Random alphanumeric lab passwords: strong enough that no dictionary holds them unless a test puts them there. */
+function labPassword(): string {
+  return randomBytes(9).toString("base64url").replace(/[^A-Za-z0-9]/g, "x");
 }
 
 async function startNode(state: LabState, node: LabNode, clientPublicKey: string): Promise<NodeState> {
@@ -147,6 +155,7 @@ async function startNode(state: LabState, node: LabNode, clientPublicKey: string
   const logPaths = {
     asteriskMessages: join(logDir, "asterisk", "messages"),
     asteriskSecurity: join(logDir, "asterisk", "security"),
+    asteriskCdr: join(logDir, "asterisk", "cdr-csv", "Master.csv"),
     freepbxSecurity: join(logDir, "asterisk", "freepbx_security.log"),
     webServerError: join(logDir, "apache2", "error.log"),
     fail2ban: join(logDir, "fail2ban.log"),
@@ -158,21 +167,13 @@ async function startNode(state: LabState, node: LabNode, clientPublicKey: string
   mkdirSync(join(netnsEtcDir(node.namespace), "network", "if-pre-up.d"), { recursive: true, mode: 0o755 });
   const sshd = await prepareSshd(join(dir, "ssh"), node.address, clientPublicKey, `rampart-lab-${node.name}`);
   const fail2ban = prepareFail2ban(node.namespace, dir, "/var/log/fail2ban.log");
-  const password = randomBytes(6).toString("hex");
-  const sipConfig: SipResponderConfig = {
-    address: node.address,
-    port: SIP_PORT,
-    extension: SIP_EXTENSION,
-    password,
-    realm: SIP_REALM,
-    messagesLog: logPaths.asteriskMessages,
-    securityLog: logPaths.asteriskSecurity,
-    readyFile: join(dir, "sip.ready"),
-  };
+  const extensions: LabExtension[] = LAB_TENANTS.flatMap((t) => t.extensions.map((extension) => ({ tenant: t.tenant, extension, password: labPassword() })));
+  const amiSecret = labPassword();
+  const asterisk = nodeAsterisk(node.namespace, dir);
   const [, , sipPid] = await Promise.all([
     startSshd(nodeExecArgv(node.namespace, dir, ["/usr/sbin/sshd", "-f", sshd.config]), sshd, node.address),
     startFail2ban(nodeExecArgv(node.namespace, dir, []), node.namespace, fail2ban),
-    startSipResponder(node, dir, sipConfig),
+    startAsterisk(asterisk, renderNodeAsterisk({ name: node.name, address: node.address, extensions, amiSecret, carrierAddress: CARRIER_ADDRESS })),
   ]);
   return {
     name: node.name,
@@ -182,19 +183,22 @@ async function startNode(state: LabState, node: LabNode, clientPublicKey: string
     sshdPidFile: sshd.pidFile,
     hostKeyFingerprint: sshd.fingerprint,
     fail2ban: { configDir: fail2ban.configDir, socket: fail2ban.socket, pidFile: fail2ban.pidFile },
-    sip: { pid: sipPid, extension: SIP_EXTENSION, password, configFile: join(dir, "sip.json") },
+    sip: { pid: sipPid, extension: SIP_EXTENSION, password: extensions[0]!.password, extensions, amiSecret, asteriskDir: asterisk.dir },
     logPaths,
   };
 }
 
-/** Creates the cluster; on failure removes whatever was created and rethrows. */
-export async function upLab(nodeCount: number, dir = labDir()): Promise<LabDescription> {
+/** Creates the cluster; on failure removes whatever was created and rethrows. Progress goes to `log`. */
+export async function upLab(nodeCount: number, dir = labDir(), log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<LabDescription> {
   const topology = planTopology(nodeCount);
   const missing = missingPrerequisites(LAB_TOOLS);
   if (missing.length > 0) throw new Error(`missing prerequisites: ${missing.join(", ")}`);
   const existing = readState(dir);
   if (existing !== null) throw new Error(`a lab is already up (state in ${dir}); run \`lab down\` first.`);
   if (run("ip", ["link", "show", topology.bridge]).status === 0) throw new Error(`${topology.bridge} exists but no lab state in ${dir}: remove it by hand.`);
+
+  // The one slow step, and only on a machine's first `up`: nothing is created before it.
+  await ensureAsteriskRootfs(log);
 
   const state = emptyState(dir);
   mkdirSync(dir, { recursive: true, mode: 0o755 });
@@ -214,7 +218,7 @@ export async function upLab(nodeCount: number, dir = labDir()): Promise<LabDescr
     writeState(state);
     runOk("ip", ["addr", "add", `${topology.panelAddress}/${PANEL_PREFIX_LENGTH}`, "dev", topology.bridge]);
     runOk("ip", ["link", "set", topology.bridge, "up"]);
-    for (const endpoint of [...topology.nodes, topology.attacker]) {
+    for (const endpoint of [...topology.nodes, topology.attacker, topology.carrier, topology.phones]) {
       createEndpoint(state, topology.bridge, endpoint);
       if (endpoint.namespace.length > 0) mkdirRecorded(state, netnsEtcDir(endpoint.namespace));
     }
@@ -227,6 +231,21 @@ export async function upLab(nodeCount: number, dir = labDir()): Promise<LabDescr
     writeState(state);
     const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed !== undefined) throw failed.reason;
+
+    const hosts = { carrier: topology.carrier, phones: topology.phones };
+    const files = {
+      carrier: renderCarrierAsterisk(state.nodes.map((n) => n.address)),
+      phones: renderPhoneAsterisk(state.nodes.map((n) => ({ name: n.name, address: n.address, extensions: n.sip.extensions }))),
+    };
+    await Promise.all(
+      (["carrier", "phones"] as const).map(async (key) => {
+        const host: AsteriskHostState = { name: hosts[key].name, namespace: hosts[key].namespace, address: hosts[key].address, pid: 0, dir: join(dir, hosts[key].name) };
+        mkdirSync(join(host.dir, "var-log", "asterisk"), { recursive: true });
+        host.pid = await startAsterisk(hostAsterisk(host), files[key]);
+        state[key] = host;
+        writeState(state);
+      }),
+    );
     return describeLab(state);
   } catch (error) {
     await downLab(dir);
@@ -265,6 +284,7 @@ export async function downLab(dir = labDir()): Promise<string[]> {
   await Promise.all(
     state.nodes.filter((n) => present.has(n.namespace)).map((n) => runAsync("timeout", ["10", "ip", "netns", "exec", n.namespace, "fail2ban-client", "-s", n.fail2ban.socket, "stop"])),
   );
+  for (const host of [state.carrier, state.phones]) if (host !== null && present.has(host.namespace)) stopAsterisk(host.pid, host.namespace);
   for (const node of state.nodes) {
     for (const pid of [node.sip.pid, Number(existsSync(node.sshdPidFile) ? readFileSync(node.sshdPidFile, "utf8").trim() : "0")]) {
       // Only processes still inside the node's namespace are ours (a pid may have been reused elsewhere).
@@ -303,9 +323,13 @@ export async function downLab(dir = labDir()): Promise<string[]> {
 }
 
 /** Health of each node's daemons, from the state file. */
-export function labStatus(dir = labDir()): { up: boolean; nodes: Array<{ name: string; namespace: boolean; sshd: boolean; fail2ban: boolean; sip: boolean }> } {
+export function labStatus(dir = labDir()): {
+  up: boolean;
+  nodes: Array<{ name: string; namespace: boolean; sshd: boolean; fail2ban: boolean; sip: boolean }>;
+  hosts: Array<{ name: string; asterisk: boolean }>;
+} {
   const state = readState(dir);
-  if (state === null) return { up: false, nodes: [] };
+  if (state === null) return { up: false, nodes: [], hosts: [] };
   const present = new Set(run("ip", ["netns", "list"]).stdout.split("\n").map((line) => line.split(" ")[0]));
   const pidFrom = (file: string) => (existsSync(file) ? Number(readFileSync(file, "utf8").trim()) : 0);
   return {
@@ -317,6 +341,7 @@ export function labStatus(dir = labDir()): { up: boolean; nodes: Array<{ name: s
       fail2ban: isAlive(pidFrom(n.fail2ban.pidFile)),
       sip: isAlive(n.sip.pid),
     })),
+    hosts: [state.carrier, state.phones].flatMap((h) => (h === null ? [] : [{ name: h.name, asterisk: isAlive(h.pid) }])),
   };
 }
 

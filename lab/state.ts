@@ -5,6 +5,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+import type { LabExtension } from "./asterisk-config";
+
 /** `$RAMPART_LAB_DIR`, or /run/rampart-lab (tmpfs: a reboot clears it along with the namespaces). */
 export function labDir(): string {
   return process.env.RAMPART_LAB_DIR ?? "/run/rampart-lab";
@@ -18,8 +20,19 @@ export interface NodeState {
   sshdPidFile: string;
   hostKeyFingerprint: string;
   fail2ban: { configDir: string; socket: string; pidFile: string };
-  sip: { pid: number; extension: string; password: string; configFile: string };
-  logPaths: { asteriskMessages: string; asteriskSecurity: string; freepbxSecurity: string; webServerError: string; fail2ban: string };
+  /** The node's Asterisk: its pid, the first extension (the one attack tests aim at), every extension, AMI. */
+  sip: { pid: number; extension: string; password: string; extensions: LabExtension[]; amiSecret: string; asteriskDir: string };
+  logPaths: { asteriskMessages: string; asteriskSecurity: string; asteriskCdr: string; freepbxSecurity: string; webServerError: string; fail2ban: string };
+}
+
+/** A lab Asterisk outside the nodes: the carrier or the phones. */
+export interface AsteriskHostState {
+  name: string;
+  namespace: string;
+  address: string;
+  pid: number;
+  /** The instance's own directories (lab/asterisk.ts AsteriskInstance.dir); its /var/log is `${dir}/var-log`. */
+  dir: string;
 }
 
 export interface LabState {
@@ -36,6 +49,8 @@ export interface LabState {
   geo: { dir: string; ipv4: string; ipv4Num: string } | null;
   nodes: NodeState[];
   attacker: { name: string; namespace: string; addresses: string[] } | null;
+  carrier: AsteriskHostState | null;
+  phones: AsteriskHostState | null;
 }
 
 export function statePath(dir = labDir()): string {
@@ -54,6 +69,8 @@ export function emptyState(dir = labDir()): LabState {
     geo: null,
     nodes: [],
     attacker: null,
+    carrier: null,
+    phones: null,
   };
 }
 

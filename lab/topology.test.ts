@@ -18,7 +18,7 @@ describe("planTopology", () => {
 
   it("keeps every address in 198.18.0.0/15, every name unique and every interface name within IFNAMSIZ", () => {
     const t = planTopology(MAX_NODES);
-    const endpoints = [...t.nodes, t.attacker];
+    const endpoints = [...t.nodes, t.attacker, t.carrier, t.phones];
     const addresses = endpoints.flatMap((e) => e.addresses);
     expect(addresses.every(isLabAddress)).toBe(true);
     expect(new Set(addresses).size).toBe(addresses.length);
@@ -37,6 +37,8 @@ describe("planTopology", () => {
     expect(findEndpoint(t, "node2")?.namespace).toBe("rampart-lab-node2");
     expect(findEndpoint(t, "rampart-lab-attacker")?.name).toBe("attacker");
     expect(findEndpoint(t, "node9")).toBeUndefined();
+    expect(findEndpoint(t, "carrier")?.addresses).toEqual(["198.18.0.250"]);
+    expect(findEndpoint(t, "phones")?.addresses).toEqual(["198.18.0.240"]);
   });
 
   it("recognises only lab addresses", () => {

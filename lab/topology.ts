@@ -7,6 +7,9 @@
  * - Node i (1-based) is namespace `rampart-lab-node<i>` at 198.18.0.(9+i).
  * - The attacker is namespace `rampart-lab-attacker` with 198.18.1.10–12: a second /24, so the GeoIP test
  *   dataset can give it a different country (198.18.1.0/24 → KP) than the panel and nodes (198.18.0.0/24 → CH).
+ * - The carrier (a second Asterisk answering the nodes' outbound trunk calls) is `rampart-lab-carrier` at
+ *   198.18.0.250, and the phones (an Asterisk acting as the user agent of legitimate phones) `rampart-lab-phones`
+ *   at 198.18.0.240: both after the last possible node (198.18.0.209) in the node /24.
  * - Inside the namespaces every address carries the /15 prefix, so nodes and attacker reach each other on-link
  *   over the bridge: no routing or forwarding in the root namespace is needed.
  */
@@ -23,6 +26,8 @@ export const MAX_NODES = 200;
 export const ATTACKER_ADDRESS_COUNT = 3;
 export const SSH_PORT = 22;
 export const SIP_PORT = 5060;
+export const CARRIER_ADDRESS = "198.18.0.250";
+export const PHONES_ADDRESS = "198.18.0.240";
 
 export interface LabEndpoint {
   /** Short name used by `lab exec NAME`. */
@@ -45,6 +50,8 @@ export interface LabTopology {
   panelAddress: string;
   nodes: LabNode[];
   attacker: LabEndpoint;
+  carrier: LabNode;
+  phones: LabNode;
 }
 
 /** Deterministic layout for `count` nodes; throws on a count outside 1..MAX_NODES. */
@@ -71,12 +78,13 @@ export function planTopology(count: number): LabTopology {
     innerVeth: "eth0",
     addresses: Array.from({ length: ATTACKER_ADDRESS_COUNT }, (_, i) => `198.18.1.${10 + i}`),
   };
-  return { bridge: LAB_BRIDGE, panelAddress: PANEL_ADDRESS, nodes, attacker };
+  const single = (name: string, hostVeth: string, address: string): LabNode => ({ name, namespace: `${LAB_PREFIX}-${name}`, hostVeth, innerVeth: "eth0", address, addresses: [address] });
+  return { bridge: LAB_BRIDGE, panelAddress: PANEL_ADDRESS, nodes, attacker, carrier: single("carrier", "rlab-carrier", CARRIER_ADDRESS), phones: single("phones", "rlab-phones", PHONES_ADDRESS) };
 }
 
 /** The endpoint `lab exec NAME` means: a node name, "attacker", or a full namespace name. */
 export function findEndpoint(topology: LabTopology, name: string): LabEndpoint | undefined {
-  return [...topology.nodes, topology.attacker].find((e) => e.name === name || e.namespace === name);
+  return [...topology.nodes, topology.attacker, topology.carrier, topology.phones].find((e) => e.name === name || e.namespace === name);
 }
 
 /** True when `address` (dotted IPv4) is inside the lab range 198.18.0.0/15. */

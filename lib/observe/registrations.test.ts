@@ -1,19 +1,14 @@
 import { describe, expect, it } from "vitest";
 
-import { renderAuthLogLines } from "@/lab/sip-responder";
-
 import { parseRegistrationLine, parseRegistrations, resumeOffset } from "./registrations";
 
-// Lines come from the lab registrar's own writer (the format the lab's nodes log, as Asterisk does).
+// Lines in the exact format Asterisk 22's res_security_log writes (captured from the lab's Asterisk nodes), with the
+// account id and the peer address as parameters.
 const now = new Date("2026-11-21T14:00:00.123Z");
-const peer = { transport: "UDP" as const, address: "198.18.0.2", port: 5062 };
-const local = { transport: "UDP" as const, address: "198.18.0.1", port: 5060 };
 const success = (account = "100", address = "198.18.0.2") =>
-  renderAuthLogLines({ now, pid: 4242, method: "REGISTER", from: "<sip:100@198.18.0.1>", peer: { ...peer, address }, local, outcome: { kind: "success", account }, sessionId: "abc@198.18.0.2" }).security[0]!;
-const failure = renderAuthLogLines({
-  now, pid: 4242, method: "REGISTER", from: "<sip:100@198.18.0.1>", peer, local,
-  outcome: { kind: "wrong-password", account: "100", challenge: "n", response: "r" }, sessionId: "x",
-}).security[0]!;
+  `[2026-11-21 14:00:00] SECURITY[4242] res_security_log.c: SecurityEvent="SuccessfulAuth",EventTV="2026-11-21T14:00:00.123+0000",Severity="Informational",Service="PJSIP",EventVersion="1",AccountID="${account}",SessionID="9f30da55-8ee7-4bed-98f5-913379272b00",LocalAddress="IPV4/UDP/198.18.0.1/5060",RemoteAddress="IPV4/UDP/${address}/5062",UsingPassword="1"`;
+const failure =
+  '[2026-11-21 14:00:00] SECURITY[4242] res_security_log.c: SecurityEvent="ChallengeResponseFailed",EventTV="2026-11-21T14:00:00.123+0000",Severity="Error",Service="PJSIP",EventVersion="1",AccountID="100",SessionID="3735995230",LocalAddress="IPV4/UDP/198.18.0.1/5060",RemoteAddress="IPV4/UDP/198.18.0.2/5062",Challenge="1796347978/b7bc84aff61decc2c94d0ea34300f1cd",ReceivedChallenge="1796347978/b7bc84aff61decc2c94d0ea34300f1cd",ReceivedHash="6d1f3c2a"';
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe("parseRegistrationLine", () => {

@@ -1,10 +1,10 @@
 /**
  * Successful registrations from the Asterisk security log (res_security_log), read incrementally from a byte
- * offset. The line the lab's registrar writes, as Asterisk does (lab/sip-responder.ts):
+ * offset. The line Asterisk 22 writes (as the lab's Asterisk nodes log it, with FreePBX's `dateformat = %F %T`):
  *
- *   [2026-11-21 14:00:00] SECURITY[4242] res_security_log.c: SecurityEvent="SuccessfulAuth",EventTV="2026-11-21T14:00:00.000+0000",
- *     Severity="Informational",Service="SIP",EventVersion="1",AccountID="100",SessionID="…",
- *     LocalAddress="IPV4/UDP/198.18.0.1/5060",RemoteAddress="IPV4/UDP/198.18.0.2/5060",UsingPassword="1"
+ *   [2026-12-04 01:29:38] SECURITY[16787] res_security_log.c: SecurityEvent="SuccessfulAuth",EventTV="2026-12-04T01:29:38.728+0000",
+ *     Severity="Informational",Service="PJSIP",EventVersion="1",AccountID="1001",SessionID="9f30da55-…",
+ *     LocalAddress="IPV4/UDP/198.18.0.10/5060",RemoteAddress="IPV4/UDP/198.18.0.240/5060",UsingPassword="1"
  *
  * These addresses may become whitelist entries (auto-whitelist), so parsing is strict: AccountID and SessionID
  * are caller text and Asterisk does not escape quotes in them, so a line whose fields do not split cleanly into
