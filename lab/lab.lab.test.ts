@@ -1,6 +1,7 @@
 /**
- * The lab against real kernels and daemons: up 2 nodes, SSH with pinned host keys, SIP from the attacker with
- * sipvicious, Asterisk-format log lines that the node's own fail2ban bans from, and `down` twice leaving nothing.
+ * The lab against real kernels and daemons: up 2 nodes, SSH with pinned host keys, real Asterisk 22 on every node
+ * answering the attacker's sipvicious, the log lines Asterisk writes that the node's own fail2ban bans from, a
+ * registered phone's real call out through the trunk to the carrier, and `down` twice leaving nothing.
  * Needs root and the tools in LAB_TOOLS; skipped otherwise (RAMPART_REQUIRE_ALL=1 makes that a failure), and
  * skipped while another lab is up (the bridge and namespace names are fixed).
  */
@@ -14,8 +15,11 @@ import { ASTERISK_FILTER } from "@/lib/rules/fail2ban/filters";
 import { ed25519KeyFromSeed, encodeOpenSshEd25519 } from "@/lib/ssh/keys";
 import { isEverySuiteRequired, missingPrerequisites, run, runOk } from "@/test/rules/netns";
 
-import { downLab, LAB_TOOLS, upLab, type LabDescription } from "./cluster";
+import { asteriskRx } from "./asterisk";
+import { downLab, hostAsterisk, LAB_TOOLS, nodeAsterisk, upLab, type LabDescription } from "./cluster";
 import { isAlive, waitFor } from "./exec";
+import { callFromLabPhone, labCdrLines, registerLabPhone } from "./phones";
+import { SIP_ANSWERED } from "./sip-probe";
 import { readState } from "./state";
 import { LAB_BRIDGE } from "./topology";
 
@@ -55,6 +59,43 @@ if (!shouldSkip) describe("lab cluster", () => {
     expect(lab.nodes.every((n) => /^SHA256:[A-Za-z0-9+/]{43}$/.test(n.hostKeyFingerprint))).toBe(true);
     expect(new Set(lab.nodes.map((n) => n.hostKeyFingerprint)).size).toBe(2);
     expect(lab.attacker.addresses.every((a) => a.startsWith("198.18.1."))).toBe(true);
+    expect(lab.carrier).toMatchObject({ address: "198.18.0.250", port: 5060 });
+    expect(lab.phones).toMatchObject({ address: "198.18.0.240" });
+    expect(lab.nodes[0]!.sip.endpoints.map((e) => `${e.tenant}/${e.extension}`)).toEqual(["acme/1001", "acme/1002", "globex/2001", "globex/2002"]);
+  });
+
+  it("runs Asterisk 22 on every node, the carrier and the phones, with SIP on UDP and TCP and AMI on loopback only", async () => {
+    const state = readState(dir)!;
+    for (const n of state.nodes) {
+      const asterisk = nodeAsterisk(n.namespace, n.dir);
+      expect(await asteriskRx(asterisk, "core show version")).toMatch(/^Asterisk 22\./);
+      const transports = await asteriskRx(asterisk, "pjsip show transports");
+      expect(transports).toMatch(new RegExp(`transport-udp\\s+udp\\s+\\d+\\s+\\d+\\s+${n.address.replaceAll(".", "\\.")}:5060`));
+      expect(transports).toMatch(new RegExp(`transport-tcp\\s+tcp\\s+\\d+\\s+\\d+\\s+${n.address.replaceAll(".", "\\.")}:5060`));
+      const listening = runOk("ip", ["netns", "exec", n.namespace, "ss", "-Hltn"]);
+      expect(listening).toMatch(/127\.0\.0\.1:5038\b/);
+      expect(listening).not.toMatch(/(?:0\.0\.0\.0|198\.18\.\d+\.\d+|\*):5038\b/);
+    }
+    for (const host of [state.carrier!, state.phones!]) expect(await asteriskRx(hostAsterisk(host), "core show version")).toMatch(/^Asterisk 22\./);
+  });
+
+  it("registers a phone with digest auth and carries its call out through the trunk, with the call in the node's CDRs", async () => {
+    const node = lab.nodes[1]!;
+    await registerLabPhone(node.name, "2001", dir);
+    const security = readFileSync(node.logPaths.asteriskSecurity, "utf8");
+    expect(security).toMatch(/SecurityEvent="SuccessfulAuth",.*AccountID="2001",.*RemoteAddress="IPV4\/UDP\/198\.18\.0\.240\/5060"/);
+    const before = labCdrLines(node.name, dir).length;
+    // The user dials the trunk prefix 0, then 0044 20 7946 0000: the carrier receives 00442079460000 and answers.
+    await callFromLabPhone(node.name, "2001", "000442079460000", 3, dir);
+    const cdrs = labCdrLines(node.name, dir).slice(before);
+    expect(cdrs).toHaveLength(1);
+    const fields = cdrs[0]!.match(/"(?:[^"]|"")*"|[^,]+/g)!.map((f) => f.replace(/^"|"$/g, ""));
+    expect(fields.slice(0, 4)).toEqual(["globex", "2001", "000442079460000", "tenant-globex"]);
+    expect(fields[6]).toMatch(/^PJSIP\/carrier-/);
+    expect(fields[8]).toBe("PJSIP/00442079460000@carrier,60");
+    expect(Number(fields[13])).toBeGreaterThanOrEqual(3);
+    expect(Number(fields[13])).toBeLessThanOrEqual(5);
+    expect(fields[14]).toBe("ANSWERED");
   });
 
   it("accepts the lab key over SSH with each node's pinned host key, and refuses the other node's key", () => {
@@ -94,10 +135,10 @@ if (!shouldSkip) describe("lab cluster", () => {
     expect(result.status, result.stderr).toBe(0);
   });
 
-  it("answers SIP OPTIONS from the attacker with 200", () => {
+  it("answers SIP OPTIONS from the attacker (PJSIP challenges an unknown user) and shows the nodes to svmap", () => {
     for (const node of lab.nodes) {
       const out = runOk("ip", ["netns", "exec", lab.attacker.namespace, process.execPath, "-e", OPTIONS_PROBE, node.host, lab.attacker.addresses[0]!]);
-      expect(out.trim()).toBe("SIP/2.0 200 OK");
+      expect(out.trim()).toMatch(SIP_ANSWERED);
     }
     const svmap = runOk("timeout", ["30", "ip", "netns", "exec", lab.attacker.namespace, "svmap", "198.18.0.10-11"]);
     expect(svmap).toContain("198.18.0.10:5060");
@@ -124,8 +165,10 @@ if (!shouldSkip) describe("lab cluster", () => {
 
     const security = readFileSync(node.logPaths.asteriskSecurity, "utf8");
     expect(security).toMatch(/SecurityEvent="ChallengeResponseFailed",.*RemoteAddress="IPV4\/UDP\/198\.18\.1\.10\/5060"/);
-    expect(security).toMatch(/SecurityEvent="SuccessfulAuth",.*AccountID="100"/);
-    expect(readFileSync(node.logPaths.asteriskMessages, "utf8")).toContain("failed for '198.18.1.10:5060' - Wrong password");
+    expect(security).toMatch(/SecurityEvent="SuccessfulAuth",.*AccountID="1001".*RemoteAddress="IPV4\/UDP\/198\.18\.1\.10\/5060"/);
+    expect(readFileSync(node.logPaths.asteriskMessages, "utf8")).toMatch(
+      /NOTICE\[\d+\] res_pjsip\/pjsip_distributor\.c: Request 'REGISTER' from '"1001" <sip:1001@198\.18\.0\.10>' failed for '198\.18\.1\.10:5060' \(callid: \d+\) - Failed to authenticate/,
+    );
 
     await waitFor("fail2ban ban of 198.18.1.10", () => {
       const status = run("ip", ["netns", "exec", node.namespace, "fail2ban-client", "-s", nodeState.fail2ban.socket, "status", "lab-asterisk"]);
@@ -139,7 +182,7 @@ if (!shouldSkip) describe("lab cluster", () => {
   it("down removes every namespace, link, process and directory it created, and is safe to run twice", async () => {
     const state = readState(dir)!;
     const pidOf = (file: string) => Number(readFileSync(file, "utf8").trim());
-    const pids = state.nodes.flatMap((n) => [n.sip.pid, pidOf(n.sshdPidFile), pidOf(n.fail2ban.pidFile)]);
+    const pids = [...state.nodes.flatMap((n) => [n.sip.pid, pidOf(n.sshdPidFile), pidOf(n.fail2ban.pidFile)]), state.carrier!.pid, state.phones!.pid];
     expect(pids.every(isAlive)).toBe(true);
 
     await downLab(dir);

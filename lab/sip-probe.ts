@@ -15,6 +15,12 @@ s.bind(20000 + Math.floor(Math.random() * 20000), from, () => s.send(msg, 5060, 
 setTimeout(() => { console.log("timeout"); process.exit(0); }, 3000);
 `;
 
+/**
+ * What a probe prints when Asterisk answered at all: PJSIP answers an OPTIONS from an unknown user with a digest
+ * challenge (401), as it answers every unauthenticated request, so "reached Asterisk" is any final status line.
+ */
+export const SIP_ANSWERED = /^SIP\/2\.0 [1-6]\d\d /;
+
 export function probeSipOptions(attackerNamespace: string, host: string, from: string): string {
   return runOk("ip", ["netns", "exec", attackerNamespace, process.execPath, "-e", OPTIONS_PROBE, host, from]).trim();
 }
