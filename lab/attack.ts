@@ -97,10 +97,14 @@ export function sipOptionsWithAgent(namespace: string, host: string, from: strin
   return inNamespace(namespace, OPTIONS_WITH_AGENT, [host, from, agent]);
 }
 
-/** A TCP listener on PORT in a node's namespace (a stand-in service such as AMI); returns its stopper. */
-export function listenInNamespace(namespace: string, port: number): () => void {
+/**
+ * A TCP listener on HOST:PORT in a node's namespace (a service bound to the node's network address, such as an AMI
+ * configured to listen on every address; the lab's real AMI listens on the loopback only); returns its stopper.
+ */
+export function listenInNamespace(namespace: string, port: number, host: string): () => void {
+  if (!/^198\.1[89]\.\d{1,3}\.\d{1,3}$/.test(host) || !Number.isInteger(port)) throw new Error(`not a lab listener: ${host}:${port}`);
   // A probe that has seen the connection open resets it at once: the server ignores the socket's error.
-  const script = `require("node:net").createServer((c) => { c.on("error", () => {}); c.end("hello\\n"); }).listen(${port}, "0.0.0.0"); setTimeout(() => process.exit(0), 600000);`;
+  const script = `require("node:net").createServer((c) => { c.on("error", () => {}); c.end("hello\\n"); }).listen(${port}, "${host}"); setTimeout(() => process.exit(0), 600000);`;
   const started = run("sh", ["-c", `ip netns exec ${namespace} ${process.execPath} -e '${script}' >/dev/null 2>&1 & echo $!`]);
   const pid = Number(started.stdout.trim());
   return () => {

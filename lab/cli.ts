@@ -7,17 +7,18 @@
  *   reboot NODE [--json]     simulate a reboot: fail2ban stopped, tables and sets lost, the node's boot restore run
  *   asterisk NAME -- CMD     an Asterisk CLI command on node1…, carrier or phones (`asterisk -rx`)
  *   down                     remove everything `up` created; safe to run twice (leaves the Asterisk root fs)
+ *   rootfs                   build the cached Asterisk root file system if missing (else reuse it) and print its path
  *   clean                    remove the cached Asterisk root file system (refused while a lab is up)
  *
  * State: $RAMPART_LAB_DIR or /run/rampart-lab.
  */
 import { spawnSync } from "node:child_process";
 
-import { asteriskRx, cleanAsteriskRootfs } from "./asterisk";
+import { asteriskRx, cleanAsteriskRootfs, ensureAsteriskRootfs } from "./asterisk";
 import { describeLab, downLab, hostAsterisk, labStatus, namespaceFor, nodeAsterisk, nodeExecArgv, rebootNode, upLab } from "./cluster";
 import { readState } from "./state";
 
-const USAGE = "usage: lab up --nodes N [--json] | status [--json] | exec NAME -- COMMAND... | reboot NODE [--json] | asterisk NAME -- CMD | down | clean";
+const USAGE = "usage: lab up --nodes N [--json] | status [--json] | exec NAME -- COMMAND... | reboot NODE [--json] | asterisk NAME -- CMD | down | rootfs | clean";
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -84,6 +85,12 @@ async function main(argv: string[]): Promise<number> {
       const host = [state.carrier, state.phones].find((h) => h !== null && h.name === name) ?? null;
       if (node === undefined && host === null) throw new Error(`no lab Asterisk called ${name}`);
       process.stdout.write(await asteriskRx(node !== undefined ? nodeAsterisk(node.namespace, node.dir) : hostAsterisk(host!), command));
+      return 0;
+    }
+    case "rootfs": {
+      const started = Date.now();
+      const { path, built } = await ensureAsteriskRootfs((line) => console.error(line));
+      console.log(`${path}\t${built ? `built in ${Math.round((Date.now() - started) / 1000)} s` : "reused"}`);
       return 0;
     }
     case "clean": {

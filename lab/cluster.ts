@@ -111,7 +111,7 @@ function touch(path: string): void {
 
 /**
  * Node namespaces share the host's filesystem, but a PBX has its own /var/log and /var/lib/rampart. Every
- * daemon of a node (sshd and so its SSH sessions, fail2ban, the SIP responder) starts inside a private mount
+ * daemon of a node (sshd and so its SSH sessions, fail2ban; Asterisk binds the same var-log, lab/asterisk.ts) starts inside a private mount
  * namespace (`ip netns exec` makes one and keeps mounts from propagating back) with the node's directories
  * bound over those two paths, so a push writes where it would on a real node and nodes never see each other.
  */

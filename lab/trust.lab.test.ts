@@ -209,7 +209,7 @@ if (!shouldSkip) describe("trust and exposure under attack on lab nodes", () => 
       SELECT scope::text AS scope, source::text AS source FROM address_entries WHERE list = 'WHITELIST' AND network = ${attackerAddress}::inet`;
     expect(auto).toEqual([{ scope: "SIP", source: "AUTO_REGISTRATION" }]);
     await push();
-    const stop = listenInNamespace(readState(dir)!.nodes.find((n) => n.name === "node2")!.namespace, 5038);
+    const stop = listenInNamespace(readState(dir)!.nodes.find((n) => n.name === "node2")!.namespace, 5038, target.host);
     try {
       await waitFor("the AMI stand-in on node2", () => tcpProbe(attacker(), target.host, 5038, adminWorkstation) === "open", 10_000);
       expect(sipOptionsWithAgent(attacker(), target.host, attackerAddress, ORDINARY_AGENT)).toMatch(SIP_ANSWERED);
@@ -234,7 +234,7 @@ if (!shouldSkip) describe("trust and exposure under attack on lab nodes", () => 
 
   it("keeps AMI and any port the policy does not open unreachable from the attacker, reachable from management and the panel", async () => {
     const namespace = readState(dir)!.nodes.find((n) => n.name === "node3")!.namespace;
-    const stops = [5038, 31337].map((port) => listenInNamespace(namespace, port));
+    const stops = [5038, 31337].map((port) => listenInNamespace(namespace, port, node("node3").host));
     try {
       const host = node("node3").host;
       await waitFor("listeners on node3", () => tcpProbe(attacker(), host, 5038, adminWorkstation) === "open", 10_000);

@@ -1,7 +1,7 @@
 // `npm test`: every suite, in order of cost. A suite whose prerequisite is missing on this machine says so
 // loudly and is reported as SKIPPED; with RAMPART_REQUIRE_ALL=1 (set by .ci/run) a skip is a failure.
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, openSync } from "node:fs";
 
 const requireAll = process.env.RAMPART_REQUIRE_ALL === "1";
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
@@ -31,6 +31,13 @@ function pgReachable() {
   return spawnSync(process.execPath, ["-e", probe], { stdio: "ignore" }).status === 0;
 }
 
+// The lab's Asterisk root file system (lab/asterisk.ts): on a machine's first run it takes minutes of debootstrap,
+// so it is built in the background while the earlier suites run; the lab stage waits for it (the build holds a lock).
+if (isRoot) {
+  const log = openSync("/tmp/rampart-asterisk-rootfs.log", "a");
+  spawn(process.execPath, ["--import", "tsx", "lab/cli.ts", "rootfs"], { stdio: ["ignore", log, log], detached: true }).unref();
+}
+
 const stages = [
   () => run("generate", "node", ["scripts/prisma-generate.mjs"]),
   () => run("lint", "npx", ["eslint", "--max-warnings=0", "."]),
@@ -45,6 +52,7 @@ const stages = [
   },
   () => {
     if (!isRoot) return skip("lab", "not root: the node lab needs network namespaces");
+    if (!run("lab root file system", "npx", ["tsx", "lab/cli.ts", "rootfs"])) return false;
     return run("lab", "npx", ["vitest", "run", "--config", "lab/vitest.lab.config.ts"]);
   },
   () => {
