@@ -39,6 +39,12 @@ function agentOutput(overrides: { tz?: string; digest?: string; end?: boolean; l
     "@registrations 0 400",
     '[2026-11-21 14:00:00] SECURITY[4242] res_security_log.c: SecurityEvent="SuccessfulAuth",EventTV="2026-11-21T14:00:00.000+0000",Severity="Informational",Service="SIP",EventVersion="1",AccountID="100",SessionID="0x1",LocalAddress="IPV4/UDP/198.18.0.10/5060",RemoteAddress="IPV4/UDP/198.18.1.20/5060",UsingPassword="1"',
     '[2026-11-21 14:00:01] SECURITY[4242] res_security_log.c: SecurityEvent="SuccessfulAuth",EventTV="2026-11-21T14:00:01.000+0000",AccountID="x",RemoteAddress="IPV4/UDP/198.18.1.21/5060",RemoteAddress="IPV4/UDP/10.0.0.1/5060"',
+    "@cdrs 0 600 600",
+    '"acme","1001","00441234567","tenant-acme","""1001"" <1001>","PJSIP/1001-00000000","PJSIP/carrier-00000001","Dial","PJSIP/0441234567@carrier,60","2026-12-04 01:30:03","2026-12-04 01:30:03","2026-12-04 01:30:07",4,4,"ANSWERED","DOCUMENTATION","node1-1796347803.0",""',
+    '"acme","1001","00441234567","tenant-acme","","PJSIP/1001-00000002","","Dial","","2026-12-04 01:31:00","","2026-12-04 01:31:09",9,0,"NO ANSWER","DOCUMENTATION","node1-1796347860.2",""',
+    "!long 5000",
+    '!@end","1001"',
+    '"acme","1001"',
     ...(overrides.end === false ? [] : ["@end"]),
     "",
   ].join("\n");
@@ -62,6 +68,16 @@ describe("parseObserveOutput", () => {
     // The line with a repeated RemoteAddress is refused, never guessed at.
     expect(registrations.map((r) => r.address)).toEqual(["198.18.1.20"]);
     expect(observation.rejectedLines.registrations).toBe(1);
+  });
+
+  it("reads the call records of @cdrs and counts the lines it refused (too long, marked by the agent, cut)", () => {
+    const { callRecords, observation } = parseObserveOutput(agentOutput(), 1);
+    expect(callRecords.map((r) => [r.uniqueId, r.disposition, r.billSeconds, r.answeredAt])).toEqual([
+      ["node1-1796347803.0", "ANSWERED", 4, new Date("2026-12-04T01:30:03Z")],
+      ["node1-1796347860.2", "NO ANSWER", 0, null],
+    ]);
+    expect(observation.callRecords).toBe(2);
+    expect(observation.rejectedLines.cdrs).toBe(3);
   });
 
   it("reports drift and refuses output that was cut before @end", () => {

@@ -11,10 +11,12 @@
  *   @recent <path>    /proc/net/xt_recent/rampart-* (at most 5,000 lines)
  *   @counters4 / @counters6   `iptables-save -c -t filter`, Rampart's chains only
  *   @registrations <offset> <size>   SuccessfulAuth lines of the security log since the last poll
+ *   @cdrs <offset> <next> <size>     Master.csv lines (cdr_csv) from byte <offset> to <next> of a <size>-byte
+ *                                    file; "!long <bytes>" for a line the agent would not send
  *   @end
  *
  * Section bodies come from tools and logs, never a line starting with "@" (fail2ban, /proc and iptables-save
- * do not print one; registration lines start with "["). Pure: no I/O, no clock; the parsers it calls send
+ * do not print one; registration lines start with "[", the agent puts "!" before a CDR line starting with "@"). Pure: no I/O, no clock; the parsers it calls send
  * every address through lib/net/parse. Missing @end means the output was cut: the caller treats the poll as
  * failed rather than closing bans that were simply not read.
  */
@@ -26,6 +28,7 @@ import { emptyDropCounters, parseDropCounters, sumDropCounters } from "./counter
 import { buildJailReport, isJailName, parseBanTimes, parseJailStatus, parseUtcOffset, type JailReport } from "./fail2ban-status";
 import { describeDrift } from "./drift";
 import { parseHashlimit } from "./hashlimit";
+import { parseCdrs, type CallDetailRecord } from "./cdrs";
 import { parseRecentList } from "./recent";
 import { parseRegistrationLine, type Registration } from "./registrations";
 import { SNAPSHOT_FORMAT, type NodeObservation } from "./snapshot";
@@ -39,6 +42,8 @@ export interface ParsedObserveOutput {
   /** Complete ban lists of the jails read (feed for recordBanObservations). */
   jails: JailReport[];
   registrations: Registration[];
+  /** Call records read in this poll (all of them; the snapshot keeps only counts). */
+  callRecords: CallDetailRecord[];
   /** fail2ban answered, so the jails read are complete and bans missing from them are really gone. */
   isFail2banUp: boolean;
 }
@@ -179,6 +184,16 @@ export function parseObserveOutput(text: string, pollMs: number): ParsedObserveO
     }
   }
 
+  // Call records since the last poll, read on from the agent's own offset.
+  const callRecords: CallDetailRecord[] = [];
+  for (const section of sections.filter((s) => s.name === "cdrs")) {
+    const lines = section.lines.filter((line) => !/^!long \d+$/.test(line));
+    reject("cdrs", section.lines.length - lines.length);
+    const parsed = parseCdrs(lines.join("\n"));
+    reject("cdrs", parsed.rejected.length);
+    callRecords.push(...parsed.items);
+  }
+
   const observation: NodeObservation = {
     format: SNAPSHOT_FORMAT,
     nodeTime: nodeTime.toISOString(),
@@ -205,7 +220,8 @@ export function parseObserveOutput(text: string, pollMs: number): ParsedObserveO
     recent,
     counters,
     registrations: registrations.slice(0, 500).map((r) => ({ address: r.address, accountId: r.accountId, at: r.at.toISOString() })),
+    callRecords: callRecords.length,
     rejectedLines,
   };
-  return { observation, jails, registrations, isFail2banUp };
+  return { observation, jails, registrations, callRecords, isFail2banUp };
 }

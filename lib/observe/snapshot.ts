@@ -38,6 +38,8 @@ export interface NodeObservation {
   counters: DropCounters;
   /** Successful registrations seen in this poll (also used for the auto-whitelist). */
   registrations: Array<{ address: string; accountId: string; at: string }>;
+  /** Call records read in this poll (stored in call_records); absent in snapshots older than CDR reading. */
+  callRecords?: number;
   /** Lines the parsers refused, by source, for diagnosis (counts only). */
   rejectedLines: Record<string, number>;
 }
