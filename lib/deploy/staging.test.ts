@@ -11,6 +11,7 @@ import type { Manifest, ManifestSet } from "@/lib/rules/render-manifest";
 import { emptyPolicy, FIXED_NOW, NODE, TINY_GEOIP, typicalSingleTenantPolicy } from "@/lib/rules/testing/fixtures";
 import { STAGING_DIR } from "@/lib/ssh/commands";
 import { isUploadPathAllowed, type UploadFile } from "@/lib/ssh/session";
+import { DEFAULT_LOG_PATHS, LOG_PATH_PATTERN } from "@/lib/validation/policy";
 
 import { JAILS } from "@/lib/rules/names";
 
@@ -18,7 +19,7 @@ import { agentHash, agentUpload, buildStagingFiles, buildUnbanFile, type Staging
 
 // What rampart-node.sh reads from the staging directory (cmd_validate, cmd_apply, apply_dir):
 //   SHA256SUMS     `sha256sum -c --quiet --strict SHA256SUMS`, run inside the staging directory
-//   apply.conf     `conf apply.conf KEY` = sed -n "s/^KEY=//p" | head -n 1 (version, deployment, timer, security_log)
+//   apply.conf     `conf apply.conf KEY` = sed -n "s/^KEY=//p" | head -n 1 (version, deployment, timer, security_log, cdr_log)
 //   sets.list      `while read -r name temp life`, and awk '$3 == "swap" { print $2 }'
 //   logfiles.list  `while read -r path` (missing ones are created empty)
 //   unban.list     `while read -r jail address`
@@ -129,10 +130,14 @@ describe("buildStagingFiles: what is uploaded", () => {
     }
   });
 
-  it("writes apply.conf with the version, deployment, timer and the Asterisk security log, one key=value a line", () => {
+  it("names only log paths the node-input schema would accept (the agent reads them with sed, tail and wc)", () => {
+    for (const path of Object.values(DEFAULT_LOG_PATHS)) expect(path).toMatch(LOG_PATH_PATTERN);
+  });
+
+  it("writes apply.conf with the version, deployment, timer the Asterisk security log and the CDR file, one key=value a line", () => {
     const result = rendered();
     const names = byName(buildStagingFiles(stagingInput({ timerSeconds: 90 }, result)));
-    expect(names.get("apply.conf")).toBe(`version=${result.hash}\ndeployment=${DEPLOYMENT}\ntimer=90\nsecurity_log=/var/log/asterisk/security\n`);
+    expect(names.get("apply.conf")).toBe(`version=${result.hash}\ndeployment=${DEPLOYMENT}\ntimer=90\nsecurity_log=/var/log/asterisk/security\ncdr_log=/var/log/asterisk/cdr-csv/Master.csv\n`);
   });
 
   it("writes sets.list as one `name temp lifecycle` line per manifest set, `-` for a persistent set's temp name", () => {

@@ -53,10 +53,13 @@ export function buildStagingFiles(input: StagingInput): UploadFile[] {
     return `${set.name} ${set.tempName ?? "-"} ${set.lifecycle}\n`;
   });
   for (const path of input.manifest.fail2ban.requiredLogFiles) check(SAFE_PATH.test(path) && !path.split("/").includes(".."), `bad log path ${JSON.stringify(path)}`);
+  // The logs the agent's `observe` reads incrementally: successful registrations and call records.
   const securityLog = DEFAULT_LOG_PATHS.asteriskSecurity;
+  const cdrLog = DEFAULT_LOG_PATHS.asteriskCdr;
+  for (const path of [securityLog, cdrLog]) check(SAFE_PATH.test(path) && !path.split("/").includes(".."), `bad log path ${JSON.stringify(path)}`);
 
   const control: Record<string, string> = {
-    "apply.conf": `version=${input.version}\ndeployment=${input.deploymentId}\ntimer=${input.timerSeconds}\nsecurity_log=${securityLog}\n`,
+    "apply.conf": `version=${input.version}\ndeployment=${input.deploymentId}\ntimer=${input.timerSeconds}\nsecurity_log=${securityLog}\ncdr_log=${cdrLog}\n`,
     "sets.list": sets.join(""),
     "logfiles.list": input.manifest.fail2ban.requiredLogFiles.map((p) => `${p}\n`).join(""),
   };

@@ -595,7 +595,7 @@ const logPathSchema = safeText({ error: "Log path must be text." })
   .max(255, "Log path is too long.")
   .regex(LOG_PATH_PATTERN, "Log path must be absolute and contain only letters, digits and . _ - / (no . or .. segments).");
 
-/** Where a node's daemons write the logs fail2ban reads; defaults are Debian's. */
+/** Where a node's daemons write the logs fail2ban (and the collector) read; defaults are Debian's. */
 export const DEFAULT_LOG_PATHS = {
   asteriskMessages: "/var/log/asterisk/messages",
   asteriskSecurity: "/var/log/asterisk/security",
@@ -604,6 +604,8 @@ export const DEFAULT_LOG_PATHS = {
   /** The PBX's web server (Apache, as FreePBX installs it): HTTP authentication failures. */
   webServerError: "/var/log/apache2/error.log",
   fail2ban: "/var/log/fail2ban.log",
+  /** Asterisk's cdr_csv (cdr.conf [csv]): call records the collector reads, never fail2ban. */
+  asteriskCdr: "/var/log/asterisk/cdr-csv/Master.csv",
 } as const;
 
 const labelSchema = (what: string) =>

@@ -675,6 +675,31 @@ get $j banip --with-time
 		tail -c +$((offset + 1)) "$log" | head -c $((size - offset)) | grep 'SecurityEvent="SuccessfulAuth"' | grep -v '^@' | tail -n 2000
 		echo "$size" >"$R/observe.offset"
 	fi
+	# Call records (cdr_csv's Master.csv) from their own offset, which only moves past what was printed: at most
+	# 5,000 complete lines and 4 MiB a poll (a backlog is read on in order by the next polls, never skipped), a
+	# line still being written waits for the next poll, a line over 4,096 bytes is printed as "!long BYTES" and
+	# one starting with "@" (never cdr_csv's) gets a "!" in front so it cannot end the section.
+	cdr=$(conf "$CUR/apply.conf" cdr_log 2>/dev/null)
+	if [ -n "$cdr" ] && [ -r "$cdr" ]; then
+		size=$(wc -c <"$cdr")
+		offset=$(cat "$R/cdrs.offset" 2>/dev/null || echo 0)
+		case "$offset" in '' | *[!0-9]*) offset=0 ;; esac
+		[ "$offset" -gt "$size" ] && offset=0
+		max=$((size - offset))
+		[ "$max" -gt 4194304 ] && max=4194304
+		chunk=$R/cdrs.chunk
+		tail -c +$((offset + 1)) "$cdr" | head -c "$max" | head -n 5000 >"$chunk"
+		used=$(wc -c <"$chunk")
+		if [ "$used" -gt 0 ] && [ -n "$(tail -c 1 "$chunk")" ]; then
+			part=$(tail -n 1 "$chunk" | wc -c)
+			# Unless that unfinished line alone fills the whole read: then it is no record, and is passed over.
+			[ "$part" -lt "$max" ] && used=$((used - part))
+		fi
+		echo "@cdrs $offset $((offset + used)) $size"
+		head -c "$used" "$chunk" | awk 'length($0) > 4096 { print "!long " length($0); next } /^@/ { print "!" $0; next } { print }'
+		rm -f "$chunk"
+		echo "$((offset + used))" >"$R/cdrs.offset"
+	fi
 	echo "@end"
 }
 
