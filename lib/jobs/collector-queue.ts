@@ -134,7 +134,10 @@ export async function startCollectorWorker(options: CollectorWorkerOptions = {})
     await boss.work<NodeJobData>(QUEUES.node, { pollingIntervalSeconds: 1, batchSize: 4 }, async (jobs) => {
       await Promise.all(
         jobs.map(async (job) => {
-          logReachability(await collectNode(job.data.nodeId));
+          const result = await collectNode(job.data.nodeId);
+          logReachability(result);
+          // A refused CDR line is a call the cost limits do not see: worth a line every time.
+          if (result.callRecords && result.callRecords.rejected > 0) log(`${result.nodeName}: ${result.callRecords.rejected} call record line(s) refused`);
         }),
       );
     });

@@ -1,8 +1,8 @@
 /**
  * The collector: reads one node over its reused SSH connection (`observe`, a fixed command of the closed set),
  * parses the output, stores a snapshot, merges the node's fail2ban bans into ban_events (with the country of
- * each address), and — when the platform setting is on — turns successful registrations into temporary
- * whitelist entries. Every node is polled on its own with its own deadline, so an unreachable or slow node
+ * each address), stores the call records the node's Asterisk wrote since the last poll (call_records), and —
+ * when the platform setting is on — turns successful registrations into temporary whitelist entries. Every node is polled on its own with its own deadline, so an unreachable or slow node
  * only produces an "unreachable" snapshot of its own and never holds up the others.
  *
  * The job queue (lib/jobs) calls collectNode once per node and interval; tests and the bench call
@@ -12,6 +12,7 @@
 import { getDb } from "@/lib/db/client";
 import { getAutoWhitelistSettings, recordAutoWhitelist, type AutoWhitelistResult } from "@/lib/db/queries/auto-whitelist";
 import { recordBanObservations, type ObservationResult, type ObservedBan } from "@/lib/db/queries/bans";
+import { recordCallRecords, type CallRecordsResult } from "@/lib/db/queries/call-records";
 import { recordNodeSnapshot } from "@/lib/db/queries/snapshots";
 import { isAppError } from "@/lib/errors";
 import { summarizeCountries } from "@/lib/geo/countries";
@@ -38,6 +39,8 @@ export interface CollectResult {
   bans: Pick<ObservationResult, "inserted" | "updated" | "closed"> | null;
   newBans: ObservationResult["newBans"];
   autoWhitelist: AutoWhitelistResult | null;
+  /** Call records read and newly stored, and the CDR lines refused (also in the snapshot); null when the node was not read. */
+  callRecords: (CallRecordsResult & { rejected: number }) | null;
 }
 
 export interface CollectOptions {
@@ -102,7 +105,7 @@ export async function collectNode(nodeId: string, options: CollectOptions = {}):
   const now = options.now ?? (() => new Date());
   const started = Date.now();
   const node = await getDb().node.findUnique({ where: { id: nodeId }, select: { id: true, name: true } });
-  if (!node) return { nodeId, nodeName: "", isReachable: false, error: "The node does not exist.", pollMs: 0, bans: null, newBans: [], autoWhitelist: null };
+  if (!node) return { nodeId, nodeName: "", isReachable: false, error: "The node does not exist.", pollMs: 0, bans: null, newBans: [], autoWhitelist: null, callRecords: null };
 
   let output: string;
   try {
@@ -116,7 +119,7 @@ export async function collectNode(nodeId: string, options: CollectOptions = {}):
     // Only an SSH connect failure is diagnosed (others return null here); command failures keep their message.
     const message = (await explainNodeSshFailure(nodeId, error, { maxProbeAgeMs: POLL_PROBE_REUSE_MS })) ?? describeError(error);
     await recordNodeSnapshot({ nodeId, takenAt: now(), isReachable: false, error: message, rulesetHash: null, driftDigest: null, observation: null });
-    return { nodeId, nodeName: node.name, isReachable: false, error: message, pollMs, bans: null, newBans: [], autoWhitelist: null };
+    return { nodeId, nodeName: node.name, isReachable: false, error: message, pollMs, bans: null, newBans: [], autoWhitelist: null, callRecords: null };
   }
 
   const takenAt = now();
@@ -127,7 +130,7 @@ export async function collectNode(nodeId: string, options: CollectOptions = {}):
   } catch (error) {
     const message = describeError(error);
     await recordNodeSnapshot({ nodeId, takenAt, isReachable: false, error: message, rulesetHash: null, driftDigest: null, observation: null });
-    return { nodeId, nodeName: node.name, isReachable: false, error: message, pollMs, bans: null, newBans: [], autoWhitelist: null };
+    return { nodeId, nodeName: node.name, isReachable: false, error: message, pollMs, bans: null, newBans: [], autoWhitelist: null, callRecords: null };
   }
 
   const { observation } = parsed;
@@ -157,6 +160,9 @@ export async function collectNode(nodeId: string, options: CollectOptions = {}):
     if (newBans.length > 0 && options.onNewBans) await options.onNewBans(nodeId, node.name, newBans);
   }
 
+  // Every poll reads on from where the last one stopped; a record read twice (a re-sent chunk) is stored once.
+  const callRecords = { ...(await recordCallRecords(nodeId, parsed.callRecords, takenAt)), rejected: observation.rejectedLines.cdrs ?? 0 };
+
   let autoWhitelist: AutoWhitelistResult | null = null;
   if (parsed.registrations.length > 0) {
     const settings = await getAutoWhitelistSettings();
@@ -169,7 +175,7 @@ export async function collectNode(nodeId: string, options: CollectOptions = {}):
     }
   }
 
-  return { nodeId, nodeName: node.name, isReachable: true, error: null, pollMs, bans, newBans, autoWhitelist };
+  return { nodeId, nodeName: node.name, isReachable: true, error: null, pollMs, bans, newBans, autoWhitelist, callRecords };
 }
 
 // ---------------------------------------------------------------------------------------------------------

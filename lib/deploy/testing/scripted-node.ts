@@ -37,6 +37,8 @@ export class ScriptedNode {
   /** What the last upload staged (apply.conf). */
   staged: { version: string; deployment: string } | null = null;
   uploads = 0;
+  /** What `observe` prints (the collector's read), one answer per call in order; then the last one again. */
+  observeOutputs: string[] = [];
 
   fault(command: NodeCommand, ...faults: Fault[]): this {
     this.faults.set(command, [...(this.faults.get(command) ?? []), ...faults]);
@@ -82,6 +84,10 @@ export class ScriptedNode {
         if (this.pending) lines.push(`pending=${this.pending.deployment}`, `pending_deadline=${this.pending.deadline}`);
         if (this.lastRollback) lines.push(`rollback_at=${this.lastRollback.at}`, `rollback_deployment=${this.lastRollback.deployment}`, `rollback_reason=${this.lastRollback.reason}`, "rollback_ok=1");
         return ok(`${lines.join("\n")}\nboot_restore=hook\nend=1\n`);
+      }
+      case "observe": {
+        const output = this.observeOutputs.length > 1 ? this.observeOutputs.shift() : this.observeOutputs[0];
+        return output === undefined ? error("no observe output scripted") : ok(output);
       }
       default:
         return error(`unexpected command ${command}`);

@@ -1,0 +1,107 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+
+import type { Caller } from "@/lib/auth/caller";
+import { sealNodeKey } from "@/lib/crypto/node-keys";
+import { getDb } from "@/lib/db/client";
+import { listCallRecords } from "@/lib/db/queries/call-records";
+import { ScriptedNode } from "@/lib/deploy/testing/scripted-node";
+import { generateClientKey } from "@/lib/ssh/keys";
+import { callRecordListSchema } from "@/lib/validation/call-records";
+
+import { collectNode } from "./collector";
+import { closeAllNodeConnections, setNodeTransport } from "./node-connections";
+
+// A collector round over a scripted node against the real database: the call records of the observe output's
+// @cdrs section are stored, refused lines are counted, and reading the same lines again stores nothing twice —
+// while a second record of the same call (another dial attempt, same uniqueid) is a record of its own.
+
+vi.stubEnv("RAMPART_SECRET_KEY", `collector-cdrs-it-${randomBytes(24).toString("hex")}`);
+const created: string[] = [];
+const admin: Caller = { role: "ADMIN", tenantId: null, actor: { type: "USER", id: randomUUID(), label: "cdrs-it@example.test" } };
+const tenantAdmin: Caller = { role: "TENANT_ADMIN", tenantId: randomUUID(), actor: { type: "USER", id: randomUUID(), label: "cdrs-it-tenant@example.test" } };
+
+// Each run gets its own account code and unique ids, so the suite never needs a reset.
+const run = randomUUID().slice(0, 8);
+const account = `acme-${run}`;
+const answered = `"${account}","1001","00441234567","tenant-acme","""1001"" <1001>","PJSIP/1001-00000000","PJSIP/carrier-00000001","Dial","PJSIP/0441234567@carrier,60","2026-12-04 01:30:03","2026-12-04 01:30:03","2026-12-04 01:30:07",4,4,"ANSWERED","DOCUMENTATION","node1-${run}.0",""`;
+const unanswered = `"${account}","1002","1003","tenant-acme","""Bob"" <1002>","PJSIP/1002-00000002","PJSIP/1003-00000003","Dial","PJSIP/1003,30","2026-12-04 01:31:00","","2026-12-04 01:31:20",20,0,"NO ANSWER","DOCUMENTATION","node1-${run}.2",""`;
+// The first trunk failed, the same call went on through a second one: same uniqueid, another record.
+const failedOver = `"${account}","1001","00441234567","tenant-acme","""1001"" <1001>","PJSIP/1001-00000000","PJSIP/carrier2-00000004","Dial","PJSIP/0441234567@carrier2,60","2026-12-04 01:30:03","2026-12-04 01:30:05","2026-12-04 01:30:07",4,2,"ANSWERED","DOCUMENTATION","node1-${run}.0",""`;
+
+function observeOutput(cdrLines: string[]): string {
+  return ["@time 1796347900", "@tz +0000", "@version ", "@digest ", "@fail2ban-down", `@cdrs 0 ${cdrLines.join("\n").length} 9999`, ...cdrLines, "@end", ""].join("\n");
+}
+
+async function addNode(): Promise<string> {
+  const node = await getDb().node.create({
+    data: {
+      name: `cdrs-${randomUUID().slice(0, 8)}`,
+      host: "192.0.2.61",
+      port: 22,
+      sshUser: "root",
+      hostKeyFingerprint: "SHA256:pinned",
+      encryptedPrivateKey: new Uint8Array(sealNodeKey(generateClientKey("cdrs-it").privateKey)),
+    },
+  });
+  created.push(node.id);
+  return node.id;
+}
+
+afterEach(() => {
+  setNodeTransport(null);
+});
+
+afterAll(async () => {
+  closeAllNodeConnections();
+  await getDb().node.deleteMany({ where: { id: { in: created } } });
+});
+
+describe("collector: call records", () => {
+  it("stores the CDRs of every round once, counts the refused lines, and lists them newest first by account", async () => {
+    const nodeId = await addNode();
+    const node = new ScriptedNode();
+    node.observeOutputs = [
+      observeOutput([answered, unanswered, '"cut","line']),
+      // The agent sent the same lines again (its offset file was lost) and one new record.
+      observeOutput([answered, unanswered, failedOver]),
+    ];
+    setNodeTransport(node.transport);
+
+    const first = await collectNode(nodeId);
+    expect(first).toMatchObject({ isReachable: true, callRecords: { received: 2, inserted: 2, rejected: 1 } });
+    const snapshot = await getDb().nodeSnapshot.findFirstOrThrow({ where: { nodeId }, orderBy: { takenAt: "desc" } });
+    expect(snapshot.data).toMatchObject({ callRecords: 2, rejectedLines: { cdrs: 1 } });
+
+    const second = await collectNode(nodeId);
+    expect(second.callRecords).toEqual({ received: 3, inserted: 1, rejected: 0 });
+
+    const rows = await getDb().callRecord.findMany({ where: { nodeId }, orderBy: [{ startedAt: "asc" }, { dstChannel: "asc" }] });
+    expect(rows.map((r) => [r.uniqueId, r.dstChannel, r.disposition, r.billSeconds, r.answeredAt?.toISOString() ?? null])).toEqual([
+      [`node1-${run}.0`, "PJSIP/carrier-00000001", "ANSWERED", 4, "2026-12-04T01:30:03.000Z"],
+      [`node1-${run}.0`, "PJSIP/carrier2-00000004", "ANSWERED", 2, "2026-12-04T01:30:05.000Z"],
+      [`node1-${run}.2`, "PJSIP/1003-00000003", "NO_ANSWER", 0, null],
+    ]);
+    expect(rows[0]).toMatchObject({ accountCode: account, source: "1001", destination: "00441234567", context: "tenant-acme", callerId: '"1001" <1001>', lastApp: "Dial", durationSeconds: 4 });
+    expect(rows[0]!.startedAt.toISOString()).toBe("2026-12-04T01:30:03.000Z");
+
+    // Pages of two, newest first, on the account code; the cursor leads to the rest.
+    const query = (cursor?: string) => callRecordListSchema.parse({ accountCode: account, limit: "2", cursor });
+    const page1 = await listCallRecords(admin, query());
+    expect(page1.items.map((r) => r.uniqueId)).toEqual([`node1-${run}.2`, `node1-${run}.0`]);
+    expect(page1.nextCursor).not.toBeNull();
+    const page2 = await listCallRecords(admin, query(page1.nextCursor!));
+    expect(page2.items.map((r) => r.uniqueId)).toEqual([`node1-${run}.0`]);
+    expect(page2.nextCursor).toBeNull();
+    expect(new Set([...page1.items, ...page2.items].map((r) => r.id)).size).toBe(3);
+    expect((await listCallRecords(admin, callRecordListSchema.parse({ nodeId, limit: "10" }))).items).toHaveLength(3);
+
+    // Account codes are not tied to tenants yet: a tenant administrator reads none.
+    await expect(listCallRecords(tenantAdmin, query())).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(listCallRecords(admin, query("not-a-cursor"))).rejects.toMatchObject({ code: "VALIDATION" });
+
+    // Deleting the node deletes its records.
+    await getDb().node.delete({ where: { id: nodeId } });
+    expect(await getDb().callRecord.count({ where: { accountCode: account } })).toBe(0);
+  });
+});
