@@ -3,6 +3,7 @@
 import { benchBans } from "./bans";
 import { benchCollector } from "./collector";
 import { benchDrift } from "./drift";
+import { benchEfficacy } from "./efficacy";
 import { benchLists } from "./lists";
 import { benchEmbedded } from "./embedded";
 import { benchLoad } from "./load";
@@ -15,6 +16,7 @@ const benches: Record<string, { title: string; run: () => Promise<void> }> = {
   lists: { title: "Address lists: 1,000,000-entry blocklist import, list page, covers query", run: benchLists },
   bans: { title: "Bans page: listBans over 1,000,000 stored ban events (first, filtered and deep keyset pages)", run: benchBans },
   collector: { title: "Collector: one cycle over 20 lab nodes (wall time and CPU), cold and with reused connections", run: benchCollector },
+  efficacy: { title: "Efficacy on real Asterisk 22: svcrack, svwar and a 2,000/s REGISTER flood, with no rules and with Rampart", run: benchEfficacy },
   drift: { title: "Drift digest on a node: the agent's digest with set members, beside ipset list -t and ipset save", run: benchDrift },
   push: { title: "Safe push to lab nodes: 1,000,000 entries to one node, a typical policy to 10 nodes at once", run: benchPush },
   rules: { title: "Ruleset compiler: 1,000,000 entries + GeoIP for every country, ipset restore vs iptables -A", run: benchRules },

@@ -11,6 +11,8 @@
  */
 import { run, runOk } from "@/test/rules/netns";
 
+import { runAsyncOk } from "./exec";
+
 const REGISTER_PHONE = `
 const dgram = require("node:dgram");
 const crypto = require("node:crypto");
@@ -79,6 +81,40 @@ for i in range(count):
     raw.sendto(ip + udp + payload, (dst, 0))
 print(count)
 `;
+
+const REGISTER_FLOOD = `
+import socket, sys, time
+src, dst, rate, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+port = s.getsockname()[1]
+s.setblocking(False)
+start = time.monotonic()
+sent = 0
+while True:
+    now = time.monotonic() - start
+    if now >= seconds: break
+    due = int(now * rate)
+    while sent < due:
+        payload = "\\r\\n".join(["REGISTER sip:%s SIP/2.0" % dst, "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bKflood%d" % (src, port, sent), "From: <sip:1001@%s>;tag=f%d" % (dst, sent), "To: <sip:1001@%s>" % dst, "Call-ID: flood-%d@%s" % (sent, src), "CSeq: 1 REGISTER", "Contact: <sip:1001@%s:%d>" % (src, port), "User-Agent: Yealink SIP-T46S 66.86.0.15", "Max-Forwards: 70", "Expires: 60", "Content-Length: 0", "", ""]).encode()
+        try:
+            s.sendto(payload, (dst, 5060))
+        except BlockingIOError:
+            pass
+        sent += 1
+    try:
+        while True: s.recv(65535)
+    except BlockingIOError:
+        pass
+    time.sleep(0.0005)
+print(sent)
+`;
+
+/** RATE REGISTERs per second (unauthenticated, from one source FROM, its own address) for SECONDS; returns how many were sent. */
+export async function floodRegisters(namespace: string, host: string, from: string, rate: number, seconds: number): Promise<number> {
+  const result = await runAsyncOk("ip", ["netns", "exec", namespace, "/usr/bin/python3", "-c", REGISTER_FLOOD, from, host, String(rate), String(seconds)]);
+  return Number(result.trim());
+}
 
 function inNamespace(namespace: string, script: string, args: readonly string[]): string {
   return runOk("ip", ["netns", "exec", namespace, process.execPath, "-e", script, ...args]).trim();

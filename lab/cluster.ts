@@ -4,7 +4,7 @@
  * is safe to run twice. Test, bench and demo tooling only: runs fixed argv as root.
  */
 import { randomBytes } from "node:crypto";
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, rmdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 import { missingPrerequisites, run, runOk } from "@/test/rules/netns";

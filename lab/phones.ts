@@ -4,14 +4,15 @@
  * registers only when a test says so; a call is `channel originate` through the phone's endpoint, which answers the
  * node's digest challenge with the extension's password. Test, bench and demo tooling only.
  */
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { asteriskRx } from "./asterisk";
-import { phoneEndpoint, phoneRegistration } from "./asterisk-config";
+import { phoneEndpoint, phoneRegistration, renderNodeAsterisk } from "./asterisk-config";
 import { hostAsterisk, nodeAsterisk } from "./cluster";
 import { sleep, waitFor } from "./exec";
-import { labDir, readState, type LabState, type NodeState } from "./state";
+import { labDir, readState, writeState, type LabState, type NodeState } from "./state";
+import { CARRIER_ADDRESS } from "./topology";
 
 function labState(dir: string): LabState & { phones: NonNullable<LabState["phones"]> } {
   const state = readState(dir);
@@ -64,4 +65,22 @@ export async function callFromLabPhone(nodeName: string, extension: string, numb
 export function labCdrLines(nodeName: string, dir = labDir()): string[] {
   const node = findNode(labState(dir), nodeName);
   return existsSync(node.logPaths.asteriskCdr) ? readFileSync(node.logPaths.asteriskCdr, "utf8").split("\n").filter(Boolean) : [];
+}
+
+/**
+ * Gives NODE's EXTENSION a new password (e.g. a weak 6-digit one for the efficacy bench): the node's pjsip.conf is
+ * rendered again and res_pjsip reloaded. The phones' Asterisk keeps the old one: register no phone with it after.
+ */
+export async function setLabExtensionPassword(nodeName: string, extension: string, password: string, dir = labDir()): Promise<void> {
+  const state = labState(dir);
+  const node = findNode(state, nodeName);
+  const target = node.sip.extensions.find((e) => e.extension === extension);
+  if (target === undefined) throw new Error(`${nodeName} has no extension ${extension}`);
+  target.password = password;
+  if (node.sip.extension === extension) node.sip.password = password;
+  const files = renderNodeAsterisk({ name: node.name, address: node.address, extensions: node.sip.extensions, amiSecret: node.sip.amiSecret, carrierAddress: CARRIER_ADDRESS });
+  const asterisk = nodeAsterisk(node.namespace, node.dir);
+  writeFileSync(join(asterisk.dir, "etc", "pjsip.conf"), files["pjsip.conf"]!);
+  await asteriskRx(asterisk, "module reload res_pjsip.so");
+  writeState(state);
 }
