@@ -31,6 +31,8 @@ test.describe("call limits page", () => {
     await signInAs(page, "OPERATOR");
     await page.goto("/call-limits");
     await expect(page.getByRole("heading", { level: 1, name: "Call limits" })).toBeVisible();
+    // Nothing on the nodes checks these limits yet, and the page says so before anything else.
+    await expect(page.getByTestId("call-limits-not-enforced")).toContainText("Not enforced yet");
     await expect(page.getByRole("heading", { name: "No route cost limits" })).toBeVisible();
 
     const name = `Satellite ${randomUUID().slice(0, 6)}`;

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -61,6 +62,10 @@ export default async function CallLimitsPage({ searchParams }: { searchParams: S
         title="Call limits"
         description="Ceilings on what calls may cost — per route, per tenant and per extension — and automatic blocking of extensions that hammer one international number, to contain toll fraud."
       />
+      <Alert tone="warning" className="mb-6" data-testid="call-limits-not-enforced">
+        Not enforced yet: these limits are stored, but no node checks them before a call. Rampart already collects
+        every node&apos;s call records; the call guard that refuses calls over these limits comes in a later release.
+      </Alert>
       <div className="grid gap-6">
         <Card>
           <CardHeader title="Route cost limits" description="The most a minute of calls to a dialled prefix may cost." />
