@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { asteriskRx } from "@/lab/asterisk";
-import { floodRegisters } from "@/lab/attack";
+import { floodRegisters, setAttackerSource } from "@/lab/attack";
 import { LAB_TOOLS, downLab, hostAsterisk, upLab, type LabDescription } from "@/lab/cluster";
 import { sleep } from "@/lab/exec";
 import { registerLabPhone, setLabExtensionPassword } from "@/lab/phones";
@@ -69,12 +69,14 @@ async function attack(lab: LabDescription, dir: string, sources: { crack: string
   const dictionary = join(dir, "dictionary.txt");
   writeFileSync(dictionary, `${words.join("\n")}\n`);
   let offset = statSync(node.logPaths.asteriskSecurity).size;
-  const crack = run("timeout", ["90", "ip", "netns", "exec", attacker, "svcrack", "-b", sources.crack, "-x", sources.crack, "-u", "1001", "-d", dictionary, node.host]);
+  setAttackerSource(attacker, sources.crack);
+  const crack = run("timeout", ["90", "ip", "netns", "exec", attacker, "svcrack", "-u", "1001", "-d", dictionary, node.host]);
   const crackGuesses = (securitySince(node, offset).match(new RegExp(`SecurityEvent="ChallengeResponseFailed".*RemoteAddress="IPV4/UDP/${escaped(sources.crack)}/`, "g")) ?? []).length;
   const crackFound = crack.stdout.includes(password);
 
   // svwar: which extensions of 1000-2100 it can tell exist.
-  const svwar = run("timeout", ["90", "ip", "netns", "exec", attacker, "svwar", "--force", "-b", sources.svwar, "-x", sources.svwar, "-e1000-2100", "-m", "REGISTER", node.host]);
+  setAttackerSource(attacker, sources.svwar);
+  const svwar = run("timeout", ["90", "ip", "netns", "exec", attacker, "svwar", "--force", "-e1000-2100", "-m", "REGISTER", node.host]);
   const svwarFound = svwar.stdout.split("\n").filter((l) => /^\|\s*\d+\s*\|/.test(l)).length;
 
   // The flood, with the phone registering again three seconds in.
@@ -129,7 +131,7 @@ export async function benchEfficacy(): Promise<void> {
     const floor = await attack(lab, dir, { crack: a, svwar: a, flood: c }, password);
     // Rampart's turn on a clean slate: fail2ban must not count the floor's failures.
     for (const log of [node.logPaths.asteriskSecurity, node.logPaths.asteriskMessages]) truncateSync(log, 0);
-    const rendered = renderRuleset(policy(lab), { nodeName: node.name, managementAddresses: [lab.panelAddress], tags: [] }, createMemoryGeoIpSource("none", {}), { now: new Date() });
+    const rendered = renderRuleset(policy(lab), { nodeName: node.name, managementAddresses: [lab.panelAddress], panelAddresses: [lab.panelAddress], tags: [] }, createMemoryGeoIpSource("none", {}), { now: new Date() });
     const outcome = await pushVersionToNode({
       target: { host: node.host, port: node.port, user: node.user, privateKey: readFileSync(node.keyPath, "utf8"), hostKeyFingerprint: node.hostKeyFingerprint },
       version: { hash: rendered.hash, files: rendered.files, manifest: rendered.manifest },

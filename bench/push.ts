@@ -25,7 +25,7 @@ import { randomBlocklist } from "./rules";
 const FAN_OUT = 10;
 
 function render(snapshot: PolicySnapshot, panel: string) {
-  return renderRuleset(snapshot, { nodeName: "bench", managementAddresses: [panel], tags: [] }, createMemoryGeoIpSource("none", {}), { now: new Date() });
+  return renderRuleset(snapshot, { nodeName: "bench", managementAddresses: [panel], panelAddresses: [panel], tags: [] }, createMemoryGeoIpSource("none", {}), { now: new Date() });
 }
 
 async function pushTo(node: LabDescription["nodes"][number], rendered: ReturnType<typeof render>): Promise<PushOutcome & { wallSeconds: number }> {

@@ -116,6 +116,14 @@ export async function floodRegisters(namespace: string, host: string, from: stri
   return Number(result.trim());
 }
 
+/**
+ * Makes ADDRESS the source of everything the attacker sends that does not bind an address itself. sipvicious 0.3.3
+ * ignores its own `-b` (it always binds 0.0.0.0), so a tool run from a chosen address needs the kernel to pick it.
+ */
+export function setAttackerSource(namespace: string, address: string): void {
+  runOk("ip", ["-n", namespace, "route", "replace", "198.18.0.0/15", "dev", "eth0", "proto", "kernel", "scope", "link", "src", address]);
+}
+
 function inNamespace(namespace: string, script: string, args: readonly string[]): string {
   return runOk("ip", ["netns", "exec", namespace, process.execPath, "-e", script, ...args]).trim();
 }

@@ -15,6 +15,7 @@ import { isEverySuiteRequired, missingPrerequisites, run, runOk } from "@/test/r
 
 import { downLab, killNodeSshd, LAB_TOOLS, nodeExecArgv, startNodeSshd, upLab, type LabDescription } from "./cluster";
 import { runAsync, sleep, waitFor } from "./exec";
+import { callFromLabPhone, registerLabPhone } from "./phones";
 import { probeSipOptions, SIP_ANSWERED } from "./sip-probe";
 import { readState } from "./state";
 import { registerLabNodes, useLabDatabase } from "./testing";
@@ -70,6 +71,8 @@ if (!shouldSkip) describe("collector and unban on lab nodes", () => {
     entrySchema: typeof import("@/lib/validation/address-entry");
     banSchema: typeof import("@/lib/validation/bans");
     db: typeof import("@/lib/db/client");
+    calls: typeof import("@/lib/db/queries/call-records");
+    callSchema: typeof import("@/lib/validation/call-records");
   };
   const caller = { role: "ADMIN" as const, tenantId: null, actor: { type: "CLI" as const, id: null, label: "observe-lab-test" } };
   const nodeIds = new Map<string, string>();
@@ -131,6 +134,8 @@ if (!shouldSkip) describe("collector and unban on lab nodes", () => {
       entrySchema: await import("@/lib/validation/address-entry"),
       banSchema: await import("@/lib/validation/bans"),
       db: await import("@/lib/db/client"),
+      calls: await import("@/lib/db/queries/call-records"),
+      callSchema: await import("@/lib/validation/call-records"),
     };
     m.sshUnbanner.registerSshUnbanner();
     for (const [name, id] of await registerLabNodes(lab)) nodeIds.set(name, id);
@@ -161,7 +166,8 @@ if (!shouldSkip) describe("collector and unban on lab nodes", () => {
     try {
       const dictionary = join(dir, "passwords.txt");
       writeFileSync(dictionary, Array.from({ length: 12 }, (_, i) => `wrong${i}\n`).join(""));
-      run("timeout", ["40", "ip", "netns", "exec", attacker(), "svcrack", "-b", sourceA, "-x", sourceA, "-u", node.sip.extension, "-d", dictionary, node.host]);
+      // From the attacker's first address, the one its kernel picks (sipvicious 0.3.3 ignores -b).
+      run("timeout", ["40", "ip", "netns", "exec", attacker(), "svcrack", "-u", node.sip.extension, "-d", dictionary, node.host]);
       await waitFor(`fail2ban ban of ${sourceA} on ${node.name}`, () => banned(node.name, "rampart-asterisk").includes(sourceA), 30_000);
       const bannedOnNodeAt = Date.now();
       await waitFor(`ban of ${sourceA} in ban_events`, async () => (await bansOf(sourceA)).length > 0, INTERVAL_MS + OBSERVE_DEADLINE_MS + 2_000);
@@ -245,6 +251,28 @@ if (!shouldSkip) describe("collector and unban on lab nodes", () => {
     expect(calm!.isNearLimit).toBe(false);
     // The drops were counted by reason too.
     expect(latest.observation!.counters.rateLimitBy.packetRate.packets).toBeGreaterThan(300);
+  });
+
+  it("stores the CDR of a registered phone's real call out through the trunk, read by the collector, once", async () => {
+    const node = lab.nodes[0]!;
+    const nodeId = nodeIds.get(node.name)!;
+    await m.collector.collectNode(nodeId); // what the node's CDR file held before is read first
+    const list = async () => (await m.calls.listCallRecords(caller, m.callSchema.callRecordListSchema.parse({ nodeId, accountCode: "acme" }))).items;
+    const before = (await list()).length;
+    await registerLabPhone(node.name, "1002", dir);
+    // 0 is the trunk prefix; the carrier gets 0033 1 23 45 67 89 and answers; the phone hangs up 3 s later.
+    await callFromLabPhone(node.name, "1002", "00033123456789", 3, dir);
+    await m.collector.collectNode(nodeId);
+    const calls = await list();
+    expect(calls).toHaveLength(before + 1);
+    expect(calls[0]).toMatchObject({ accountCode: "acme", source: "1002", destination: "00033123456789", context: "tenant-acme", disposition: "ANSWERED" });
+    expect(calls[0]!.dstChannel).toMatch(/^PJSIP\/carrier-/);
+    expect(calls[0]!.billSeconds).toBeGreaterThanOrEqual(3);
+    expect(calls[0]!.billSeconds).toBeLessThanOrEqual(5);
+    expect(calls[0]!.answeredAt).not.toBeNull();
+    // Read again, nothing new: the agent's offset moved past the line, and the store is idempotent anyway.
+    await m.collector.collectNode(nodeId);
+    expect(await list()).toHaveLength(before + 1);
   });
 
   it("shows a node taken down as unreachable within two intervals while the others keep updating", async () => {
