@@ -38,6 +38,18 @@ s.bind(5070, from, () => s.send(msg, 5060, host));
 setTimeout(() => { console.log("timeout"); process.exit(1); }, 5000);
 `;
 
+/** An INVITE with no credentials from the attacker (an anonymous call to an international number): the status line. */
+const ANONYMOUS_INVITE = `
+const dgram = require("node:dgram");
+const [host, from, number] = process.argv.slice(1);
+const s = dgram.createSocket("udp4");
+const sdp = ["v=0", "o=- 1 1 IN IP4 " + from, "s=-", "c=IN IP4 " + from, "t=0 0", "m=audio 40000 RTP/AVP 0", "a=rtpmap:0 PCMU/8000", ""].join("\\r\\n");
+const msg = ["INVITE sip:" + number + "@" + host + " SIP/2.0", "Via: SIP/2.0/UDP " + from + ":5071;branch=z9hG4bKanon1", "From: <sip:anonymous@anonymous.invalid>;tag=a1", "To: <sip:" + number + "@" + host + ">", "Call-ID: lab-anonymous-1", "CSeq: 1 INVITE", "Contact: <sip:anonymous@" + from + ":5071>", "Max-Forwards: 70", "Content-Type: application/sdp", "Content-Length: " + Buffer.byteLength(sdp), "", sdp].join("\\r\\n");
+s.on("message", (m) => { const line = m.toString().split("\\r\\n")[0]; if (!/^SIP\\/2\\.0 1\\d\\d/.test(line)) { console.log(line); process.exit(0); } });
+s.bind(5071, from, () => s.send(msg, 5060, host));
+setTimeout(() => { console.log("timeout"); process.exit(1); }, 5000);
+`;
+
 // Only one of the two blocks is defined, so a run reports no skipped tests either way.
 if (!shouldSkip) describe("lab cluster", () => {
   const dir = mkdtempSync(join(tmpdir(), "rampart-lab-test-"));
@@ -143,6 +155,18 @@ if (!shouldSkip) describe("lab cluster", () => {
     const svmap = runOk("timeout", ["30", "ip", "netns", "exec", lab.attacker.namespace, "svmap", "198.18.0.10-11"]);
     expect(svmap).toContain("198.18.0.10:5060");
     expect(svmap).toContain("198.18.0.11:5060");
+  });
+
+  it("refuses anonymous calls and never tells svwar which extensions exist", () => {
+    const node = lab.nodes[0]!;
+    const before = labCdrLines(node.name, dir).length;
+    const answer = runOk("ip", ["netns", "exec", lab.attacker.namespace, process.execPath, "-e", ANONYMOUS_INVITE, node.host, lab.attacker.addresses[0]!, "000442079460000"]);
+    expect(answer.trim()).toBe("SIP/2.0 401 Unauthorized");
+    expect(labCdrLines(node.name, dir)).toHaveLength(before);
+    // 1001 and 1002 exist and 1000, 1003-1005 do not: every one is challenged alike, so svwar finds nothing.
+    const svwar = run("timeout", ["60", "ip", "netns", "exec", lab.attacker.namespace, "svwar", "--force", "-e1000-1005", "-m", "REGISTER", node.host]);
+    expect(`${svwar.stdout}${svwar.stderr}`).toContain("found nothing");
+    expect(svwar.stdout).not.toMatch(/^\|\s*100[0-5]\s*\|/m);
   });
 
   it("logs wrong passwords in Asterisk format, and the node's own fail2ban bans the attacker from them", async () => {
