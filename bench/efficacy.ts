@@ -11,7 +11,7 @@
  * on, sipvicious never reaches Asterisk at all, which says nothing about the rest) and the office network of the
  * phones as a tenant restriction. Needs root and the lab tools; says so and skips otherwise.
  */
-import { randomInt, randomUUID } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,13 +23,11 @@ import { sleep } from "@/lab/exec";
 import { registerLabPhone, setLabExtensionPassword } from "@/lab/phones";
 import { readState } from "@/lab/state";
 import { LAB_BRIDGE, PHONES_ADDRESS } from "@/lab/topology";
-import { loadAgentScript } from "@/lib/deploy/agent-script";
-import { pushVersionToNode } from "@/lib/deploy/node-push";
-import { createMemoryGeoIpSource } from "@/lib/rules/geoip";
-import { renderRuleset } from "@/lib/rules/render";
 import { typicalSingleTenantPolicy } from "@/lib/rules/testing/fixtures";
 import type { PolicySnapshot } from "@/lib/validation/policy";
 import { missingPrerequisites, run } from "@/test/rules/netns";
+
+import { pushTo, render } from "./push";
 
 const FLOOD_RATE = 2000;
 const FLOOD_SECONDS = 10;
@@ -131,16 +129,7 @@ export async function benchEfficacy(): Promise<void> {
     const floor = await attack(lab, dir, { crack: a, svwar: a, flood: c }, password);
     // Rampart's turn on a clean slate: fail2ban must not count the floor's failures.
     for (const log of [node.logPaths.asteriskSecurity, node.logPaths.asteriskMessages]) truncateSync(log, 0);
-    const rendered = renderRuleset(policy(lab), { nodeName: node.name, managementAddresses: [lab.panelAddress], panelAddresses: [lab.panelAddress], tags: [] }, createMemoryGeoIpSource("none", {}), { now: new Date() });
-    const outcome = await pushVersionToNode({
-      target: { host: node.host, port: node.port, user: node.user, privateKey: readFileSync(node.keyPath, "utf8"), hostKeyFingerprint: node.hostKeyFingerprint },
-      version: { hash: rendered.hash, files: rendered.files, manifest: rendered.manifest },
-      deploymentId: randomUUID(),
-      timerSeconds: 120,
-      agent: loadAgentScript(),
-      report: () => undefined,
-    });
-    if (outcome.state !== "CONFIRMED") throw new Error(`push: ${outcome.state} ${outcome.message}`);
+    await pushTo(node, render(policy(lab), lab.panelAddress));
     const rampart = await attack(lab, dir, { crack: b, svwar: a, flood: c }, password);
 
     const row = (label: string, f: (x: Figures) => string) => console.log(`${label.padEnd(62)} ${f(floor).padStart(14)} ${f(rampart).padStart(14)}`);

@@ -24,11 +24,13 @@ import { randomBlocklist } from "./rules";
 
 const FAN_OUT = 10;
 
-function render(snapshot: PolicySnapshot, panel: string) {
+/** A policy rendered for a lab node reached from the panel address PANEL (as management and panel address). */
+export function render(snapshot: PolicySnapshot, panel: string) {
   return renderRuleset(snapshot, { nodeName: "bench", managementAddresses: [panel], panelAddresses: [panel], tags: [] }, createMemoryGeoIpSource("none", {}), { now: new Date() });
 }
 
-async function pushTo(node: LabDescription["nodes"][number], rendered: ReturnType<typeof render>): Promise<PushOutcome & { wallSeconds: number }> {
+/** The production push of a rendered version to a lab node, confirmed or thrown; with its wall time. */
+export async function pushTo(node: LabDescription["nodes"][number], rendered: ReturnType<typeof render>): Promise<PushOutcome & { wallSeconds: number }> {
   const started = Date.now();
   const outcome = await pushVersionToNode({
     target: { host: node.host, port: node.port, user: node.user, privateKey: readFileSync(node.keyPath, "utf8"), hostKeyFingerprint: node.hostKeyFingerprint },

@@ -13,13 +13,13 @@
  * fail2ban-regex or the stock test log missing: the suite fails when RAMPART_REQUIRE_ALL=1, and otherwise is
  * skipped with a loud warning.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
+import { createTempDirs, fail2banConfigWith } from "@/test/rules/fail2ban-config";
 import { isEverySuiteRequired, run, runOk } from "@/test/rules/netns";
 
 import { ASTERISK_FILTER } from "./fail2ban/filters";
@@ -66,23 +66,11 @@ const RESIDUAL_CLASSES: readonly { name: string; line: string }[] = [
   },
 ];
 
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = createTempDirs();
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/** /etc/fail2ban copied, with Rampart's Asterisk filter written where the artefact path puts it. */
+/** /etc/fail2ban copied, with Rampart's asterisk filter written where the artefact path puts it. */
 function configDir(): string {
-  const dir = tempDir("rampart-f2b-asterisk-");
-  cpSync("/etc/fail2ban", dir, { recursive: true });
-  writeFileSync(join(dir, ARTEFACT_PATHS.asteriskFilter.replace(/^fail2ban\//, "")), ASTERISK_FILTER);
-  return dir;
+  return fail2banConfigWith(tempDir, ARTEFACT_PATHS.asteriskFilter, ASTERISK_FILTER);
 }
 
 /** One fail2ban-regex run over all lines: line text → every address any failregex took from it. */

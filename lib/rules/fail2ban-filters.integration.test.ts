@@ -8,13 +8,13 @@
  * fail2ban-regex or the stock filter missing: the suite fails when RAMPART_REQUIRE_ALL=1, and otherwise is
  * skipped with a loud warning.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
+import { createTempDirs, fail2banConfigWith } from "@/test/rules/fail2ban-config";
 import { isEverySuiteRequired, run, runOk } from "@/test/rules/netns";
 
 import { STOCK_APACHE_AUTH_FILTER, WEB_FILTER } from "./fail2ban/filters";
@@ -36,23 +36,11 @@ if (missing.length > 0 && !requireAll) {
 }
 const suite = missing.length > 0 && !requireAll ? describe.skip : describe;
 
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
+const tempDir = createTempDirs();
 
 /** /etc/fail2ban copied, with Rampart's web filter written where the artefact path puts it. */
 function configDir(): string {
-  const dir = tempDir("rampart-f2b-web-");
-  cpSync("/etc/fail2ban", dir, { recursive: true });
-  writeFileSync(join(dir, ARTEFACT_PATHS.webFilter.replace(/^fail2ban\//, "")), WEB_FILTER);
-  return dir;
+  return fail2banConfigWith(tempDir, ARTEFACT_PATHS.webFilter, WEB_FILTER);
 }
 
 /** Annotated lines of a sample log: the line after each "# failJSON:" and the address it must give (or null). */

@@ -59,24 +59,11 @@ export async function recordCallRecords(nodeId: string, records: readonly CallDe
   return { received: records.length, inserted: count };
 }
 
-export interface CallRecordItem {
+/** A stored record: the parsed CDR (lib/observe/cdrs.ts) without its digest, with the database's enum and ids. */
+export interface CallRecordItem extends Omit<CallDetailRecord, "recordDigest" | "disposition"> {
   /** The bigint id as text (JSON has no 64-bit integers). */
   id: string;
   nodeId: string;
-  uniqueId: string;
-  accountCode: string;
-  source: string;
-  destination: string;
-  context: string;
-  callerId: string;
-  channel: string;
-  dstChannel: string;
-  lastApp: string;
-  startedAt: Date;
-  answeredAt: Date | null;
-  endedAt: Date;
-  durationSeconds: number;
-  billSeconds: number;
   disposition: CallDisposition;
   collectedAt: Date;
 }
