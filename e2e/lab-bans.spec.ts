@@ -47,7 +47,7 @@ if (!shouldSkip) {
       test.setTimeout(240_000);
       lab = await upLab(1, dir);
       // svcrack announces itself as "friendly-scanner": with the scanner signatures on, its packets never reach
-      // the registrar (the push lab test shows that). Off for this spec, so the brute force is logged and banned.
+      // Asterisk (the push lab test shows that). Off for this spec, so the brute force is logged and banned.
       disabledSignatures = (await sql<{ id: string }>(`UPDATE scanner_signatures SET enabled = false WHERE enabled RETURNING id`)).map((r) => r.id);
       const node = lab.nodes[0]!;
       const added = cli(["node", "add", "--name", "e2e-lab1", "--host", node.host, "--port", String(node.port), "--user", node.user, "--key-file", node.keyPath, "--host-key-fingerprint", node.hostKeyFingerprint]);

@@ -140,7 +140,7 @@ if (!shouldSkip) describe("collector and unban on lab nodes", () => {
     m.sshUnbanner.registerSshUnbanner();
     for (const [name, id] of await registerLabNodes(lab)) nodeIds.set(name, id);
     await m.entries.createAddressEntry(caller, { kind: "management" }, m.entrySchema.entryCreateSchema.parse({ network: lab.panelAddress, comment: "panel" }));
-    // svcrack announces itself as a scanner: with signatures on, its packets never reach the registrar to fail.
+    // svcrack announces itself as a scanner: with signatures on, its packets never reach Asterisk to fail.
     for (const signature of await m.scanners.listScanners(caller)) await m.scanners.updateScanner(caller, signature.id, { enabled: false });
     // The rate limit of the flood test, set before the first push: the kernel keeps a hashlimit table's first
     // parameters for as long as a rule uses its name, so a later push with other values would not change them.

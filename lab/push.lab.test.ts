@@ -1,5 +1,5 @@
 /**
- * The safe push against real nodes: three lab nodes (sshd, iptables, ipset, fail2ban, a SIP registrar) and
+ * The safe push against real nodes: three lab nodes (sshd, iptables, ipset, fail2ban, Asterisk 22) and
  * the sipvicious attacker, driven through the same code the dashboard and the CLI use (lib/deploy/batch.ts
  * over a migrated PostgreSQL database). Root only; skipped otherwise (RAMPART_REQUIRE_ALL=1 makes that a
  * failure), and skipped while another lab is up.
