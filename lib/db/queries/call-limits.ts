@@ -356,6 +356,14 @@ export async function getRouteCostLimit(caller: Caller, id: string): Promise<Rou
   return routeView(row);
 }
 
+/** The route named `name` exactly (the CLI names routes), or NOT_FOUND. */
+export async function getRouteCostLimitByName(caller: Caller, name: string): Promise<RouteCostLimitView> {
+  assertPermission(caller, "policy:read");
+  const row = await getDb().routeCostLimit.findUnique({ where: { name } });
+  if (!row) throw new AppError("NOT_FOUND", `No route is named "${name}".`);
+  return routeView(row);
+}
+
 export async function createRouteCostLimit(caller: Caller, input: RouteCostLimitCreate): Promise<RouteCostLimitView> {
   assertPermission(caller, "policy:write");
   try {
@@ -381,6 +389,11 @@ export async function updateRouteCostLimit(caller: Caller, id: string, changes: 
       const before = await tx.routeCostLimit.findUnique({ where: { id } });
       if (!before) throw new AppError("NOT_FOUND", ROUTE_NOT_FOUND);
       if (changes.prefix !== undefined) await assertPrefixFree(tx, changes.prefix, id);
+      // The route's rates are amounts in its currency: a new code would silently reprice every one of them.
+      if (changes.currency !== undefined && changes.currency !== before.currency && (await tx.routeRate.count({ where: { routeId: id } })) > 0) {
+        const message = `The route's rates are priced in ${before.currency}, so its currency cannot change while it has any: import an empty rate table (the header alone) first, then rates in ${changes.currency}.`;
+        throw new AppError("CONFLICT", message, { currency: [message] });
+      }
       const after = await tx.routeCostLimit.update({
         where: { id },
         data: {
