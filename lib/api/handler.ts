@@ -85,6 +85,30 @@ function parseJsonBody(text: string, maxBytes: number): unknown {
   return body;
 }
 
+/**
+ * A body as text (a file import), read chunk by chunk and refused with `tooLargeMessage` as soon as it passes
+ * `maxBytes`: an oversized upload is never held whole. Invalid UTF-8 becomes U+FFFD, as request.text() does.
+ */
+export async function readBodyText(request: NextRequest, maxBytes: number, tooLargeMessage: string): Promise<string> {
+  if (request.body === null) return "";
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let received = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel();
+      throw new AppError("BAD_REQUEST", tooLargeMessage);
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join("");
+}
+
 /** Wraps a route handler: authentication, permission, parsed params, error mapping. */
 export function apiRoute<P extends z.ZodType>(
   options: { permission: Permission; params?: P },

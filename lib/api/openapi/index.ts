@@ -4,6 +4,7 @@ import * as exposure from "./exposure";
 import * as lists from "./lists";
 import * as nodes from "./nodes";
 import * as observe from "./observe";
+import * as rates from "./rates";
 import * as rulesets from "./rulesets";
 import * as settings from "./settings";
 import * as tenants from "./tenants";
@@ -31,7 +32,7 @@ export type OpenApiDocument = {
 };
 
 /** Every area's description. A new area is added here, explicitly. */
-export const openApiModules: Record<string, OpenApiModule> = { lists, autoWhitelist, settings, exposure, tenants, users, audit, nodes, rulesets, observe };
+export const openApiModules: Record<string, OpenApiModule> = { lists, autoWhitelist, settings, exposure, tenants, rates, users, audit, nodes, rulesets, observe };
 
 export const API_PREFIX = "/api/v1";
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;

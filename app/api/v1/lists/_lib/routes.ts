@@ -1,7 +1,7 @@
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
-import { apiRoute, readJson } from "@/lib/api/handler";
+import { apiRoute, readBodyText, readJson } from "@/lib/api/handler";
 import type { Caller } from "@/lib/auth/caller";
 import type { Permission } from "@/lib/auth/permissions";
 import {
@@ -98,36 +98,12 @@ const importQuerySchema = z.object({
   scope: safeText().optional(),
 });
 
-/**
- * The body as text, read chunk by chunk and refused as soon as it passes `maxBytes`: an oversized upload is
- * never held whole. Invalid UTF-8 becomes U+FFFD, as request.text() does.
- */
-async function readBodyText(request: NextRequest, maxBytes: number): Promise<string> {
-  if (request.body === null) return "";
-  const decoder = new TextDecoder();
-  const parts: string[] = [];
-  let received = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > maxBytes) {
-      await reader.cancel();
-      throw new AppError("BAD_REQUEST", IMPORT_TOO_LARGE_MESSAGE);
-    }
-    parts.push(decoder.decode(value, { stream: true }));
-  }
-  parts.push(decoder.decode());
-  return parts.join("");
-}
-
 /** A JSON body `{ text, ...options }`, or the file itself as text/plain or text/csv with options in the query. */
 async function readImport(request: NextRequest) {
   const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type === "application/json") return importBodySchema.parse(await readJson(request, MAX_IMPORT_REQUEST_BYTES));
   if (type === "text/plain" || type === "text/csv" || type === "") {
-    const text = await readBodyText(request, MAX_IMPORT_BYTES);
+    const text = await readBodyText(request, MAX_IMPORT_BYTES, IMPORT_TOO_LARGE_MESSAGE);
     assertSafeInput({ text }, "Body");
     const query = importQuerySchema.parse(searchParamsOf(request));
     const options = importOptionsSchema.parse({ ...query, format: query.format ?? (type === "text/csv" ? "csv" : "auto") });
