@@ -8,6 +8,7 @@ import { NODES_HELP, nodeAddOptions, nodesListOptions, nodesRepairOptions, secre
 import { PUSH_HELP, pushOptions, rollbackOptions } from "./commands/push-options";
 import { BANS_HELP, bansListOptions, statusOptions, unbanOptions } from "./commands/bans-options";
 import { EXPOSURE_HELP, exposureSet, exposureSetOptions, exposureShow, exposureShowOptions, panelAddresses, panelAddressesOptions } from "./commands/exposure";
+import { RATES_HELP, ratesExport, ratesExportOptions, ratesImport, ratesImportOptions, ratesPrice, ratesPriceOptions } from "./commands/rates";
 import { render } from "./commands/render";
 import { SETTINGS_HELP, autoWhitelistOptions, settingsAutoWhitelist } from "./commands/settings";
 import {
@@ -49,6 +50,7 @@ ${VERSIONS_HELP}
 ${BANS_HELP}
 ${TENANT_HELP}
 ${EXPOSURE_HELP}
+${RATES_HELP}
 
 roles: ADMIN, OPERATOR, TENANT_ADMIN, VIEWER`;
 
@@ -85,6 +87,9 @@ const commands: Record<string, Command> = {
   "tenant approve": defineCommand(tenantDecisionOptions, tenantApprove),
   "tenant reject": defineCommand(tenantDecisionOptions, tenantReject),
   "tenant minimums": defineCommand(tenantMinimumsOptions, tenantMinimums),
+  "rates import": defineCommand(ratesImportOptions, ratesImport),
+  "rates export": defineCommand(ratesExportOptions, ratesExport),
+  "rates price": defineCommand(ratesPriceOptions, ratesPrice),
   render: defineCommand({ out: { type: "string" }, node: { type: "string" } }, render),
   "db migrate": defineCommand({}, async () => {
     const database = await resolveDatabase((line) => console.log(line), { isTransient: true });
