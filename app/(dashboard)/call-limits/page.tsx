@@ -19,6 +19,7 @@ import { callerFromUser } from "@/lib/auth/caller";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { hasPermission } from "@/lib/auth/permissions";
 import { getAbuseDetection, listRouteCostLimits, listTenantLimitOverview } from "@/lib/db/queries/call-limits";
+import { countRouteRates } from "@/lib/db/queries/route-rates";
 import { DEFAULT_CURRENCY, formatMoney, listCurrencyOptions } from "@/lib/validation/call-limits";
 import { decodeCursor, PAGE_LIMITS } from "@/lib/validation/tenant";
 import { AbuseDetectionForm } from "./_components/abuse-detection-form";
@@ -46,6 +47,7 @@ export default async function CallLimitsPage({ searchParams }: { searchParams: S
     getAbuseDetection(caller),
     listTenantLimitOverview(caller, { limit: PAGE_LIMITS.default, cursor: tenantsAfter }),
   ]);
+  const rateCounts = await countRouteRates(caller, routes.items.map((route) => route.id));
   const canEdit = hasPermission(user.role, "policy:write");
   const currencyOptions = canEdit ? listCurrencyOptions() : [];
   const pageLink = (key: "routesAfter" | "tenantsAfter", cursor: string | null) => {
@@ -65,10 +67,14 @@ export default async function CallLimitsPage({ searchParams }: { searchParams: S
       <Alert tone="warning" className="mb-6" data-testid="call-limits-not-enforced">
         Not enforced yet: these limits are stored, but no node checks them before a call. Rampart already collects
         every node&apos;s call records; the call guard that refuses calls over these limits comes in a later release.
+        Route rate tables are for pricing calls and reports only: nothing enforces them either.
       </Alert>
       <div className="grid gap-6">
         <Card>
-          <CardHeader title="Route cost limits" description="The most a minute of calls to a dialled prefix may cost." />
+          <CardHeader
+            title="Route cost limits"
+            description="The most a minute of calls to a dialled prefix may cost. Each route has a rate table for pricing calls: open its rates to import them or price a number."
+          />
           <CardBody>
             <RouteCostLimits
               rows={routes.items.map((route) => ({
@@ -78,6 +84,7 @@ export default async function CallLimitsPage({ searchParams }: { searchParams: S
                 maxCostPerMinute: route.maxCostPerMinute,
                 currency: route.currency,
                 display: formatMoney(route.maxCostPerMinute, route.currency),
+                rateCount: rateCounts.get(route.id) ?? 0,
               }))}
               canEdit={canEdit}
               currencyOptions={currencyOptions}

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect, useState, useTransition } from "react";
 import { Button, SubmitButton } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -30,6 +31,8 @@ export interface RouteRow {
   currency: string;
   /** Formatted on the server ("€0.50"), so server and browser render the same text. */
   display: string;
+  /** Rates in the route's rate table. */
+  rateCount: number;
 }
 
 interface RouteCostLimitsProps {
@@ -97,6 +100,7 @@ export function RouteCostLimits({ rows, canEdit, currencyOptions, defaultCurrenc
           <DataTableHeaderCell>Name</DataTableHeaderCell>
           <DataTableHeaderCell>Prefix</DataTableHeaderCell>
           <DataTableHeaderCell align="right">Maximum cost</DataTableHeaderCell>
+          <DataTableHeaderCell align="right">Rates</DataTableHeaderCell>
           {canEdit ? (
             <DataTableHeaderCell align="right">
               <span className="sr-only">Actions</span>
@@ -105,7 +109,7 @@ export function RouteCostLimits({ rows, canEdit, currencyOptions, defaultCurrenc
         </DataTableHead>
         <DataTableBody>
           {rows.length === 0 ? (
-            <DataTableEmptyRow colSpan={canEdit ? 4 : 3}>
+            <DataTableEmptyRow colSpan={canEdit ? 5 : 4}>
               <EmptyState
                 as="h3"
                 isFramed={false}
@@ -119,6 +123,15 @@ export function RouteCostLimits({ rows, canEdit, currencyOptions, defaultCurrenc
                 <DataTableCell className="font-medium">{row.name}</DataTableCell>
                 <DataTableCell isMono>{row.prefix}</DataTableCell>
                 <DataTableCell align="right">{row.display} per minute</DataTableCell>
+                <DataTableCell align="right">
+                  <Link
+                    href={`/call-limits/routes/${row.id}`}
+                    aria-label={`Rates of route ${row.name}`}
+                    className="text-brand-700 hover:underline dark:text-brand-100"
+                  >
+                    {row.rateCount === 0 ? "No rates" : `${row.rateCount.toLocaleString("en-US")} ${row.rateCount === 1 ? "rate" : "rates"}`}
+                  </Link>
+                </DataTableCell>
                 {canEdit ? (
                   <DataTableCell align="right">
                     <div className="flex justify-end gap-1">
