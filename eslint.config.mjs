@@ -31,6 +31,22 @@ export default defineConfig([
     },
   },
   {
+    // Pricing and the rate CSV are pure like the compiler: data in, prices and text out, no I/O and no clock.
+    files: ["lib/pricing/**/*.ts", "lib/rates/**/*.ts"],
+    ignores: ["lib/pricing/**/*.test.ts", "lib/rates/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/lib/db/*", "@/lib/ssh/*", "@/lib/deploy/*", "@/lib/env", "next", "next/*", "node:fs", "node:fs/*", "fs", "pg", "@/lib/generated/*"], message: "Pricing is pure: pass rates in, return prices." },
+          ],
+        },
+      ],
+      "no-restricted-globals": ["error", { name: "process", message: "Pricing must not read the environment." }],
+    },
+  },
+  {
     // Only lib/env.ts reads process.env.
     files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "lib/**/*.ts"],
     ignores: ["lib/env.ts"],
