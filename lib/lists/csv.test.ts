@@ -45,6 +45,14 @@ describe("formula-injection protection", () => {
     expect(unprotectCell(protectCell(cell))).toBe(cell);
   });
 
+  it.each(["'=", "'", "''", "'abc", "''=x", "'-1"])("reads back %j, which starts with an apostrophe, unchanged", (cell) => {
+    expect(unprotectCell(protectCell(cell))).toBe(cell);
+  });
+
+  it("reads back any text unchanged (property)", () => {
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom("'", "=", "+", "-", "@", "\t", "a", " ") }), (cell) => unprotectCell(protectCell(cell)) === cell));
+  });
+
   it("leaves ordinary text alone and quotes when needed", () => {
     expect(toCsvCell("office")).toBe("office");
     expect(toCsvCell("a,b")).toBe('"a,b"');

@@ -54,14 +54,18 @@ export function parseCsvLine(line: string): CsvLineResult {
 /** Characters that make spreadsheets read a cell as a formula (OWASP "CSV injection"). */
 const FORMULA_START = new Set(["=", "+", "-", "@", "\t", "\r"]);
 
-/** A cell that a spreadsheet shows as text: a leading = + - @ tab or CR is preceded by an apostrophe. */
+/**
+ * A cell that a spreadsheet shows as text: a leading = + - @ tab or CR is preceded by an apostrophe. A cell that
+ * already starts with an apostrophe gets one more, so that unprotectCell, which removes one apostrophe before any of
+ * those characters or before another apostrophe, gives back exactly what was written ("'=x" → "''=x" → "'=x").
+ */
 export function protectCell(value: string): string {
-  return value.length > 0 && FORMULA_START.has(value[0]!) ? `'${value}` : value;
+  return value.length > 0 && (FORMULA_START.has(value[0]!) || value[0] === "'") ? `'${value}` : value;
 }
 
-/** Undoes protectCell on import, so an exported comment such as "-scanner" reads back unchanged. */
+/** Undoes protectCell on import, so an exported comment such as "-scanner" or "'quoted" reads back unchanged. */
 export function unprotectCell(value: string): string {
-  return value.length > 1 && value[0] === "'" && FORMULA_START.has(value[1]!) ? value.slice(1) : value;
+  return value.length > 1 && value[0] === "'" && (FORMULA_START.has(value[1]!) || value[1] === "'") ? value.slice(1) : value;
 }
 
 /** One CSV cell: formula-protected, quoted when it holds a comma, quote, line break or edge spaces. */
