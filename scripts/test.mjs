@@ -1,4 +1,4 @@
-// `npm test`: every suite, cheapest first; the lab suite runs beside the integration and browser suites. A suite
+// `npm test`: every suite, cheapest first; the lab suite runs beside all the others. A suite
 // whose prerequisite is missing on this machine says so loudly and is reported as SKIPPED; with RAMPART_REQUIRE_ALL=1 (set by .ci/run) a skip is a failure.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, openSync, readFileSync } from "node:fs";
@@ -12,13 +12,18 @@ function banner(text) {
   console.log(`\n${line}\n*** ${text}\n${line}\n`);
 }
 
+/** Runs a suite with its output on this terminal; resolves true when it passed. Never blocks the event loop, so a
+ * suite in the background (runInBackground) goes from one step to the next meanwhile. */
 function run(name, command, args, env = {}) {
   console.log(`\n▶ ${name}: ${command} ${args.join(" ")}`);
   const started = Date.now();
-  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
-  const ok = result.status === 0;
-  results.push({ name, status: ok ? "passed" : "failed", seconds: (Date.now() - started) / 1000 });
-  return ok;
+  const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  return new Promise((resolve) =>
+    child.on("exit", (code) => {
+      results.push({ name, status: code === 0 ? "passed" : "failed", seconds: (Date.now() - started) / 1000 });
+      resolve(code === 0);
+    }),
+  );
 }
 
 function skip(name, reason) {
@@ -31,21 +36,13 @@ function pgReachable() {
   return spawnSync(process.execPath, ["-e", probe], { stdio: "ignore" }).status === 0;
 }
 
-// The lab's Asterisk root file system (lab/asterisk.ts): on a machine's first run it takes minutes of debootstrap,
-// so it is built in the background while the earlier suites run; the lab stage waits for it (the build holds a lock).
-if (isRoot) {
-  const log = openSync("/tmp/rampart-asterisk-rootfs.log", "a");
-  spawn(process.execPath, ["--import", "tsx", "lab/cli.ts", "rootfs"], { stdio: ["ignore", log, log], detached: true }).unref();
-}
-
-/** Like run(), but in the background with its output in a file: resolves when it ends. */
-function runInBackground(name, steps) {
-  const logPath = `/tmp/rampart-test-${name}.log`;
+/** Like run(), but in the background with its output in a file: resolves true when it passed. */
+function runInBackground(name, argv, env = {}) {
+  const logPath = `/tmp/rampart-test-${name.replace(/\W+/g, "-")}.log`;
   const log = openSync(logPath, "w");
   const started = Date.now();
-  console.log(`\n▶ ${name} (in the background, output in ${logPath}): ${steps.map((s) => s.join(" ")).join(" && ")}`);
-  const script = steps.map((argv) => argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ")).join(" && ");
-  const child = spawn("sh", ["-c", script], { stdio: ["ignore", log, log] });
+  console.log(`\n▶ ${name} (in the background, output in ${logPath}): ${argv.join(" ")}`);
+  const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", log, log], env: { ...process.env, ...env } });
   return new Promise((resolve) =>
     child.on("exit", (code) => {
       console.log(`\n▼ ${name} output (${logPath}):\n`);
@@ -56,46 +53,62 @@ function runInBackground(name, steps) {
   );
 }
 
-// The lab suite (lab/*.lab.test.ts) waits on timers and daemons far more than it computes, and shares nothing
-// with the integration and browser suites but the lab's fixed bridge name: it runs beside them, and the one
-// browser spec that builds a lab (e2e/lab-bans.spec.ts) runs after it.
+function e2eReady() {
+  if (!existsSync("/usr/bin/chromium")) return skip("e2e", "Debian's chromium is not installed (apt-get install chromium)"), false;
+  if (!pgReachable()) return skip("e2e", "no PostgreSQL at TEST_DATABASE_URL"), false;
+  return true;
+}
+
+// The lab suite (lab/*.lab.test.ts) waits on timers and daemons far more than it computes and needs neither the
+// build nor the other suites' databases: it starts right after `generate` (first building the lab's Asterisk root
+// file system on a machine that has none: minutes of debootstrap) and runs beside everything else. The one
+// browser spec that builds a lab (e2e/lab-bans.spec.ts; the lab's bridge name is fixed) follows it, on a server
+// of its own (port, database and output directory), beside the other browser specs.
 const LAB_E2E_SPEC = "e2e/lab-bans.spec.ts";
+const E2E_ENV = { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" };
 
 async function main() {
-  for (const stage of [
-    () => run("generate", "node", ["scripts/prisma-generate.mjs"]),
-    () => run("lint", "npx", ["eslint", "--max-warnings=0", "."]),
-    () => run("typecheck", "npx", ["tsc", "--noEmit"]),
-    () => run("unit", "npx", ["vitest", "run", "--config", "vitest.config.ts"]),
-    () => run("build", "npm", ["run", "build"]),
-  ]) {
-    if (!stage() && ["generate", "lint", "typecheck", "build"].includes(results.at(-1).name)) return;
-  }
-
+  if (!(await run("generate", "node", ["scripts/prisma-generate.mjs"]))) return;
+  let buildSettled;
+  const buildPassed = new Promise((resolve) => (buildSettled = resolve));
   const lab = isRoot
-    ? runInBackground("lab", [
-        ["npx", "tsx", "lab/cli.ts", "rootfs"],
-        ["npx", "vitest", "run", "--config", "lab/vitest.lab.config.ts"],
-      ])
-    : (skip("lab", "not root: the node lab needs network namespaces"), Promise.resolve(false));
+    ? (async () => {
+        if (!(await runInBackground("lab root file system", ["npx", "tsx", "lab/cli.ts", "rootfs"]))) return;
+        await runInBackground("lab", ["npx", "vitest", "run", "--config", "lab/vitest.lab.config.ts"]);
+        if ((await buildPassed) && e2eReady()) {
+          await runInBackground("e2e (lab)", ["npx", "playwright", "test", LAB_E2E_SPEC, "--output", "test-results-lab"], {
+            ...E2E_ENV,
+            RAMPART_E2E_PORT: "3118",
+            RAMPART_E2E_DATABASE: "rampart_e2e_lab",
+          });
+        }
+      })()
+    : (skip("lab", "not root: the node lab needs network namespaces"), Promise.resolve());
 
-  if (!pgReachable()) skip("integration", "no PostgreSQL at TEST_DATABASE_URL (default 127.0.0.1:5432)");
-  else {
-    const env = isRoot ? {} : { RAMPART_NOT_ROOT: "1" };
-    if (!isRoot) banner("integration: not root — suites that need network namespaces will say so");
-    run("integration", "npx", ["vitest", "run", "--config", "vitest.integration.config.ts"], env);
-  }
-
-  const e2eEnv = { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" };
-  const e2eReady = () => {
-    if (!existsSync("/usr/bin/chromium")) return skip("e2e", "Debian's chromium is not installed (apt-get install chromium)"), false;
-    if (!pgReachable()) return skip("e2e", "no PostgreSQL at TEST_DATABASE_URL"), false;
-    return true;
+  const foreground = async () => {
+    for (const stage of [
+      () => run("lint", "npx", ["eslint", "--max-warnings=0", "."]),
+      () => run("typecheck", "npx", ["tsc", "--noEmit"]),
+      () => run("unit", "npx", ["vitest", "run", "--config", "vitest.config.ts"]),
+      async () => {
+        const ok = await run("build", "npm", ["run", "build"]);
+        buildSettled(ok);
+        return ok;
+      },
+    ]) {
+      if (!(await stage()) && ["lint", "typecheck", "build"].includes(results.at(-1).name)) return;
+    }
+    if (!pgReachable()) skip("integration", "no PostgreSQL at TEST_DATABASE_URL (default 127.0.0.1:5432)");
+    else {
+      const env = isRoot ? {} : { RAMPART_NOT_ROOT: "1" };
+      if (!isRoot) banner("integration: not root — suites that need network namespaces will say so");
+      await run("integration", "npx", ["vitest", "run", "--config", "vitest.integration.config.ts"], env);
+    }
+    if (e2eReady()) await run("e2e", "npx", ["playwright", "test", "--grep-invert", "bans from a lab node"], E2E_ENV);
   };
-  const hasE2e = e2eReady();
-  if (hasE2e) run("e2e", "npx", ["playwright", "test", "--grep-invert", "bans from a lab node"], e2eEnv);
+  await foreground();
+  buildSettled(false); // the foreground stopped before the build: the lab's browser spec has nothing to serve
   await lab;
-  if (hasE2e) run("e2e (lab)", "npx", ["playwright", "test", LAB_E2E_SPEC], e2eEnv);
 }
 
 await main();
