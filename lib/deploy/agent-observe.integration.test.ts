@@ -1,13 +1,13 @@
 /**
  * The node agent's `observe` verb, run for real (the repository's rampart-node.sh under dash, never a copy) for
- * its `@cdrs` section: Master.csv read on from the agent's own offset, poll after poll. Each run gets private
+ * its `@cdrs` section: Master.csv read on from the offset the panel acknowledged, poll after poll. Each run gets private
  * mount and network namespaces (unshare, nothing named or configured): /run is empty, so no host fail2ban is
- * asked, /var/lib/rampart is a temporary directory that keeps the offset between polls, and iptables sees an
+ * asked, /var/lib/rampart is a temporary directory that keeps the offset (and the read awaiting acknowledgement) between polls, and iptables sees an
  * empty namespace.
  *
  * Not root or a tool missing: skipped with a loud warning, a failure when RAMPART_REQUIRE_ALL=1.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -71,6 +71,11 @@ function observe(node: AgentNode): CdrSection {
   return { header: lines[start]!, lines: lines.slice(start + 1, end), output: result.stdout };
 }
 
+/** What the collector does once it stored a section's records: upload cdrs.ack with the header's <next>. */
+function acknowledge(node: AgentNode, section: CdrSection, value = section.header.split(" ")[2]!): void {
+  writeFileSync(join(node.state, "cdrs.ack"), `${value}\n`);
+}
+
 const cdr = (n: number, disposition = "ANSWERED") =>
   `"acme","1001","00441234567","tenant-acme","""1001"" <1001>","PJSIP/1001-0000000${n % 10}","PJSIP/carrier-00000001","Dial","PJSIP/0441234567@carrier,60","2026-12-04 01:30:03","${disposition === "ANSWERED" ? "2026-12-04 01:30:03" : ""}","2026-12-04 01:30:07",4,${disposition === "ANSWERED" ? 4 : 0},"${disposition}","DOCUMENTATION","node1-1796347803.${n}",""`;
 const bytes = (text: string) => Buffer.byteLength(text, "utf8");
@@ -87,7 +92,7 @@ suite("agent observe: @cdrs (real dash, private namespaces)", () => {
     for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("reads on from its own offset, leaves a line still being written for the next poll, and the panel parses it", () => {
+  it("reads on from the offset the panel acknowledged, leaves a line still being written for the next poll, and the panel parses it", () => {
     const node = newNode();
     const head = `${cdr(0)}\n${cdr(1, "NO ANSWER")}\n`;
     const partial = cdr(2).slice(0, 40);
@@ -101,7 +106,8 @@ suite("agent observe: @cdrs (real dash, private namespaces)", () => {
       ["node1-1796347803.0", "ANSWERED"],
       ["node1-1796347803.1", "NO ANSWER"],
     ]);
-    expect(readFileSync(join(node.state, "cdrs.offset"), "utf8")).toBe(`${bytes(head)}\n`);
+    expect(readFileSync(join(node.state, "cdrs.pending"), "utf8")).toBe(`${bytes(head)}\n`);
+    acknowledge(node, first);
 
     // The line is finished, then a line no cdr_csv writes (it would end the section) and one far too long.
     const rest = `${cdr(2).slice(40)}\n@end,"x"\n"${"x".repeat(5000)}"\n`;
@@ -113,6 +119,7 @@ suite("agent observe: @cdrs (real dash, private namespaces)", () => {
     const again = parseObserveOutput(second.output, 1);
     expect(again.callRecords.map((r) => r.uniqueId)).toEqual(["node1-1796347803.2"]);
     expect(again.observation.rejectedLines.cdrs).toBe(2);
+    acknowledge(node, second);
 
     // Nothing new: an empty section at the end of the file.
     expect(observe(node)).toMatchObject({ header: `@cdrs ${size} ${size} ${size}`, lines: [] });
@@ -130,9 +137,28 @@ suite("agent observe: @cdrs (real dash, private namespaces)", () => {
     const first = observe(node);
     expect(first.lines).toHaveLength(5000);
     expect(first.lines[4999]).toBe(all[4999]);
+    acknowledge(node, first);
     const second = observe(node);
     expect(second.lines).toEqual(all.slice(5000));
     expect(second.header.split(" ")[2]).toBe(second.header.split(" ")[3]);
+  });
+
+  it("prints the same records again until the panel acknowledges them, and drops an acknowledgement that does not match", () => {
+    const node = newNode();
+    writeFileSync(node.cdr, `${cdr(0)}\n${cdr(1)}\n`);
+    const first = observe(node);
+    expect(first.lines).toEqual([cdr(0), cdr(1)]);
+    // The panel could not store them (no acknowledgement): the next poll sends them again.
+    expect(observe(node)).toMatchObject({ header: first.header, lines: first.lines });
+    // A stale, partly written or foreign value is not taken, and the records come once more.
+    for (const bad of ["12", "x", `${bytes(cdr(0)) + 1}`]) {
+      acknowledge(node, first, bad);
+      expect(observe(node).header).toBe(first.header);
+      expect(existsSync(join(node.state, "cdrs.ack"))).toBe(false);
+    }
+    acknowledge(node, first);
+    appendFileSync(node.cdr, `${cdr(2)}\n`);
+    expect(observe(node).lines).toEqual([cdr(2)]);
   });
 
   it("prints no @cdrs section when the confirmed apply.conf names no CDR file (a node pushed by an older panel)", () => {

@@ -29,8 +29,12 @@ const unanswered = `"${account}","1002","1003","tenant-acme","""Bob"" <1002>","P
 // The first trunk failed, the same call went on through a second one: same uniqueid, another record.
 const failedOver = `"${account}","1001","00441234567","tenant-acme","""1001"" <1001>","PJSIP/1001-00000000","PJSIP/carrier2-00000004","Dial","PJSIP/0441234567@carrier2,60","2026-12-04 01:30:03","2026-12-04 01:30:05","2026-12-04 01:30:07",4,2,"ANSWERED","DOCUMENTATION","node1-${run}.0",""`;
 
-function observeOutput(cdrLines: string[]): string {
-  return ["@time 1796347900", "@tz +0000", "@version ", "@digest ", "@fail2ban-down", `@cdrs 0 ${cdrLines.join("\n").length} 9999`, ...cdrLines, "@end", ""].join("\n");
+/** The CDR acknowledgements the collector uploaded (the connection also uploads the agent itself). */
+const acks = (node: ScriptedNode) => node.uploaded.filter((u) => u.path.endsWith("/cdrs.ack"));
+
+function observeOutput(cdrLines: string[], offset = 0): string {
+  const next = offset + cdrLines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+  return ["@time 1796347900", "@tz +0000", "@version ", "@digest ", "@fail2ban-down", `@cdrs ${offset} ${next} 9999`, ...cdrLines, "@end", ""].join("\n");
 }
 
 async function addNode(): Promise<string> {
@@ -58,6 +62,24 @@ afterAll(async () => {
 });
 
 describe("collector: call records", () => {
+  it("never acknowledges records it could not store, so the node sends them again", async () => {
+    const nodeId = await addNode();
+    const node = new ScriptedNode();
+    // An account code of its own, so the listing test below sees only its records.
+    node.observeOutputs = [observeOutput([answered.replace(`"${account}"`, `"${account}-retry"`)])];
+    setNodeTransport(node.transport);
+    const store = vi.spyOn(getDb().callRecord, "createMany").mockRejectedValueOnce(new Error("the database is gone"));
+    try {
+      await expect(collectNode(nodeId)).rejects.toThrow(/the database is gone/);
+    } finally {
+      store.mockRestore();
+    }
+    expect(acks(node)).toEqual([]);
+    // The next poll reads the same lines (not acknowledged): stored now, and acknowledged.
+    expect((await collectNode(nodeId)).callRecords).toMatchObject({ received: 1, inserted: 1, acknowledged: true });
+    expect(acks(node).map((u) => u.path)).toEqual(["/var/lib/rampart/cdrs.ack"]);
+  });
+
   it("stores the CDRs of every round once, counts the refused lines, and lists them newest first by account", async () => {
     const nodeId = await addNode();
     const node = new ScriptedNode();
@@ -69,12 +91,15 @@ describe("collector: call records", () => {
     setNodeTransport(node.transport);
 
     const first = await collectNode(nodeId);
-    expect(first).toMatchObject({ isReachable: true, callRecords: { received: 2, inserted: 2, rejected: 1 } });
+    expect(first).toMatchObject({ isReachable: true, callRecords: { received: 2, inserted: 2, rejected: 1, acknowledged: true } });
+    // Stored, then acknowledged with the section's <next>: the node reads on from there.
+    const firstNext = [answered, unanswered, '"cut","line'].reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+    expect(acks(node)).toEqual([{ path: "/var/lib/rampart/cdrs.ack", text: `${firstNext}\n` }]);
     const snapshot = await getDb().nodeSnapshot.findFirstOrThrow({ where: { nodeId }, orderBy: { takenAt: "desc" } });
     expect(snapshot.data).toMatchObject({ callRecords: 2, rejectedLines: { cdrs: 1 } });
 
     const second = await collectNode(nodeId);
-    expect(second.callRecords).toEqual({ received: 3, inserted: 1, rejected: 0 });
+    expect(second.callRecords).toEqual({ received: 3, inserted: 1, rejected: 0, acknowledged: true });
 
     const rows = await getDb().callRecord.findMany({ where: { nodeId }, orderBy: [{ startedAt: "asc" }, { dstChannel: "asc" }] });
     expect(rows.map((r) => [r.uniqueId, r.dstChannel, r.disposition, r.billSeconds, r.answeredAt?.toISOString() ?? null])).toEqual([
@@ -99,6 +124,12 @@ describe("collector: call records", () => {
     // Account codes are not tied to tenants yet: a tenant administrator reads none.
     await expect(listCallRecords(tenantAdmin, query())).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(listCallRecords(admin, query("not-a-cursor"))).rejects.toMatchObject({ code: "VALIDATION" });
+
+    // Nothing new (the section is empty): nothing to acknowledge.
+    node.observeOutputs = [observeOutput([], 500)];
+    node.uploaded = [];
+    expect((await collectNode(nodeId)).callRecords).toMatchObject({ received: 0, acknowledged: false });
+    expect(acks(node)).toEqual([]);
 
     // Deleting the node deletes its records.
     await getDb().node.delete({ where: { id: nodeId } });

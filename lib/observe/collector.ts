@@ -22,10 +22,14 @@ import { geoIpDatasetDir } from "@/lib/geo/dataset-dir";
 import { loadGeoIpDataset } from "@/lib/rules/geo-data";
 import type { GeoIpSource } from "@/lib/rules/geoip";
 import { explainNodeSshFailure, POLL_PROBE_REUSE_MS } from "@/lib/deploy/unreachable";
+import { NODE_DIR } from "@/lib/ssh/commands";
 import { isSshError } from "@/lib/ssh/errors";
 
 import { pruneNodeConnections, withNodeConnection } from "./node-connections";
 import { parseObserveOutput } from "./observe-output";
+
+/** Where the panel acknowledges the call records it stored (the agent's observe reads it; see rampart-node.sh). */
+export const CDR_ACK_PATH = `${NODE_DIR}/cdrs.ack`;
 
 /** Deadline of one `observe` run: well inside the default 15 s interval. */
 export const OBSERVE_DEADLINE_MS = 10_000;
@@ -40,7 +44,8 @@ export interface CollectResult {
   newBans: ObservationResult["newBans"];
   autoWhitelist: AutoWhitelistResult | null;
   /** Call records read and newly stored, and the CDR lines refused (also in the snapshot); null when the node was not read. */
-  callRecords: (CallRecordsResult & { rejected: number }) | null;
+  /** `acknowledged`: the node was told these records are stored, so its next read starts after them. */
+  callRecords: (CallRecordsResult & { rejected: number; acknowledged: boolean }) | null;
 }
 
 export interface CollectOptions {
@@ -160,8 +165,18 @@ export async function collectNode(nodeId: string, options: CollectOptions = {}):
     if (newBans.length > 0 && options.onNewBans) await options.onNewBans(nodeId, node.name, newBans);
   }
 
-  // Every poll reads on from where the last one stopped; a record read twice (a re-sent chunk) is stored once.
-  const callRecords = { ...(await recordCallRecords(nodeId, parsed.callRecords, takenAt)), rejected: observation.rejectedLines.cdrs ?? 0 };
+  // The node prints the same records until the panel acknowledges them, and acknowledges only what it stored: a
+  // database or connection failure here means the next poll reads them again (stored once), never that they are lost.
+  const callRecords = { ...(await recordCallRecords(nodeId, parsed.callRecords, takenAt)), rejected: observation.rejectedLines.cdrs ?? 0, acknowledged: false };
+  if (parsed.cdrAcknowledgement !== null) {
+    const next = parsed.cdrAcknowledgement;
+    try {
+      await withNodeConnection(nodeId, ({ session }) => session.upload([{ path: CDR_ACK_PATH, content: `${next}\n` }]));
+      callRecords.acknowledged = true;
+    } catch {
+      // Read again next poll.
+    }
+  }
 
   let autoWhitelist: AutoWhitelistResult | null = null;
   if (parsed.registrations.length > 0) {

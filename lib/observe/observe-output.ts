@@ -44,6 +44,11 @@ export interface ParsedObserveOutput {
   registrations: Registration[];
   /** Call records read in this poll (all of them; the snapshot keeps only counts). */
   callRecords: CallDetailRecord[];
+  /**
+   * Where the next CDR read should start once these records are stored: the `<next>` of the `@cdrs` header, for
+   * the panel to acknowledge (lib/observe/collector.ts); null without a section or when nothing new was read.
+   */
+  cdrAcknowledgement: number | null;
   /** fail2ban answered, so the jails read are complete and bans missing from them are really gone. */
   isFail2banUp: boolean;
 }
@@ -184,9 +189,12 @@ export function parseObserveOutput(text: string, pollMs: number): ParsedObserveO
     }
   }
 
-  // Call records since the last poll, read on from the agent's own offset.
+  // Call records since the last acknowledged read (the agent reads on from there until the panel acknowledges).
   const callRecords: CallDetailRecord[] = [];
+  let cdrAcknowledgement: number | null = null;
   for (const section of sections.filter((s) => s.name === "cdrs")) {
+    const header = /^(\d{1,15}) (\d{1,15}) (\d{1,15})$/.exec(section.argument);
+    if (header && Number(header[2]) > Number(header[1])) cdrAcknowledgement = Number(header[2]);
     const lines = section.lines.filter((line) => !/^!long \d+$/.test(line));
     reject("cdrs", section.lines.length - lines.length);
     const parsed = parseCdrs(lines.join("\n"));
@@ -223,5 +231,5 @@ export function parseObserveOutput(text: string, pollMs: number): ParsedObserveO
     callRecords: callRecords.length,
     rejectedLines,
   };
-  return { observation, jails, registrations, callRecords, isFail2banUp };
+  return { observation, jails, registrations, callRecords, cdrAcknowledgement, isFail2banUp };
 }

@@ -675,10 +675,20 @@ get $j banip --with-time
 		tail -c +$((offset + 1)) "$log" | head -c $((size - offset)) | grep 'SecurityEvent="SuccessfulAuth"' | grep -v '^@' | tail -n 2000
 		echo "$size" >"$R/observe.offset"
 	fi
-	# Call records (cdr_csv's Master.csv) from their own offset, which only moves past what was printed: at most
+	# Call records (cdr_csv's Master.csv) from their own offset, which only moves past what the panel stored: at most
 	# 5,000 complete lines and 4 MiB a poll (a backlog is read on in order by the next polls, never skipped), a
 	# line still being written waits for the next poll, a line over 4,096 bytes is printed as "!long BYTES" and
 	# one starting with "@" (never cdr_csv's) gets a "!" in front so it cannot end the section.
+	# The offset moves only when the panel acknowledges what it stored: it uploads cdrs.ack holding the <next> of
+	# the section it read, and only an acknowledgement equal to the read still pending here is taken (a stale or
+	# partly written one is dropped). Until then every poll prints the same records again (stored once).
+	if [ -f "$R/cdrs.ack" ]; then
+		ack=$(head -c 32 "$R/cdrs.ack")
+		pending=$(cat "$R/cdrs.pending" 2>/dev/null)
+		case "$ack" in '' | *[!0-9]*) ack=x ;; esac
+		[ "$ack" = "$pending" ] && echo "$ack" >"$R/cdrs.offset"
+		rm -f "$R/cdrs.ack" "$R/cdrs.pending"
+	fi
 	cdr=$(conf "$CUR/apply.conf" cdr_log 2>/dev/null)
 	if [ -n "$cdr" ] && [ -r "$cdr" ]; then
 		size=$(wc -c <"$cdr")
@@ -698,7 +708,7 @@ get $j banip --with-time
 		echo "@cdrs $offset $((offset + used)) $size"
 		head -c "$used" "$chunk" | awk 'length($0) > 4096 { print "!long " length($0); next } /^@/ { print "!" $0; next } { print }'
 		rm -f "$chunk"
-		echo "$((offset + used))" >"$R/cdrs.offset"
+		echo "$((offset + used))" >"$R/cdrs.pending"
 	fi
 	echo "@end"
 }

@@ -37,6 +37,8 @@ export class ScriptedNode {
   /** What the last upload staged (apply.conf). */
   staged: { version: string; deployment: string } | null = null;
   uploads = 0;
+  /** Every uploaded file's path and text, in order (the collector's CDR acknowledgements among them). */
+  uploaded: Array<{ path: string; text: string }> = [];
   /** What `observe` prints (the collector's read), one answer per call in order; then the last one again. */
   observeOutputs: string[] = [];
 
@@ -129,6 +131,7 @@ export class ScriptedNode {
         upload: async (files) => {
           if (closed) throw new SshError("upload", "closed", "The connection to the node is closed.");
           this.uploads += 1;
+          for (const f of files) this.uploaded.push({ path: f.path, text: f.content.toString() });
           const conf = files.find((f) => f.path.endsWith("/staging/apply.conf"));
           if (conf !== undefined) {
             const text = conf.content.toString();
