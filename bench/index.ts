@@ -1,6 +1,7 @@
 // `npm run bench [-- NAME...]`: prints measured figures (never asserts timings). Each benchmark builds its
 // own data on the local PostgreSQL (TEST_DATABASE_URL) or in throw-away network namespaces, and cleans up.
 import { benchBans } from "./bans";
+import { benchCdrs } from "./cdrs";
 import { benchCollector } from "./collector";
 import { benchDrift } from "./drift";
 import { benchEfficacy } from "./efficacy";
@@ -15,6 +16,7 @@ const benches: Record<string, { title: string; run: () => Promise<void> }> = {
   load: { title: "Dashboard under 20 parallel clients: page and API time, embedded database and DATABASE_URL", run: benchLoad },
   lists: { title: "Address lists: 1,000,000-entry blocklist import, list page, covers query", run: benchLists },
   bans: { title: "Bans page: listBans over 1,000,000 stored ban events (first, filtered and deep keyset pages)", run: benchBans },
+  cdrs: { title: "CDR ingestion: 200,000 cdr_csv lines parsed and stored in polls of 5,000, beside no-check splitting and raw INSERTs", run: benchCdrs },
   collector: { title: "Collector: one cycle over 20 lab nodes (wall time and CPU), cold and with reused connections", run: benchCollector },
   efficacy: { title: "Efficacy on real Asterisk 22: svcrack, svwar and a 2,000/s REGISTER flood, with no rules and with Rampart", run: benchEfficacy },
   drift: { title: "Drift digest on a node: the agent's digest with set members, beside ipset list -t and ipset save", run: benchDrift },

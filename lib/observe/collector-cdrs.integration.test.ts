@@ -68,12 +68,20 @@ describe("collector: call records", () => {
     // An account code of its own, so the listing test below sees only its records.
     node.observeOutputs = [observeOutput([answered.replace(`"${account}"`, `"${account}-retry"`)])];
     setNodeTransport(node.transport);
-    const store = vi.spyOn(getDb().callRecord, "createMany").mockRejectedValueOnce(new Error("the database is gone"));
+    // The database fails at the CDR insert only (the snapshot before it is stored as usual).
+    const client = getDb();
+    const original = client.$executeRaw.bind(client);
+    let failed = 0;
+    const store = vi.spyOn(client, "$executeRaw").mockImplementation(((query: TemplateStringsArray, ...values: unknown[]) => {
+      if (query.join("").includes("INSERT INTO call_records") && failed++ === 0) return Promise.reject(new Error("the database is gone"));
+      return original(query, ...values);
+    }) as typeof client.$executeRaw);
     try {
       await expect(collectNode(nodeId)).rejects.toThrow(/the database is gone/);
     } finally {
       store.mockRestore();
     }
+    expect(failed).toBe(1);
     expect(acks(node)).toEqual([]);
     // The next poll reads the same lines (not acknowledged): stored now, and acknowledged.
     expect((await collectNode(nodeId)).callRecords).toMatchObject({ received: 1, inserted: 1, acknowledged: true });

@@ -35,28 +35,21 @@ export interface CallRecordsResult {
 /** Stores the records one poll of `nodeId` read; already stored ones are skipped (ON CONFLICT DO NOTHING). */
 export async function recordCallRecords(nodeId: string, records: readonly CallDetailRecord[], collectedAt: Date): Promise<CallRecordsResult> {
   if (records.length === 0) return { received: 0, inserted: 0 };
-  const data: Prisma.CallRecordCreateManyInput[] = records.map((r) => ({
-    nodeId,
-    uniqueId: r.uniqueId,
-    recordDigest: r.recordDigest,
-    accountCode: r.accountCode,
-    source: r.source,
-    destination: r.destination,
-    context: r.context,
-    callerId: r.callerId,
-    channel: r.channel,
-    dstChannel: r.dstChannel,
-    lastApp: r.lastApp,
-    startedAt: r.startedAt,
-    answeredAt: r.answeredAt,
-    endedAt: r.endedAt,
-    durationSeconds: r.durationSeconds,
-    billSeconds: r.billSeconds,
-    disposition: DISPOSITIONS[r.disposition],
-    collectedAt,
-  }));
-  const { count } = await getDb().callRecord.createMany({ data, skipDuplicates: true });
-  return { received: records.length, inserted: count };
+  // One statement per poll with one array per column: Prisma's createMany binds every value on its own and was
+  // measured at about 1,900 rows/s here, this at the speed of a raw INSERT (`npm run bench -- cdrs`).
+  const column = <K extends keyof CallDetailRecord>(key: K) => records.map((r) => r[key]);
+  const time = (d: Date | null) => (d === null ? null : d.toISOString());
+  const inserted = await getDb().$executeRaw`
+    INSERT INTO call_records (node_id, unique_id, record_digest, account_code, source, destination, context, caller_id, channel, dst_channel,
+                              last_app, started_at, answered_at, ended_at, duration_seconds, bill_seconds, disposition, collected_at)
+    SELECT ${nodeId}::uuid, r.*, ${collectedAt.toISOString()}::timestamptz
+    FROM unnest(${column("uniqueId")}::text[], ${column("recordDigest")}::text[], ${column("accountCode")}::text[], ${column("source")}::text[],
+                ${column("destination")}::text[], ${column("context")}::text[], ${column("callerId")}::text[], ${column("channel")}::text[],
+                ${column("dstChannel")}::text[], ${column("lastApp")}::text[], ${records.map((r) => time(r.startedAt))}::timestamptz[],
+                ${records.map((r) => time(r.answeredAt))}::timestamptz[], ${records.map((r) => time(r.endedAt))}::timestamptz[],
+                ${column("durationSeconds")}::int[], ${column("billSeconds")}::int[], ${records.map((r) => DISPOSITIONS[r.disposition])}::"CallDisposition"[]) AS r
+    ON CONFLICT DO NOTHING`;
+  return { received: records.length, inserted };
 }
 
 /** A stored record: the parsed CDR (lib/observe/cdrs.ts) without its digest, with the database's enum and ids. */
