@@ -32,8 +32,8 @@ export default defineConfig([
   },
   {
     // Pricing and the rate CSV are pure like the compiler: data in, prices and text out, no I/O and no clock.
-    files: ["lib/pricing/**/*.ts", "lib/rates/**/*.ts"],
-    ignores: ["lib/pricing/**/*.test.ts", "lib/rates/**/*.test.ts"],
+    files: ["lib/pricing/**/*.ts", "lib/rates/**/*.ts", "lib/guard/**/*.ts"],
+    ignores: ["lib/pricing/**/*.test.ts", "lib/rates/**/*.test.ts", "lib/guard/**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
