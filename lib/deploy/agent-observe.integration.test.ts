@@ -161,6 +161,26 @@ suite("agent observe: @cdrs (real dash, private namespaces)", () => {
     expect(observe(node).lines).toEqual([cdr(2)]);
   });
 
+  it("sends successful registrations again until the panel acknowledges them, as it does call records", () => {
+    const node = newNode();
+    const security = join(node.state, "..", "security");
+    const conf = join(node.state, "current", "apply.conf");
+    writeFileSync(conf, readFileSync(conf, "utf8").replace("security_log=/nonexistent", `security_log=${security}`));
+    const line = (n: number) =>
+      `[2026-12-04 01:29:38] SECURITY[16787] res_security_log.c: SecurityEvent="SuccessfulAuth",EventTV="2026-12-04T01:29:38.728+0000",Severity="Informational",Service="PJSIP",EventVersion="1",AccountID="100${n}",SessionID="s${n}",LocalAddress="IPV4/UDP/198.18.0.10/5060",RemoteAddress="IPV4/UDP/198.18.0.240/5060",UsingPassword="1"`;
+    writeFileSync(security, `${line(1)}\n`);
+    const section = () => {
+      const parsed = parseObserveOutput(observe(node).output, 1);
+      return { accounts: parsed.registrations.map((r) => r.accountId), ack: parsed.registrationAcknowledgement };
+    };
+    const first = section();
+    expect(first).toEqual({ accounts: ["1001"], ack: bytes(line(1)) + 1 });
+    expect(section()).toEqual(first); // not acknowledged: the same again
+    writeFileSync(join(node.state, "registrations.ack"), `${first.ack}\n`);
+    appendFileSync(security, `${line(2)}\n`);
+    expect(section().accounts).toEqual(["1002"]);
+  });
+
   it("prints no @cdrs section when the confirmed apply.conf names no CDR file (a node pushed by an older panel)", () => {
     const node = newNode(false);
     writeFileSync(node.cdr, `${cdr(0)}\n`);

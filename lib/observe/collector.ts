@@ -28,8 +28,12 @@ import { isSshError } from "@/lib/ssh/errors";
 import { pruneNodeConnections, withNodeConnection } from "./node-connections";
 import { parseObserveOutput } from "./observe-output";
 
-/** Where the panel acknowledges the call records it stored (the agent's observe reads it; see rampart-node.sh). */
+/**
+ * Where the panel acknowledges the call records and successful registrations it stored (the agent's observe takes
+ * them; see take_ack in rampart-node.sh). Until then the node sends the same lines again.
+ */
 export const CDR_ACK_PATH = `${NODE_DIR}/cdrs.ack`;
+export const REGISTRATION_ACK_PATH = `${NODE_DIR}/registrations.ack`;
 
 /** Deadline of one `observe` run: well inside the default 15 s interval. */
 export const OBSERVE_DEADLINE_MS = 10_000;
@@ -165,18 +169,9 @@ export async function collectNode(nodeId: string, options: CollectOptions = {}):
     if (newBans.length > 0 && options.onNewBans) await options.onNewBans(nodeId, node.name, newBans);
   }
 
-  // The node prints the same records until the panel acknowledges them, and acknowledges only what it stored: a
-  // database or connection failure here means the next poll reads them again (stored once), never that they are lost.
+  // The node prints the same records until the panel acknowledges them (below), and the panel acknowledges only what
+  // it stored: a database or connection failure here means the next poll reads them again, never that they are lost.
   const callRecords = { ...(await recordCallRecords(nodeId, parsed.callRecords, takenAt)), rejected: observation.rejectedLines.cdrs ?? 0, acknowledged: false };
-  if (parsed.cdrAcknowledgement !== null) {
-    const next = parsed.cdrAcknowledgement;
-    try {
-      await withNodeConnection(nodeId, ({ session }) => session.upload([{ path: CDR_ACK_PATH, content: `${next}\n` }]));
-      callRecords.acknowledged = true;
-    } catch {
-      // Read again next poll.
-    }
-  }
 
   let autoWhitelist: AutoWhitelistResult | null = null;
   if (parsed.registrations.length > 0) {
@@ -187,6 +182,20 @@ export async function collectNode(nodeId: string, options: CollectOptions = {}):
         settings.ttlSeconds,
         takenAt,
       );
+    }
+  }
+
+  // Everything read is stored: the node may read on past it (one upload for both sections).
+  const acks = [
+    ...(parsed.cdrAcknowledgement === null ? [] : [{ path: CDR_ACK_PATH, content: `${parsed.cdrAcknowledgement}\n` }]),
+    ...(parsed.registrationAcknowledgement === null ? [] : [{ path: REGISTRATION_ACK_PATH, content: `${parsed.registrationAcknowledgement}\n` }]),
+  ];
+  if (acks.length > 0) {
+    try {
+      await withNodeConnection(nodeId, ({ session }) => session.upload(acks));
+      callRecords.acknowledged = parsed.cdrAcknowledgement !== null;
+    } catch {
+      // Read again next poll (stored once).
     }
   }
 

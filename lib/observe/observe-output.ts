@@ -49,6 +49,8 @@ export interface ParsedObserveOutput {
    * the panel to acknowledge (lib/observe/collector.ts); null without a section or when nothing new was read.
    */
   cdrAcknowledgement: number | null;
+  /** The same for the `@registrations` section: its `<size>`, once the registrations are processed. */
+  registrationAcknowledgement: number | null;
   /** fail2ban answered, so the jails read are complete and bans missing from them are really gone. */
   isFail2banUp: boolean;
 }
@@ -180,7 +182,10 @@ export function parseObserveOutput(text: string, pollMs: number): ParsedObserveO
 
   // Registrations since the last poll; only complete, trusted lines.
   const registrations: Registration[] = [];
+  let registrationAcknowledgement: number | null = null;
   for (const section of sections.filter((s) => s.name === "registrations")) {
+    const header = /^(\d{1,15}) (\d{1,15})$/.exec(section.argument);
+    if (header && Number(header[2]) > Number(header[1])) registrationAcknowledgement = Number(header[2]);
     for (const line of section.lines) {
       if (line === "") continue;
       const outcome = parseRegistrationLine(line);
@@ -231,5 +236,5 @@ export function parseObserveOutput(text: string, pollMs: number): ParsedObserveO
     callRecords: callRecords.length,
     rejectedLines,
   };
-  return { observation, jails, registrations, callRecords, cdrAcknowledgement, isFail2banUp };
+  return { observation, jails, registrations, callRecords, cdrAcknowledgement, registrationAcknowledgement, isFail2banUp };
 }

@@ -621,6 +621,20 @@ kernel_hz() {
 
 # Readings for the collector, in "@section" blocks (lib/observe/observe-output.ts parses them). Never lists whole
 # sets. fail2ban prints ban times in local time, hence @tz; @end tells the panel the output is complete.
+# take_ack NAME OFFSET_FILE: a read section (successful registrations, call records) moves its offset only when
+# the panel acknowledges what it stored: it uploads NAME.ack holding the end of the section it read, and only an
+# acknowledgement equal to the read still pending here (NAME.pending) is taken; a stale or partly written one is
+# dropped. Until then every poll prints the same lines again (the panel stores them once).
+take_ack() {
+	if [ -f "$R/$1.ack" ]; then
+		ack=$(head -c 32 "$R/$1.ack")
+		pending=$(cat "$R/$1.pending" 2>/dev/null)
+		case "$ack" in '' | *[!0-9]*) ack=x ;; esac
+		[ "$ack" = "$pending" ] && echo "$ack" >"$2"
+		rm -f "$R/$1.ack" "$R/$1.pending"
+	fi
+}
+
 cmd_observe() {
 	echo "@time $(date +%s)"
 	echo "@tz $(date +%z)"
@@ -665,6 +679,7 @@ get $j banip --with-time
 	iptables-save -c -t filter 2>/dev/null | grep -E '^\*filter|^:RAMPART-|^\[[0-9]+:[0-9]+\] -A (RAMPART-|INPUT .*RAMPART-INPUT)'
 	echo "@counters6"
 	ip6tables-save -c -t filter 2>/dev/null | grep -E '^\*filter|^:RAMPART-|^\[[0-9]+:[0-9]+\] -A (RAMPART-|INPUT .*RAMPART-INPUT)'
+	take_ack registrations "$R/observe.offset"
 	log=$(conf "$CUR/apply.conf" security_log 2>/dev/null)
 	if [ -n "$log" ] && [ -r "$log" ]; then
 		size=$(wc -c <"$log")
@@ -673,22 +688,13 @@ get $j banip --with-time
 		[ "$offset" -gt "$size" ] && offset=0
 		echo "@registrations $offset $size"
 		tail -c +$((offset + 1)) "$log" | head -c $((size - offset)) | grep 'SecurityEvent="SuccessfulAuth"' | grep -v '^@' | tail -n 2000
-		echo "$size" >"$R/observe.offset"
+		echo "$size" >"$R/registrations.pending"
 	fi
 	# Call records (cdr_csv's Master.csv) from their own offset, which only moves past what the panel stored: at most
 	# 5,000 complete lines and 4 MiB a poll (a backlog is read on in order by the next polls, never skipped), a
 	# line still being written waits for the next poll, a line over 4,096 bytes is printed as "!long BYTES" and
 	# one starting with "@" (never cdr_csv's) gets a "!" in front so it cannot end the section.
-	# The offset moves only when the panel acknowledges what it stored: it uploads cdrs.ack holding the <next> of
-	# the section it read, and only an acknowledgement equal to the read still pending here is taken (a stale or
-	# partly written one is dropped). Until then every poll prints the same records again (stored once).
-	if [ -f "$R/cdrs.ack" ]; then
-		ack=$(head -c 32 "$R/cdrs.ack")
-		pending=$(cat "$R/cdrs.pending" 2>/dev/null)
-		case "$ack" in '' | *[!0-9]*) ack=x ;; esac
-		[ "$ack" = "$pending" ] && echo "$ack" >"$R/cdrs.offset"
-		rm -f "$R/cdrs.ack" "$R/cdrs.pending"
-	fi
+	take_ack cdrs "$R/cdrs.offset"
 	cdr=$(conf "$CUR/apply.conf" cdr_log 2>/dev/null)
 	if [ -n "$cdr" ] && [ -r "$cdr" ]; then
 		size=$(wc -c <"$cdr")
