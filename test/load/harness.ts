@@ -224,6 +224,7 @@ const API_READS = [
   "/api/v1/call-limits/tenants",
   "/api/v1/call-limits/tenants/{tenant}",
   "/api/v1/call-limits/tenants/{tenant}/extensions",
+  "/api/v1/calls",
   "/api/v1/nodes",
   "/api/v1/openapi.json",
   "/api/v1/rulesets/current",

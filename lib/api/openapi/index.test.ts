@@ -53,8 +53,8 @@ describe("the merged OpenAPI document", () => {
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   });
 
-  it("describes the users, tokens and audit routes and itself", () => {
-    for (const path of ["/api/v1/users", "/api/v1/users/{id}", "/api/v1/users/{id}/reset-password", "/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/audit", "/api/v1/openapi.json"]) {
+  it("describes the users, tokens, audit and calls routes and itself", () => {
+    for (const path of ["/api/v1/users", "/api/v1/users/{id}", "/api/v1/users/{id}/reset-password", "/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/audit", "/api/v1/calls", "/api/v1/openapi.json"]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
   });

@@ -1,5 +1,6 @@
 import * as audit from "./audit";
 import * as autoWhitelist from "./auto-whitelist";
+import * as calls from "./calls";
 import * as exposure from "./exposure";
 import * as lists from "./lists";
 import * as nodes from "./nodes";
@@ -32,7 +33,7 @@ export type OpenApiDocument = {
 };
 
 /** Every area's description. A new area is added here, explicitly. */
-export const openApiModules: Record<string, OpenApiModule> = { lists, autoWhitelist, settings, exposure, tenants, rates, users, audit, nodes, rulesets, observe };
+export const openApiModules: Record<string, OpenApiModule> = { lists, autoWhitelist, settings, exposure, tenants, rates, users, audit, nodes, rulesets, observe, calls };
 
 export const API_PREFIX = "/api/v1";
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
