@@ -7,6 +7,7 @@ import { LISTS_HELP, listsExport, listsExportOptions, listsImport, listsImportOp
 import { NODES_HELP, nodeAddOptions, nodesListOptions, nodesRepairOptions, secretsRotateOptions } from "./commands/nodes-options";
 import { PUSH_HELP, pushOptions, rollbackOptions } from "./commands/push-options";
 import { BANS_HELP, bansListOptions, statusOptions, unbanOptions } from "./commands/bans-options";
+import { CALLS_HELP, callsListOptions } from "./commands/calls-options";
 import { EXPOSURE_HELP, exposureSet, exposureSetOptions, exposureShow, exposureShowOptions, panelAddresses, panelAddressesOptions } from "./commands/exposure";
 import { RATES_HELP, ratesExport, ratesExportOptions, ratesImport, ratesImportOptions, ratesPrice, ratesPriceOptions } from "./commands/rates";
 import { render } from "./commands/render";
@@ -48,6 +49,7 @@ ${NODES_HELP}
 ${PUSH_HELP}
 ${VERSIONS_HELP}
 ${BANS_HELP}
+${CALLS_HELP}
 ${TENANT_HELP}
 ${EXPOSURE_HELP}
 ${RATES_HELP}
@@ -80,6 +82,7 @@ const commands: Record<string, Command> = {
   "bans list": defineCommand(bansListOptions, async (values) => (await import("./commands/bans")).bansList(values)),
   unban: defineCommand(unbanOptions, async (values, positionals) => (await import("./commands/bans")).unban(values, positionals)),
   status: defineCommand(statusOptions, async (values) => (await import("./commands/bans")).status(values)),
+  "calls list": defineCommand(callsListOptions, async (values) => (await import("./commands/calls")).callsList(values)),
   "exposure show": defineCommand(exposureShowOptions, exposureShow),
   "exposure set": defineCommand(exposureSetOptions, exposureSet),
   "panel-addresses": defineCommand(panelAddressesOptions, panelAddresses),
