@@ -9,8 +9,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { LAB_TOOLS, downLab, upLab, type LabDescription } from "@/lab/cluster";
-import { LAB_BRIDGE } from "@/lab/topology";
+import { downLab, upLab, type LabDescription } from "@/lab/cluster";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { loadAgentScript } from "@/lib/deploy/agent-script";
@@ -20,7 +19,8 @@ import { createMemoryGeoIpSource } from "@/lib/rules/geoip";
 import { renderRuleset } from "@/lib/rules/render";
 import { typicalSingleTenantPolicy } from "@/lib/rules/testing/fixtures";
 import { createTestDatabase } from "@/test/database";
-import { missingPrerequisites, run } from "@/test/rules/netns";
+
+import { labUnavailable } from "./lab";
 
 const NODES = 20;
 const WARM_CYCLES = 5;
@@ -30,13 +30,9 @@ function targetOf(node: LabDescription["nodes"][number]) {
 }
 
 export async function benchCollector(): Promise<void> {
-  const missing = missingPrerequisites(LAB_TOOLS);
-  if (process.getuid?.() !== 0 || missing.length > 0) {
-    console.log("skipped: needs root and the lab tools");
-    return;
-  }
-  if (run("ip", ["link", "show", LAB_BRIDGE]).status === 0) {
-    console.log("skipped: a lab is already up (run `npm run lab -- down` first)");
+  const unavailable = labUnavailable();
+  if (unavailable !== null) {
+    console.log(`skipped: ${unavailable}`);
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), "rampart-bench-collector-"));

@@ -18,15 +18,16 @@ import { join } from "node:path";
 
 import { asteriskRx } from "@/lab/asterisk";
 import { floodRegisters, setAttackerSource } from "@/lab/attack";
-import { LAB_TOOLS, downLab, hostAsterisk, upLab, type LabDescription } from "@/lab/cluster";
+import { downLab, hostAsterisk, upLab, type LabDescription } from "@/lab/cluster";
 import { sleep } from "@/lab/exec";
 import { registerLabPhone, setLabExtensionPassword } from "@/lab/phones";
 import { readState } from "@/lab/state";
-import { LAB_BRIDGE, PHONES_ADDRESS } from "@/lab/topology";
+import { PHONES_ADDRESS } from "@/lab/topology";
 import { typicalSingleTenantPolicy } from "@/lib/rules/testing/fixtures";
 import type { PolicySnapshot } from "@/lib/validation/policy";
-import { missingPrerequisites, run } from "@/test/rules/netns";
+import { run } from "@/test/rules/netns";
 
+import { labUnavailable } from "./lab";
 import { pushTo, render } from "./push";
 
 const FLOOD_RATE = 2000;
@@ -108,13 +109,9 @@ function policy(lab: LabDescription): PolicySnapshot {
 }
 
 export async function benchEfficacy(): Promise<void> {
-  const missing = missingPrerequisites(LAB_TOOLS);
-  if (missing.length > 0) {
-    console.log(`skipped: needs ${missing.join(", ")}`);
-    return;
-  }
-  if (run("ip", ["link", "show", LAB_BRIDGE]).status === 0) {
-    console.log("skipped: a lab is already up (run `npm run lab -- down` first)");
+  const unavailable = labUnavailable();
+  if (unavailable !== null) {
+    console.log(`skipped: ${unavailable}`);
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), "rampart-bench-efficacy-"));

@@ -10,16 +10,15 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { LAB_TOOLS, downLab, upLab, type LabDescription } from "@/lab/cluster";
-import { LAB_BRIDGE } from "@/lab/topology";
+import { downLab, upLab, type LabDescription } from "@/lab/cluster";
 import { loadAgentScript } from "@/lib/deploy/agent-script";
 import { pushVersionToNode, type PushOutcome } from "@/lib/deploy/node-push";
 import { createMemoryGeoIpSource } from "@/lib/rules/geoip";
 import { renderRuleset } from "@/lib/rules/render";
 import { emptyPolicy, typicalSingleTenantPolicy } from "@/lib/rules/testing/fixtures";
 import type { PolicySnapshot } from "@/lib/validation/policy";
-import { missingPrerequisites, run } from "@/test/rules/netns";
 
+import { labUnavailable } from "./lab";
 import { randomBlocklist } from "./rules";
 
 const FAN_OUT = 10;
@@ -47,13 +46,9 @@ export async function pushTo(node: LabDescription["nodes"][number], rendered: Re
 const s = (value: number | undefined) => `${(value ?? 0).toFixed(2)} s`;
 
 export async function benchPush(): Promise<void> {
-  const missing = missingPrerequisites(LAB_TOOLS);
-  if (missing.length > 0) {
-    console.log(`skipped: needs ${missing.join(", ")}`);
-    return;
-  }
-  if (run("ip", ["link", "show", LAB_BRIDGE]).status === 0) {
-    console.log("skipped: a lab is already up (run `npm run lab -- down` first)");
+  const unavailable = labUnavailable();
+  if (unavailable !== null) {
+    console.log(`skipped: ${unavailable}`);
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), "rampart-bench-push-"));
