@@ -270,7 +270,8 @@ if (!shouldSkip) describe("collector and unban on lab nodes", () => {
     expect(calls[0]!.billSeconds).toBeGreaterThanOrEqual(3);
     expect(calls[0]!.billSeconds).toBeLessThanOrEqual(5);
     expect(calls[0]!.answeredAt).not.toBeNull();
-    // Read again, nothing new: the agent's offset moved past the line, and the store is idempotent anyway.
+    // Read again, nothing new: the collector acknowledged the line, so the agent read on past it (and the store
+    // would keep it once anyway).
     await m.collector.collectNode(nodeId);
     expect(await list()).toHaveLength(before + 1);
   });
