@@ -31,7 +31,7 @@ describe("getVisibleNavItems", () => {
     const labels = visibleLabels("VIEWER");
     expect(labels).not.toContain("Users");
     expect(labels).not.toContain("Settings");
-    expect(labels).toEqual(expect.arrayContaining(["Overview", "Blocklist", "Call limits", "Nodes", "Audit log"]));
+    expect(labels).toEqual(expect.arrayContaining(["Overview", "Blocklist", "Call limits", "Nodes", "Calls", "Audit log"]));
   });
 
   it("shows tenant administrators only Overview, Tenants and Bans, and no Firewall group", () => {

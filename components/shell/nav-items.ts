@@ -16,6 +16,7 @@ export type NavIconName =
   | "management-access"
   | "tenants"
   | "call-limits"
+  | "calls"
   | "nodes"
   | "bans"
   | "rulesets"
@@ -64,6 +65,7 @@ export const navigation: readonly NavEntry[] = [
   { kind: "link", label: "Call limits", href: "/call-limits", icon: "call-limits", description: "Concurrent-call and route-cost ceilings.", permission: "policy:read" },
   { kind: "link", label: "Nodes", href: "/nodes", icon: "nodes", description: "The Asterisk servers Rampart protects.", permission: "nodes:read" },
   { kind: "link", label: "Bans", href: "/bans", icon: "bans", description: "Addresses banned right now, and why.", permission: "bans:read" },
+  { kind: "link", label: "Calls", href: "/calls", icon: "calls", description: "The calls the nodes' Asterisk recorded.", permission: "nodes:read" },
   { kind: "link", label: "Rulesets", href: "/rulesets", icon: "rulesets", description: "Compiled rule versions and their deployments.", permission: "policy:read" },
   { kind: "link", label: "Audit log", href: "/audit", icon: "audit", description: "Who changed what, and when.", permission: "audit:read" },
   { kind: "link", label: "Users", href: "/users", icon: "users", description: "Accounts, roles and sessions.", permission: "users:manage" },

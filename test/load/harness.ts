@@ -190,6 +190,7 @@ const PAGES = [
   "/audit",
   "/bans",
   "/call-limits",
+  "/calls",
   "/firewall/blocklist",
   "/firewall/whitelist",
   "/firewall/geoip",
