@@ -5,6 +5,7 @@ import { useState, useTransition, type FormEvent } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button, SubmitButton } from "@/components/ui/button";
 import { CheckboxField, SelectField, TextareaField, TextField } from "@/components/ui/field";
+import { RejectedLinesTable } from "@/components/ui/rejected-lines-table";
 import { MAX_IMPORT_BYTES } from "@/lib/lists/import-limit.mjs";
 import type { ImportReportView } from "@/lib/lists/import-report";
 import { listApiPath, type ListTarget } from "@/lib/lists/targets";
@@ -138,30 +139,7 @@ export function ImportButton({ target, listName, scopeChoice }: { target: ListTa
                 {notice}
               </p>
             ))}
-            {result.rejected.length > 0 ? (
-              <div className="max-h-80 overflow-auto rounded-lg border border-slate-200 dark:border-slate-800" role="region" aria-label="Rejected lines" tabIndex={0}>
-                <table className="min-w-full text-left text-sm">
-                  <thead className="sticky top-0 bg-slate-50 text-xs text-slate-600 uppercase dark:bg-slate-800 dark:text-slate-400">
-                    <tr>
-                      <th scope="col" className="px-3 py-2">Line</th>
-                      <th scope="col" className="px-3 py-2">Text</th>
-                      <th scope="col" className="px-3 py-2">Reason</th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                    {result.rejected.map((r) => (
-                      <tr key={r.line}>
-                        <td className="px-3 py-1.5 tabular-nums">{r.line}</td>
-                        <td className="max-w-48 truncate px-3 py-1.5 font-mono text-xs" title={r.text}>
-                          {r.text === "" ? <span className="text-slate-400">(empty)</span> : r.text}
-                        </td>
-                        <td className="px-3 py-1.5">{r.reason}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            ) : null}
+            <RejectedLinesTable rejected={result.rejected} />
             {result.rejectedCount > result.rejected.length ? (
               <p className="text-xs text-slate-500 dark:text-slate-400">
                 The first {n(result.rejected.length)} rejected lines are shown; the CLI (`rampart lists import`) prints all of them.

@@ -6,6 +6,7 @@ import { Modal } from "@/components/address-list/modal";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextareaField } from "@/components/ui/field";
+import { RejectedLinesTable } from "@/components/ui/rejected-lines-table";
 import type { RateImportReport } from "@/lib/db/queries/route-rates";
 import { MAX_RATE_IMPORT_BYTES, RATE_IMPORT_TOO_LARGE_MESSAGE } from "@/lib/validation/rates";
 
@@ -139,30 +140,7 @@ export function RateImport({ routeId, routeName, currency }: { routeId: string; 
                 {`All ${n(report.accepted)} ${report.accepted === 1 ? "rate is" : "rates are"} good. Nothing is stored until you import.`}
               </p>
             ) : null}
-            {report && report.rejected.length > 0 ? (
-              <div className="max-h-80 overflow-auto rounded-lg border border-slate-200 dark:border-slate-800" role="region" aria-label="Rejected lines" tabIndex={0}>
-                <table className="min-w-full text-left text-sm">
-                  <thead className="sticky top-0 bg-slate-50 text-xs text-slate-600 uppercase dark:bg-slate-800 dark:text-slate-400">
-                    <tr>
-                      <th scope="col" className="px-3 py-2">Line</th>
-                      <th scope="col" className="px-3 py-2">Text</th>
-                      <th scope="col" className="px-3 py-2">Reason</th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                    {report.rejected.map((r) => (
-                      <tr key={r.line}>
-                        <td className="px-3 py-1.5 tabular-nums">{r.line}</td>
-                        <td className="max-w-48 truncate px-3 py-1.5 font-mono text-xs" title={r.text}>
-                          {r.text}
-                        </td>
-                        <td className="px-3 py-1.5">{r.reason}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            ) : null}
+            <RejectedLinesTable rejected={report?.rejected ?? []} />
             {report?.isRejectedTruncated ? (
               <p className="text-xs text-slate-500 dark:text-slate-400">
                 {`The first ${n(report.rejected.length)} of ${n(report.rejectedCount)} rejected lines are shown; the CLI (rampart rates import) prints all of them.`}
