@@ -53,10 +53,14 @@ function runInBackground(name, argv, env = {}) {
   );
 }
 
+/** Whether the browser suites can run here; asked by both lanes, decided (and a skip reported) once. */
+let isE2eReady;
 function e2eReady() {
-  if (!existsSync("/usr/bin/chromium")) return skip("e2e", "Debian's chromium is not installed (apt-get install chromium)"), false;
-  if (!pgReachable()) return skip("e2e", "no PostgreSQL at TEST_DATABASE_URL"), false;
-  return true;
+  if (isE2eReady !== undefined) return isE2eReady;
+  const reason = !existsSync("/usr/bin/chromium") ? "Debian's chromium is not installed (apt-get install chromium)" : !pgReachable() ? "no PostgreSQL at TEST_DATABASE_URL" : null;
+  if (reason !== null) skip("e2e", reason);
+  isE2eReady = reason === null;
+  return isE2eReady;
 }
 
 // The lab suite (lab/*.lab.test.ts) waits on timers and daemons far more than it computes and needs neither the
