@@ -49,6 +49,7 @@ describe("parseCdrLine", () => {
       durationSeconds: 4,
       billSeconds: 4,
       disposition: "ANSWERED",
+      userField: "",
     });
     expect(lineWith()).toBe(REAL);
   });

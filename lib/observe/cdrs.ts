@@ -50,6 +50,8 @@ export interface CallDetailRecord {
   durationSeconds: number;
   billSeconds: number;
   disposition: CdrDisposition;
+  /** cdr_csv's userfield (the call guard writes its decision there: lib/guard/outcome.ts). */
+  userField: string;
 }
 
 /** Longer lines are not cdr_csv's (its fields are at most 256 characters, quotes doubled at worst). */
@@ -216,6 +218,7 @@ export function parseCdrLine(line: string): CallDetailRecord | LineRejection {
     durationSeconds,
     billSeconds,
     disposition,
+    userField: value[17]!,
   };
 }
 

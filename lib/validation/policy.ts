@@ -18,6 +18,7 @@
 import { z } from "zod";
 
 import { parseNetwork, type ParsedNetwork } from "@/lib/net/parse";
+import { callGuardPolicySchema } from "@/lib/validation/call-guard";
 import { safeText } from "@/lib/validation/text";
 
 import { exposureOverrideSchema, exposureSchema } from "./exposure";
@@ -399,6 +400,8 @@ const settingsShape = {
   fail2ban: fail2banSchema,
   platform: platformSchema,
   exposure: exposureSchema,
+  /** The call guard's policy (lib/guard/render.ts); absent in versions made before the guard: those leave a node's guard as it is. */
+  callGuard: callGuardPolicySchema.optional(),
 };
 
 function checkUniqueTenantIds(tenants: readonly { id: string }[], ctx: z.RefinementCtx): void {

@@ -1,4 +1,5 @@
 import { getDb } from "@/lib/db/client";
+import { loadCallGuardPolicy } from "@/lib/db/queries/call-guard-policy";
 import { POLICY_SNAPSHOT_VERSION, type PolicySnapshot } from "@/lib/validation/policy";
 
 // Reads the whole policy once, in the shape the compiler validates (lib/validation/policy.ts). Networks are
@@ -25,7 +26,7 @@ function toEntry(row: EntryRow): SnapshotEntry {
 /** The current policy as an (unvalidated) snapshot object; entries come sorted by network for stable diffs. */
 export async function loadPolicySnapshot(): Promise<PolicySnapshot> {
   const db = getDb();
-  const [rows, tenants, geoip, scanners, rate, f2b, platform, exposure] = await Promise.all([
+  const [rows, tenants, geoip, scanners, rate, f2b, platform, exposure, guard] = await Promise.all([
     db.$queryRaw<EntryRow[]>`
       SELECT list::text AS list, tenant_id::text AS tenant_id, abbrev(network) AS network, comment, expires_at, scope::text AS scope
       FROM address_entries WHERE pending_reason IS NULL ORDER BY list, tenant_id NULLS FIRST, network`,
@@ -36,6 +37,7 @@ export async function loadPolicySnapshot(): Promise<PolicySnapshot> {
     db.fail2banSettings.findUniqueOrThrow({ where: { id: 1 } }),
     db.platformSettings.findUniqueOrThrow({ where: { id: 1 } }),
     db.exposurePolicy.findUniqueOrThrow({ where: { id: 1 } }),
+    loadCallGuardPolicy(),
   ]);
 
   const lists: Record<"WHITELIST" | "BLOCKLIST" | "MANAGEMENT", SnapshotEntry[]> = { WHITELIST: [], BLOCKLIST: [], MANAGEMENT: [] };
@@ -98,5 +100,6 @@ export async function loadPolicySnapshot(): Promise<PolicySnapshot> {
     blocklist: lists.BLOCKLIST,
     management: lists.MANAGEMENT,
     tenants: tenants.map((t) => ({ id: t.id, name: t.name, autoWhitelistRestrictions: t.autoWhitelistRestrictions, restrictions: restrictions.get(t.id) ?? [] })),
+    callGuard: guard.policy,
   };
 }
