@@ -8,6 +8,7 @@ import * as observe from "./observe";
 import * as rates from "./rates";
 import * as rulesets from "./rulesets";
 import * as settings from "./settings";
+import * as spend from "./spend";
 import * as tenants from "./tenants";
 import * as users from "./users";
 
@@ -33,7 +34,7 @@ export type OpenApiDocument = {
 };
 
 /** Every area's description. A new area is added here, explicitly. */
-export const openApiModules: Record<string, OpenApiModule> = { lists, autoWhitelist, settings, exposure, tenants, rates, users, audit, nodes, rulesets, observe, calls };
+export const openApiModules: Record<string, OpenApiModule> = { lists, autoWhitelist, settings, exposure, tenants, rates, users, audit, nodes, rulesets, observe, calls, spend };
 
 export const API_PREFIX = "/api/v1";
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
