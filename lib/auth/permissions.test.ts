@@ -28,4 +28,9 @@ describe("hasPermission", () => {
     expect(hasPermission("TENANT_ADMIN", "nodes:read")).toBe(false);
     expect(hasPermission("TENANT_ADMIN", "audit:read")).toBe(false);
   });
+
+  it("lets every role read calls and extension blocks (tenant administrators their own), and readers not lift them", () => {
+    for (const role of ["ADMIN", "OPERATOR", "VIEWER", "TENANT_ADMIN"] as const) expect(hasPermission(role, "calls:read")).toBe(true);
+    expect(hasPermission("VIEWER", "bans:write")).toBe(false);
+  });
 });

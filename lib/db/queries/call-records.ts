@@ -1,7 +1,7 @@
 import { assertPermission, type Caller } from "@/lib/auth/caller";
 import { getDb } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { CallDisposition } from "@/lib/generated/prisma/enums";
+import type { CallDisposition, CallGuardOutcome } from "@/lib/generated/prisma/enums";
 import { guardCallCost, parseGuardOutcome } from "@/lib/guard/outcome";
 import type { CallDetailRecord, CdrDisposition } from "@/lib/observe/cdrs";
 import type { CallRecordListQuery } from "@/lib/validation/call-records";
@@ -13,8 +13,8 @@ import { cursorInstant, decodeKeysetCursor, encodeKeysetCursor, invalidCursorErr
 // of its line. Lists page newest first on (started_at DESC, id DESC), which the (account_code, ...) and
 // (node_id, ...) indexes serve.
 //
-// Reading needs nodes:read, which tenant administrators do not hold: account codes are not tied to tenants yet,
-// so no tenant-scoped caller may see the records of any account.
+// Reading needs calls:read. A tenant administrator reads only the records of the tenant's account code (the CDR's
+// account code is the tenant's accountCode), and none while the tenant has no account code.
 
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
@@ -79,7 +79,15 @@ export interface CallRecordItem extends Omit<CallDetailRecord, "recordDigest" | 
   /** The bigint id as text (JSON has no 64-bit integers). */
   id: string;
   nodeId: string;
+  nodeName: string;
   disposition: CallDisposition;
+  /** The call guard's decision (null: the guard did not decide this call), why it refused or blocked, and for whom. */
+  guardOutcome: CallGuardOutcome | null;
+  guardReason: string | null;
+  guardExtension: string | null;
+  /** Exact decimal text ("0.1234") in `currency`; null when the guard did not price the call. */
+  cost: string | null;
+  currency: string | null;
   collectedAt: Date;
 }
 
@@ -104,21 +112,28 @@ function decodeKey(cursor: string): Key {
 
 /** One page of call records of a node and/or an account code, newest first. */
 export async function listCallRecords(caller: Caller, query: CallRecordListQuery): Promise<CallRecordPage> {
-  assertPermission(caller, "nodes:read");
+  assertPermission(caller, "calls:read");
+  const db = getDb();
   const where: Prisma.CallRecordWhereInput[] = [];
+  if (caller.tenantId !== null) {
+    const tenant = await db.tenant.findUnique({ where: { id: caller.tenantId }, select: { accountCode: true } });
+    if (!tenant?.accountCode) return { items: [], nextCursor: null };
+    where.push({ accountCode: tenant.accountCode });
+  }
   if (query.nodeId !== undefined) where.push({ nodeId: query.nodeId });
   if (query.accountCode !== undefined) where.push({ accountCode: query.accountCode });
   if (query.cursor !== undefined) {
     const key = decodeKey(query.cursor);
     where.push({ OR: [{ startedAt: { lt: key.startedAt } }, { startedAt: key.startedAt, id: { lt: key.id } }] });
   }
-  const rows = await getDb().callRecord.findMany({
+  const rows = await db.callRecord.findMany({
     where: { AND: where },
     orderBy: [{ startedAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,
     omit: { recordDigest: true },
+    include: { node: { select: { name: true } } },
   });
-  const items = rows.slice(0, query.limit).map((row) => ({ ...row, id: row.id.toString() }));
+  const items = rows.slice(0, query.limit).map(({ node, ...row }) => ({ ...row, id: row.id.toString(), nodeName: node.name, cost: row.cost?.toFixed() ?? null }));
   const last = rows[query.limit - 1];
   return { items, nextCursor: rows.length > query.limit && last ? encodeKey(last) : null };
 }

@@ -3,23 +3,21 @@ import { NextRequest } from "next/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { GET as listCalls } from "@/app/api/v1/calls/route";
 import { SYSTEM_ACTOR } from "@/lib/db/queries/audit";
-import { createTenant } from "@/lib/db/queries/tenants";
 import { createApiToken } from "@/lib/db/queries/tokens";
 import { disconnectDb, getDb } from "@/lib/db/client";
-import type { CallDisposition, Role } from "@/lib/generated/prisma/enums";
+import type { CallDisposition, CallGuardOutcome, Role } from "@/lib/generated/prisma/enums";
 
 // GET /api/v1/calls over HTTP against the real database: rows seeded straight into call_records (as the collector
-// stores them), listed newest first, filtered by node and account code, paged with the cursor; tenant
-// administrators refused; every kind of bad input a 4xx, never a 500.
+// stores them), listed newest first with the call guard's decision and exact cost, filtered by node and account code,
+// paged with the cursor; tenant administrators limited to their tenant's account code; every kind of bad input a
+// 4xx, never a 500.
 
 afterAll(async () => {
   await disconnectDb();
 });
 
-const admin = { role: "ADMIN" as const, tenantId: null, actor: SYSTEM_ACTOR };
-
-async function token(role: Role): Promise<string> {
-  const tenantId = role === "TENANT_ADMIN" ? (await createTenant(admin, { name: `t-${randomUUID()}`, description: "", autoWhitelistRestrictions: false })).id : undefined;
+async function token(role: Role, accountCode: string | null = null): Promise<string> {
+  const tenantId = role === "TENANT_ADMIN" ? (await getDb().tenant.create({ data: { name: `t-${randomUUID()}`, accountCode }, select: { id: true } })).id : undefined;
   return (await createApiToken(SYSTEM_ACTOR, { name: `calls-${randomUUID().slice(0, 8)}`, role, tenantId })).token;
 }
 
@@ -33,6 +31,7 @@ interface Seed {
   startedAt: Date;
   destination?: string;
   disposition?: CallDisposition;
+  guard?: { outcome: CallGuardOutcome; reason: string | null; extension: string; cost?: string; currency?: string; userField: string };
 }
 
 async function insertCalls(seeds: Seed[]): Promise<void> {
@@ -57,6 +56,12 @@ async function insertCalls(seeds: Seed[]): Promise<void> {
         durationSeconds: 65,
         billSeconds: s.disposition === "ANSWERED" || s.disposition === undefined ? 60 : 0,
         disposition: s.disposition ?? "ANSWERED",
+        userField: s.guard?.userField ?? "",
+        guardOutcome: s.guard?.outcome ?? null,
+        guardReason: s.guard?.reason ?? null,
+        guardExtension: s.guard?.extension ?? null,
+        cost: s.guard?.cost ?? null,
+        currency: s.guard?.currency ?? null,
       };
     }),
   });
@@ -116,9 +121,55 @@ describe("GET /api/v1/calls", () => {
     expect(unknown).toEqual({ items: [], nextCursor: null });
   });
 
-  it("refuses tenant administrators (account codes are not tied to tenants) and unknown tokens", async () => {
-    const tenantAdmin = await get("", await token("TENANT_ADMIN"));
-    expect(tenantAdmin.status).toBe(403);
+  it("gives each record the guard's outcome, reason, extension and exact cost", async () => {
+    const node = await newNode();
+    const account = `acct-${randomUUID().slice(0, 8)}`;
+    const t0 = Date.parse("2026-03-02T10:00:00.000Z");
+    await insertCalls([
+      {
+        nodeId: node,
+        accountCode: account,
+        startedAt: new Date(t0),
+        destination: "4930111",
+        guard: { outcome: "ALLOW", reason: null, extension: "1001", cost: "0.1234", currency: "EUR", userField: "rampart-guard allow" },
+      },
+      {
+        nodeId: node,
+        accountCode: account,
+        startedAt: new Date(t0 + 60_000),
+        destination: "4930222",
+        disposition: "FAILED",
+        guard: { outcome: "REFUSE", reason: "extension-daily", extension: "1001", userField: "rampart-guard refuse extension-daily" },
+      },
+      { nodeId: node, accountCode: account, startedAt: new Date(t0 + 120_000), destination: "4930333" },
+    ]);
+    const body = (await (await get(`?accountCode=${account}`, await token("VIEWER"))).json()) as { items: Record<string, unknown>[] };
+    expect(body.items.map((c) => [c.destination, c.guardOutcome, c.guardReason, c.guardExtension, c.cost, c.currency])).toEqual([
+      ["4930333", null, null, null, null, null],
+      ["4930222", "REFUSE", "extension-daily", "1001", null, null],
+      ["4930111", "ALLOW", null, "1001", "0.1234", "EUR"],
+    ]);
+    expect(body.items[1]).toMatchObject({ userField: "rampart-guard refuse extension-daily", nodeName: expect.stringMatching(/^it-calls-/) });
+  });
+
+  it("gives tenant administrators only their tenant's account code (none without one), and refuses unknown tokens", async () => {
+    const node = await newNode();
+    const [mine, theirs] = [`acct-${randomUUID().slice(0, 8)}`, `acct-${randomUUID().slice(0, 8)}`];
+    const t0 = Date.parse("2026-03-03T10:00:00.000Z");
+    await insertCalls([
+      { nodeId: node, accountCode: mine, startedAt: new Date(t0), destination: "331" },
+      { nodeId: node, accountCode: theirs, startedAt: new Date(t0 + 1_000), destination: "332" },
+    ]);
+    const tenantAdmin = await token("TENANT_ADMIN", mine);
+    const own = (await (await get("", tenantAdmin)).json()) as { items: Item[] };
+    expect(own.items.map((c) => c.destination)).toEqual(["331"]);
+    // Asking for another account code narrows, never widens: the tenant's own filter still applies.
+    const other = await get(`?accountCode=${theirs}`, tenantAdmin);
+    expect(other.status).toBe(200);
+    expect(((await other.json()) as { items: Item[] }).items).toEqual([]);
+    const withoutCode = await get("", await token("TENANT_ADMIN"));
+    expect(withoutCode.status).toBe(200);
+    expect(await withoutCode.json()).toEqual({ items: [], nextCursor: null });
     expect((await get("", "rmp_not-a-token")).status).toBe(401);
   });
 
