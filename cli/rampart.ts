@@ -14,6 +14,8 @@ import { render } from "./commands/render";
 import { SETTINGS_HELP, autoWhitelistOptions, settingsAutoWhitelist } from "./commands/settings";
 import {
   TENANT_HELP,
+  tenantAccountCode,
+  tenantAccountCodeOptions,
   tenantApprove,
   tenantDecisionOptions,
   tenantMinimums,
@@ -90,6 +92,7 @@ const commands: Record<string, Command> = {
   "tenant approve": defineCommand(tenantDecisionOptions, tenantApprove),
   "tenant reject": defineCommand(tenantDecisionOptions, tenantReject),
   "tenant minimums": defineCommand(tenantMinimumsOptions, tenantMinimums),
+  "tenant account-code": defineCommand(tenantAccountCodeOptions, tenantAccountCode),
   "rates import": defineCommand(ratesImportOptions, ratesImport),
   "rates export": defineCommand(ratesExportOptions, ratesExport),
   "rates price": defineCommand(ratesPriceOptions, ratesPrice),

@@ -3,28 +3,36 @@ import {
   approveTenantNetwork,
   getTenantNetworkSettings,
   listPendingTenantNetworks,
+  getTenant,
   rejectTenantNetwork,
+  updateTenant,
   updateTenantNetworkSettings,
 } from "@/lib/db/queries/tenants";
+import { ACCOUNT_CODE_HINT } from "@/lib/validation/call-guard";
+import { tenantUpdateSchema } from "@/lib/validation/tenant";
 import { parseIntegerText, tenantNetworkSettingsSchema } from "@/lib/validation/settings";
 import { getCliActor, UsageError, withDatabase } from "../context";
 import { formatZodError } from "../format";
 import { printable } from "./lists";
 import { resolveTenantId } from "./user";
 
-// `rampart tenant …`: the tenant networks that wait for an administrator's approval, and the minimum prefix a
-// tenant administrator may store. The same data layer as the dashboard and the API, as the CLI actor (ADMIN).
+// `rampart tenant …`: the tenant networks that wait for an administrator's approval, the minimum prefix a
+// tenant administrator may store, and a tenant's account code. The same data layer as the dashboard and the API, as the CLI actor (ADMIN).
 
 export const TENANT_HELP = `  tenant pending [--tenant T] [--json]    tenant networks waiting for an administrator's approval (and why)
   tenant approve --tenant T --network CIDR
                                           put a pending tenant network in force (audited)
   tenant reject --tenant T --network CIDR delete a pending tenant network (audited)
   tenant minimums [--ipv4 N] [--ipv6 N]   show, or set, the shortest IPv4/IPv6 prefix a tenant administrator
-                                          may store (default /24 and /48)`;
+                                          may store (default /24 and /48)
+  tenant account-code --tenant T [--set CODE | --clear]
+                                          show, set or clear the Asterisk accountcode of the tenant's endpoints:
+                                          the call guard enforces a tenant's call limits only with one (audited)`;
 
 export const tenantPendingOptions = { tenant: { type: "string" }, json: { type: "boolean" } } as const;
 export const tenantDecisionOptions = { tenant: { type: "string" }, network: { type: "string" } } as const;
 export const tenantMinimumsOptions = { ipv4: { type: "string" }, ipv6: { type: "string" } } as const;
+export const tenantAccountCodeOptions = { tenant: { type: "string" }, set: { type: "string" }, clear: { type: "boolean" } } as const;
 
 function cliCaller(): Caller {
   return { role: "ADMIN", tenantId: null, actor: getCliActor() };
@@ -76,5 +84,28 @@ export async function tenantMinimums(values: { ipv4?: string; ipv6?: string }): 
       settings = await updateTenantNetworkSettings(caller, parsed.data);
     }
     console.log(`tenant administrators may store IPv4 networks of /${settings.minPrefix4} or narrower and IPv6 networks of /${settings.minPrefix6} or narrower`);
+  });
+}
+
+export async function tenantAccountCode(values: { tenant?: string; set?: string; clear?: boolean }): Promise<void> {
+  if (!values.tenant) throw new UsageError("usage: tenant account-code --tenant NAME-OR-ID [--set CODE | --clear]");
+  if (values.set !== undefined && values.clear) throw new UsageError("give --set CODE or --clear, not both");
+  let change: { accountCode: string | null } | null = null;
+  if (values.set !== undefined || values.clear) {
+    // --set "" would clear silently: clearing is asked for by name.
+    if (values.set !== undefined && values.set.trim() === "") throw new UsageError(`--set: ${ACCOUNT_CODE_HINT} (use --clear to remove it)`);
+    const parsed = tenantUpdateSchema.safeParse({ accountCode: values.clear ? null : values.set });
+    if (!parsed.success) throw new UsageError(formatZodError(parsed.error));
+    change = { accountCode: parsed.data.accountCode ?? null };
+  }
+  await withDatabase(async () => {
+    const tenantId = await resolveTenantId(values.tenant);
+    if (tenantId === null) throw new UsageError("--tenant is required.");
+    const tenant = change === null ? await getTenant(cliCaller(), tenantId) : await updateTenant(cliCaller(), tenantId, change);
+    console.log(
+      tenant.accountCode === null
+        ? `${printable(tenant.name)}: no account code (the call guard enforces none of its call limits)`
+        : `${printable(tenant.name)}: account code ${tenant.accountCode}${change === null ? "" : " (in force on the nodes from the next push)"}`,
+    );
   });
 }

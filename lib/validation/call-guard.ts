@@ -19,7 +19,10 @@ export const accountCodeSchema = safeText({ error: "Account code must be text." 
   .regex(GUARD_WORD_PATTERN, { error: `Account code: ${ACCOUNT_CODE_HINT}` });
 
 /** A form's or API's account code: empty or null clears it. */
-export const optionalAccountCodeSchema = z.union([z.null(), z.literal("").transform(() => null), accountCodeSchema]);
+export const optionalAccountCodeSchema = z.union([z.null(), z.literal("").transform(() => null), accountCodeSchema], {
+  // A number or object matches no branch: one message for the field, not zod's "Invalid input".
+  error: "Account code must be text or null.",
+});
 
 export const CALL_GUARD_OFFLINE_MODES = ["REFUSE_INTERNATIONAL", "ALLOW_CAPPED"] as const;
 export type CallGuardOfflineMode = (typeof CALL_GUARD_OFFLINE_MODES)[number];

@@ -17,11 +17,22 @@ import {
 
 describe("tenant input", () => {
   it("trims the name, defaults the rest, and refuses unknown keys", () => {
-    expect(tenantCreateSchema.parse({ name: "  ACME  " })).toEqual({ name: "ACME", description: "", autoWhitelistRestrictions: false });
+    expect(tenantCreateSchema.parse({ name: "  ACME  " })).toEqual({ name: "ACME", description: "", autoWhitelistRestrictions: false, accountCode: null });
     expect(tenantCreateSchema.safeParse({ name: "ACME", id: "x" }).success).toBe(false);
     expect(tenantCreateSchema.safeParse({ name: "   " }).error?.issues[0]?.message).toBe("Tenant name is required.");
     expect(tenantCreateSchema.safeParse({ name: "a\u200bb" }).success).toBe(false);
     expect(tenantCreateSchema.safeParse({ name: "x".repeat(201) }).success).toBe(false);
+  });
+
+  it("trims an account code, clears it with an empty text or null, and refuses what the call guard cannot key on", () => {
+    expect(tenantCreateSchema.parse({ name: "A", accountCode: " acme-1 " }).accountCode).toBe("acme-1");
+    expect(tenantUpdateSchema.parse({ accountCode: "" }).accountCode).toBeNull();
+    expect(tenantUpdateSchema.parse({ accountCode: null }).accountCode).toBeNull();
+    for (const bad of ["acme corp", "a;b", "x".repeat(41), 7]) {
+      const issue = tenantUpdateSchema.safeParse({ accountCode: bad }).error?.issues[0];
+      expect(issue?.path, String(bad)).toEqual(["accountCode"]);
+      expect(issue?.message).toMatch(/^Account code/);
+    }
   });
 
   it("keeps line breaks in descriptions but not other control characters", () => {

@@ -6,6 +6,7 @@ import { z } from "zod";
 
 import type { ParsedNetwork } from "@/lib/net/parse";
 import { describeShare } from "@/lib/validation/address-entry";
+import { optionalAccountCodeSchema } from "@/lib/validation/call-guard";
 import { tenantNameSchema } from "@/lib/validation/policy";
 import type { TenantNetworkSettings } from "@/lib/validation/settings";
 import { decodeBase64Url, encodeBase64Url } from "./cursor-codec";
@@ -32,6 +33,8 @@ export const tenantCreateSchema = z.strictObject({
   name: tenantNameInputSchema,
   description: tenantDescriptionSchema.default(""),
   autoWhitelistRestrictions: autoWhitelistSchema.default(false),
+  /** The Asterisk accountcode of the tenant's endpoints: how the call guard and the call records know its calls. */
+  accountCode: optionalAccountCodeSchema.default(null),
 });
 export type TenantCreateInput = z.input<typeof tenantCreateSchema>;
 export type TenantCreate = z.output<typeof tenantCreateSchema>;
@@ -41,8 +44,13 @@ export const tenantUpdateSchema = z
     name: tenantNameInputSchema.optional(),
     description: tenantDescriptionSchema.optional(),
     autoWhitelistRestrictions: autoWhitelistSchema.optional(),
+    /** null or "" clears it: the guard then enforces none of the tenant's limits. */
+    accountCode: optionalAccountCodeSchema.optional(),
   })
-  .refine((value) => Object.values(value).some((v) => v !== undefined), "Send at least one of name, description, autoWhitelistRestrictions.");
+  .refine(
+    (value) => Object.values(value).some((v) => v !== undefined),
+    "Send at least one of name, description, autoWhitelistRestrictions, accountCode.",
+  );
 export type TenantUpdate = z.output<typeof tenantUpdateSchema>;
 
 export const tenantIdSchema = z.uuid({ error: "Tenant id must be a UUID." });

@@ -23,6 +23,8 @@ export async function createTenantAction(
       name: formText(formData, "name"),
       description: formText(formData, "description") ?? "",
       autoWhitelistRestrictions: formCheckbox(formData, "autoWhitelistRestrictions"),
+      // An emptied field clears the code.
+      accountCode: formText(formData, "accountCode") ?? "",
     });
     const tenant = await createTenant(callerFromUser(user, getClientIp(await headers())), input);
     revalidatePath("/tenants");

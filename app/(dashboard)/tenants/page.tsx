@@ -79,6 +79,7 @@ export default async function TenantsPage({ searchParams }: { searchParams: Sear
           <DataTable label="Tenants">
             <DataTableHead>
               <DataTableHeaderCell>Name</DataTableHeaderCell>
+              <DataTableHeaderCell>Account code</DataTableHeaderCell>
               <DataTableHeaderCell>Description</DataTableHeaderCell>
               <DataTableHeaderCell>Auto-whitelist</DataTableHeaderCell>
               <DataTableHeaderCell align="right">IP restrictions</DataTableHeaderCell>
@@ -92,6 +93,15 @@ export default async function TenantsPage({ searchParams }: { searchParams: Sear
                     <Link href={`/tenants/${tenant.id}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
                       {tenant.name}
                     </Link>
+                  </DataTableCell>
+                  <DataTableCell>
+                    {tenant.accountCode ? (
+                      <code className="font-mono text-sm">{tenant.accountCode}</code>
+                    ) : (
+                      <span className="text-slate-400 dark:text-slate-500" title="No account code: the call guard enforces none of this tenant's call limits">
+                        None
+                      </span>
+                    )}
                   </DataTableCell>
                   <DataTableCell className="max-w-xs truncate" title={tenant.description || undefined}>
                     {tenant.description || <span className="text-slate-400 dark:text-slate-500">—</span>}

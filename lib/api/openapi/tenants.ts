@@ -11,6 +11,7 @@ import {
   routeCostLimitUpdateSchema,
   tenantCallLimitSchema,
 } from "@/lib/validation/call-limits";
+import { ACCOUNT_CODE_HINT, GUARD_WORD_PATTERN } from "@/lib/validation/call-guard";
 import { TENANT_MIN_PREFIX_LIMITS, tenantNetworkSettingsSchema } from "@/lib/validation/settings";
 import { PAGE_LIMITS, TENANT_DESCRIPTION_MAX_LENGTH, tenantCreateSchema, tenantUpdateSchema } from "@/lib/validation/tenant";
 import { dateTime, errorResponses, json, nullable, ref, response, uuid, type JsonSchema } from "./schema-helpers";
@@ -53,6 +54,12 @@ const extension = {
 };
 const prefix = { type: "string", pattern: ROUTE_PREFIX_PATTERN.source, description: "Dialled-number prefix: 1 to 15 digits, optionally after +.", examples: ["00881"] };
 const tenantName = { minLength: 1, maxLength: 200, description: "Unique; surrounding spaces are removed." };
+const accountCode = {
+  type: "string",
+  pattern: GUARD_WORD_PATTERN.source,
+  description: `The Asterisk accountcode of the tenant's endpoints, unique among tenants (409 when another tenant has it): how the call guard and the call records know a call's tenant. ${ACCOUNT_CODE_HINT}`,
+  examples: ["acme"],
+};
 
 const listParameters = [
   { name: "limit", in: "query", required: false, description: "Items per page.", schema: { type: "integer", minimum: 1, maximum: PAGE_LIMITS.max, default: PAGE_LIMITS.default } },
@@ -81,7 +88,7 @@ export const components = {
   schemas: {
     Tenant: {
       type: "object",
-      required: ["id", "name", "description", "autoWhitelistRestrictions", "createdAt", "updatedAt", "restrictionCount", "pendingCount", "userCount"],
+      required: ["id", "name", "description", "autoWhitelistRestrictions", "accountCode", "createdAt", "updatedAt", "restrictionCount", "pendingCount", "userCount"],
       properties: {
         id: uuid,
         name: { type: "string" },
@@ -91,6 +98,7 @@ export const components = {
           description:
             "The tenant's networks get SIP-scoped trust (SIP and RTP only, exempt from the SIP rate limits and the VoIP jail), never the cluster whitelist.",
         },
+        accountCode: nullable({ ...accountCode, description: `${accountCode.description} null: none, and the call guard enforces none of the tenant's call limits.` }),
         createdAt: dateTime,
         updatedAt: dateTime,
         restrictionCount: { type: "integer", minimum: 0, description: "The tenant's networks, pending ones included." },
@@ -194,7 +202,11 @@ export const components = {
   },
 };
 
-const tenantBody = { name: tenantName, description: { maxLength: TENANT_DESCRIPTION_MAX_LENGTH } };
+const tenantBody = {
+  name: tenantName,
+  description: { maxLength: TENANT_DESCRIPTION_MAX_LENGTH },
+  accountCode: { anyOf: [accountCode, { type: "null" }], description: `${accountCode.description} null or "" clears it.` },
+};
 const extensionBody = { extension, dailyLimit: money, currency };
 const routeBody = { name: { minLength: 1, maxLength: 100 }, prefix, maxCostPerMinute: money, currency };
 
@@ -212,7 +224,7 @@ export const paths: Record<string, unknown> = {
       operationId: "createTenant",
       tags: ["Tenants"],
       summary: "Create a tenant",
-      description: "Requires an ADMIN token.",
+      description: "A taken name or account code answers 409 with the field named. Audited. Requires an ADMIN token.",
       requestBody: { required: true, content: json(requestSchema(tenantCreateSchema, tenantBody)) },
       responses: { "201": { description: "The new tenant.", content: json(ref("Tenant")) }, ...writeErrors },
     },
@@ -230,7 +242,8 @@ export const paths: Record<string, unknown> = {
       operationId: "updateTenant",
       tags: ["Tenants"],
       summary: "Change a tenant",
-      description: "Partial change of name, description and autoWhitelistRestrictions. Requires an ADMIN token.",
+      description:
+        "Partial change of name, description, autoWhitelistRestrictions and accountCode (null or \"\" clears it). A taken name or account code answers 409 with the field named. Audited. Requires an ADMIN token.",
       requestBody: { required: true, content: json(requestSchema(tenantUpdateSchema, tenantBody)) },
       responses: { "200": { description: "The tenant after the change.", content: json(ref("TenantDetail")) }, ...writeErrors },
     },

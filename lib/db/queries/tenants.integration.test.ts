@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Caller } from "@/lib/auth/caller";
 import { getDb } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { decodeCursor, tenantCreateSchema } from "@/lib/validation/tenant";
+import { decodeCursor, tenantCreateSchema, tenantUpdateSchema } from "@/lib/validation/tenant";
 import { parseNetwork } from "@/lib/net/parse";
 import { entryCreateSchema, importOptionsSchema, listQuerySchema } from "@/lib/validation/address-entry";
 import { banListQuerySchema } from "@/lib/validation/bans";
@@ -79,6 +79,41 @@ describe("tenants", () => {
     await expectAppError(updateTenant(admin, tenant.id, { name: taken.name }), "CONFLICT");
     expect((await getDb().tenant.findUniqueOrThrow({ where: { id: tenant.id } })).name).toBe(tenant.name);
     await expectAppError(updateTenant(admin, randomUUID(), { description: "x" }), "NOT_FOUND");
+  });
+
+  it("sets, changes and clears the account code, audited; a code another tenant holds is a conflict on its field", async () => {
+    const code = `acme-${randomUUID().slice(0, 8)}`;
+    const holder = await createTenant(admin, tenantCreateSchema.parse({ name: uniqueName(), accountCode: ` ${code} ` }));
+    expect(holder.accountCode).toBe(code);
+    expect((await auditOf(holder.id))[0]?.after).toMatchObject({ accountCode: code });
+
+    const taken = await expectAppError(createTenant(admin, tenantCreateSchema.parse({ name: uniqueName(), accountCode: code })), "CONFLICT", /already belongs/);
+    expect(taken.fieldErrors?.accountCode?.[0]).toContain(holder.name);
+    expect(taken.fieldErrors?.name).toBeUndefined();
+
+    const other = await newTenant();
+    expect(other.accountCode).toBeNull();
+    const conflict = await expectAppError(updateTenant(admin, other.id, tenantUpdateSchema.parse({ accountCode: code })), "CONFLICT");
+    expect(conflict.fieldErrors?.accountCode?.[0]).toContain(`"${code}"`);
+    expect((await getDb().tenant.findUniqueOrThrow({ where: { id: other.id } })).accountCode).toBeNull();
+
+    // Keeping one's own code is no conflict; an emptied field clears it.
+    await updateTenant(admin, holder.id, tenantUpdateSchema.parse({ accountCode: code, description: "same code" }));
+    const cleared = await updateTenant(admin, holder.id, tenantUpdateSchema.parse({ accountCode: "" }));
+    expect(cleared.accountCode).toBeNull();
+    expect((await auditOf(holder.id)).at(-1)).toMatchObject({ action: "tenant.update", before: { accountCode: code }, after: { accountCode: null } });
+    // Now free, the other tenant may take it.
+    expect((await updateTenant(admin, other.id, tenantUpdateSchema.parse({ accountCode: code }))).accountCode).toBe(code);
+  });
+
+  it("refuses an account code the guard could not key on, naming the rule", () => {
+    for (const bad of ["acme corp", "a".repeat(41), "acme;rm", "ä"]) {
+      const parsed = tenantUpdateSchema.safeParse({ accountCode: bad });
+      expect(parsed.success, bad).toBe(false);
+      expect(parsed.error?.issues[0]?.path).toEqual(["accountCode"]);
+      expect(parsed.error?.issues[0]?.message).toMatch(/^Account code: 1 to 40 letters, digits, - or _/);
+    }
+    expect(tenantUpdateSchema.parse({ accountCode: null }).accountCode).toBeNull();
   });
 
   it("lets only administrators write, and tenant administrators read only their own tenant", async () => {

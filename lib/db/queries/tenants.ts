@@ -23,6 +23,8 @@ export interface TenantView {
   name: string;
   description: string;
   autoWhitelistRestrictions: boolean;
+  /** The Asterisk accountcode of the tenant's endpoints, or null: the call guard enforces no limit of a tenant without one. */
+  accountCode: string | null;
   createdAt: Date;
   updatedAt: Date;
   restrictionCount: number;
@@ -52,6 +54,7 @@ const tenantViewSelect = {
   name: true,
   description: true,
   autoWhitelistRestrictions: true,
+  accountCode: true,
   createdAt: true,
   updatedAt: true,
   _count: { select: { users: true, addressEntries: { where: { list: "TENANT_RESTRICTION" } } } },
@@ -78,8 +81,13 @@ async function countPending(db: Db, tenantIds: string[]): Promise<Map<string, nu
 }
 
 /** What the audit log keeps of a tenant. */
-function auditView(tenant: { name: string; description: string; autoWhitelistRestrictions: boolean }) {
-  return { name: tenant.name, description: tenant.description, autoWhitelistRestrictions: tenant.autoWhitelistRestrictions };
+function auditView(tenant: { name: string; description: string; autoWhitelistRestrictions: boolean; accountCode: string | null }) {
+  return {
+    name: tenant.name,
+    description: tenant.description,
+    autoWhitelistRestrictions: tenant.autoWhitelistRestrictions,
+    accountCode: tenant.accountCode,
+  };
 }
 
 export function isUniqueViolation(error: unknown): boolean {
@@ -93,6 +101,26 @@ function isForeignKeyViolation(error: unknown): boolean {
 function nameTaken(name: string): AppError {
   const message = `A tenant named "${name}" already exists. Choose another name.`;
   return new AppError("CONFLICT", message, { name: [message] });
+}
+
+function accountCodeTaken(code: string, otherTenant: string): AppError {
+  const message = `The account code "${code}" already belongs to the tenant "${otherTenant}": each tenant needs its own, or the call guard could not tell their calls apart.`;
+  return new AppError("CONFLICT", message, { accountCode: [message] });
+}
+
+/**
+ * Which unique field a failed tenant write collided on. Asked after the violation (the constraint name is not
+ * reliably in the driver adapter's error): another tenant holding the account code means that one, else the name.
+ */
+async function uniqueConflict(id: string | null, input: { name?: string; accountCode?: string | null }): Promise<AppError> {
+  if (input.accountCode) {
+    const holder = await getDb().tenant.findFirst({
+      where: { accountCode: input.accountCode, ...(id !== null ? { id: { not: id } } : {}) },
+      select: { name: true },
+    });
+    if (holder) return accountCodeTaken(input.accountCode, holder.name);
+  }
+  return nameTaken(input.name ?? "");
 }
 
 const NOT_FOUND_MESSAGE = "The tenant does not exist.";
@@ -149,19 +177,25 @@ export async function getTenant(caller: Caller, id: string): Promise<TenantDetai
   };
 }
 
-export async function createTenant(caller: Caller, input: TenantCreate): Promise<TenantView> {
+/** A tenant without an account code when the input has none (callers that predate account codes send none). */
+export async function createTenant(caller: Caller, input: Omit<TenantCreate, "accountCode"> & { accountCode?: string | null }): Promise<TenantView> {
   assertPermission(caller, "tenants:write");
   try {
     return await getDb().$transaction(async (tx) => {
       const row = await tx.tenant.create({
-        data: { name: input.name, description: input.description, autoWhitelistRestrictions: input.autoWhitelistRestrictions },
+        data: {
+          name: input.name,
+          description: input.description,
+          autoWhitelistRestrictions: input.autoWhitelistRestrictions,
+          accountCode: input.accountCode ?? null,
+        },
         select: tenantViewSelect,
       });
       await writeAudit(tx, caller.actor, { action: "tenant.create", objectType: "tenant", objectId: row.id, after: auditView(row) });
       return toView(row, 0);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken(input.name);
+    if (isUniqueViolation(error)) throw await uniqueConflict(null, input);
     throw error;
   }
 }
@@ -175,7 +209,12 @@ export async function updateTenant(caller: Caller, id: string, changes: TenantUp
       if (!before) throw new AppError("NOT_FOUND", NOT_FOUND_MESSAGE);
       const after = await tx.tenant.update({
         where: { id },
-        data: { name: changes.name, description: changes.description, autoWhitelistRestrictions: changes.autoWhitelistRestrictions },
+        data: {
+          name: changes.name,
+          description: changes.description,
+          autoWhitelistRestrictions: changes.autoWhitelistRestrictions,
+          accountCode: changes.accountCode,
+        },
         select: tenantViewSelect,
       });
       await writeAudit(tx, caller.actor, {
@@ -188,7 +227,7 @@ export async function updateTenant(caller: Caller, id: string, changes: TenantUp
       return toView(after, (await countPending(tx, [id])).get(id) ?? 0);
     });
   } catch (error) {
-    if (isUniqueViolation(error) && changes.name !== undefined) throw nameTaken(changes.name);
+    if (isUniqueViolation(error) && (changes.name !== undefined || changes.accountCode)) throw await uniqueConflict(id, changes);
     throw error;
   }
 }
@@ -212,6 +251,7 @@ export async function deleteTenant(caller: Caller, id: string): Promise<TenantDe
           name: true,
           description: true,
           autoWhitelistRestrictions: true,
+          accountCode: true,
           _count: { select: { users: true, extensionLimits: true, apiTokens: true, addressEntries: { where: { list: "TENANT_RESTRICTION" } } } },
           callLimit: { select: { dailyLimit: true, monthlyLimit: true, currency: true } },
         },

@@ -49,6 +49,8 @@ export async function updateTenantAction(_previous: ActionResult | null, formDat
       name: formText(formData, "name"),
       description: formText(formData, "description") ?? "",
       autoWhitelistRestrictions: formCheckbox(formData, "autoWhitelistRestrictions"),
+      // An emptied field clears the code.
+      accountCode: formText(formData, "accountCode") ?? "",
     });
     await updateTenant(caller, tenantId, changes);
     revalidateTenant(tenantId);

@@ -103,6 +103,8 @@ export default async function TenantPage({ params, searchParams }: { params: Par
               <dl className="grid gap-4 text-sm sm:grid-cols-[14rem_1fr]">
                 <dt className="font-medium">Name</dt>
                 <dd>{tenant.name}</dd>
+                <dt className="font-medium">Account code</dt>
+                <dd>{tenant.accountCode ?? "None (the call guard enforces none of this tenant's call limits)"}</dd>
                 <dt className="font-medium">Description</dt>
                 <dd className="whitespace-pre-line">{tenant.description || "—"}</dd>
                 <dt className="font-medium">Auto-whitelist tenant IP restrictions</dt>

@@ -7,6 +7,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { CheckboxField, TextareaField, TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { fieldError } from "@/components/ui/form-messages";
+import { ACCOUNT_CODE_HINT } from "@/lib/validation/call-guard";
 import { TENANT_DESCRIPTION_MAX_LENGTH } from "@/lib/validation/tenant";
 import { useFormAction } from "../../call-limits/_components/use-form-action";
 import { createTenantAction } from "../actions";
@@ -56,13 +57,22 @@ export function CreateTenantForm({ isInitiallyOpen = false }: { isInitiallyOpen?
             maxLength={TENANT_DESCRIPTION_MAX_LENGTH}
             error={fieldError(state, "description")}
           />
+          <TextField
+            name="accountCode"
+            label="Account code"
+            hint={`Optional: ${ACCOUNT_CODE_HINT} The call guard enforces the tenant's call limits only with one.`}
+            maxLength={40}
+            autoComplete="off"
+            spellCheck={false}
+            error={fieldError(state, "accountCode")}
+          />
           <CheckboxField
             name="autoWhitelistRestrictions"
             label="Auto-whitelist tenant IP restrictions"
             hint={AUTO_WHITELIST_HINT}
             error={fieldError(state, "autoWhitelistRestrictions")}
           />
-          <FormMessage state={state?.ok ? null : state} fields={["name", "description", "autoWhitelistRestrictions"]} />
+          <FormMessage state={state?.ok ? null : state} fields={["name", "description", "accountCode", "autoWhitelistRestrictions"]} />
           <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
             <Button variant="secondary" onClick={() => setIsOpen(false)} disabled={isPending}>
               Cancel

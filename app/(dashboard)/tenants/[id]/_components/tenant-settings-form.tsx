@@ -4,13 +4,14 @@ import { SubmitButton } from "@/components/ui/button";
 import { CheckboxField, TextareaField, TextField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { fieldError } from "@/components/ui/form-messages";
+import { ACCOUNT_CODE_HINT } from "@/lib/validation/call-guard";
 import { TENANT_DESCRIPTION_MAX_LENGTH } from "@/lib/validation/tenant";
 import { useFormAction } from "../../../call-limits/_components/use-form-action";
 import { AUTO_WHITELIST_HINT } from "../../_components/tenant-texts";
 import { updateTenantAction } from "../actions";
 
 interface TenantSettingsFormProps {
-  tenant: { id: string; name: string; description: string; autoWhitelistRestrictions: boolean };
+  tenant: { id: string; name: string; description: string; autoWhitelistRestrictions: boolean; accountCode: string | null };
 }
 
 export function TenantSettingsForm({ tenant }: TenantSettingsFormProps) {
@@ -28,6 +29,16 @@ export function TenantSettingsForm({ tenant }: TenantSettingsFormProps) {
         defaultValue={tenant.description}
         error={fieldError(state, "description")}
       />
+      <TextField
+        name="accountCode"
+        label="Account code"
+        hint={`${ACCOUNT_CODE_HINT} Empty: no account code, and the call guard enforces none of the tenant's call limits.`}
+        maxLength={40}
+        autoComplete="off"
+        spellCheck={false}
+        defaultValue={tenant.accountCode ?? ""}
+        error={fieldError(state, "accountCode")}
+      />
       <CheckboxField
         name="autoWhitelistRestrictions"
         label="Auto-whitelist tenant IP restrictions"
@@ -35,7 +46,7 @@ export function TenantSettingsForm({ tenant }: TenantSettingsFormProps) {
         defaultChecked={tenant.autoWhitelistRestrictions}
         error={fieldError(state, "autoWhitelistRestrictions")}
       />
-      <FormMessage state={state} success="Tenant settings saved." fields={["name", "description", "autoWhitelistRestrictions"]} />
+      <FormMessage state={state} success="Tenant settings saved." fields={["name", "description", "accountCode", "autoWhitelistRestrictions"]} />
       <div className="flex justify-end">
         <SubmitButton isPending={isPending}>Save settings</SubmitButton>
       </div>
