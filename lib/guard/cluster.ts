@@ -20,6 +20,7 @@ import { getDb } from "@/lib/db/client";
 import { GUARD_WORD_PATTERN } from "@/lib/validation/call-guard";
 import { MONEY_PATTERN } from "@/lib/validation/call-limits";
 import { NODE_DIR } from "@/lib/ssh/commands";
+import type { UploadFile } from "@/lib/ssh/session";
 
 export const GUARD_CLUSTER_PATH = `${NODE_DIR}/guard-cluster`;
 /** Lifts are sent this long after they happen (a node down longer keeps its own block: lift it again). */
@@ -103,7 +104,7 @@ export async function loadGuardClusterState(nodeId: string, now: Date): Promise<
   };
 }
 
-/** The upload that tells node `nodeId` the cluster's state now. */
-export async function guardClusterUpload(nodeId: string, now: Date): Promise<{ path: string; content: string }> {
-  return { path: GUARD_CLUSTER_PATH, content: renderGuardCluster(await loadGuardClusterState(nodeId, now)) };
+/** The upload that tells node `nodeId` the cluster's state now (readable by an Asterisk that runs as its own user). */
+export async function guardClusterUpload(nodeId: string, now: Date): Promise<UploadFile> {
+  return { path: GUARD_CLUSTER_PATH, content: renderGuardCluster(await loadGuardClusterState(nodeId, now)), mode: 0o644 };
 }

@@ -83,7 +83,7 @@ export function parseGuardOutcome(userField: string): GuardOutcome | null {
       return who && { outcome: "BLOCK", reason: "abuse", ...who };
     }
     case "allow": {
-      if (words.length !== 13) return null;
+      if (words.length !== 12) return null;
       const who = identity(2);
       const [currency, costPerMinute, connectionFee, first, next, cap, reserved] = words.slice(5) as [string, string, string, string, string, string, string];
       if (who === null || !CURRENCY.test(currency) || !MONEY_PATTERN.test(costPerMinute) || !MONEY_PATTERN.test(connectionFee)) return null;

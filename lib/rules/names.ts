@@ -16,8 +16,23 @@ export const ARTEFACT_PATHS = {
   asteriskFilter: "fail2ban/filter.d/rampart-asterisk.conf",
   webFilter: "fail2ban/filter.d/rampart-web.conf",
   banAction: "fail2ban/action.d/rampart-ipset.conf",
+  // The call guard (lib/guard/render.ts), in versions whose policy has one.
+  guardPolicy: "guard/policy",
+  guardDialplan: "guard/extensions_rampart.conf",
+  guardAgi: "guard/rampart-guard-agi.sh",
+  guardDecision: "guard/rampart-guard.sh",
+  guardLib: "guard/guard-lib.sh",
   manifest: "manifest.json",
 } as const;
+
+/** The call guard's artefacts: present exactly when the version's policy has a call guard. */
+export const GUARD_ARTEFACT_PATHS: readonly string[] = [
+  ARTEFACT_PATHS.guardPolicy,
+  ARTEFACT_PATHS.guardDialplan,
+  ARTEFACT_PATHS.guardAgi,
+  ARTEFACT_PATHS.guardDecision,
+  ARTEFACT_PATHS.guardLib,
+];
 
 /** Chains, created and flushed by the rules files. Only RAMPART-INPUT is jumped to from INPUT. */
 export const CHAINS = {

@@ -3,6 +3,7 @@
  * artefacts, manifest and version hash. Pure and deterministic: no I/O, no environment, no clock of its own.
  */
 import { AppError } from "@/lib/errors";
+import { renderGuard } from "@/lib/guard/render";
 import {
   nodeRenderInputSchema,
   parsePolicySnapshot,
@@ -77,6 +78,8 @@ export function renderParsedRuleset(
     [ARTEFACT_PATHS.iptables]: renderIptablesRules(model, 4),
     [ARTEFACT_PATHS.ip6tables]: renderIptablesRules(model, 6),
     ...renderFail2banFiles(model),
+    // A version made before the call guard has none, and leaves the node's guard as it is.
+    ...(policy.snapshot.callGuard === undefined ? {} : renderGuard(policy.snapshot.callGuard).files),
   };
   const digests = digestFiles(files);
   const hash = versionOf(digests);

@@ -46,6 +46,8 @@ export interface UploadFile {
   /** Absolute path under NODE_DIR. */
   path: string;
   content: string | Buffer;
+  /** Mode of a file the upload creates (0600 unless said; an existing file keeps its mode). */
+  mode?: 0o600 | 0o644;
 }
 
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
@@ -235,7 +237,8 @@ export class NodeSession {
   }
 
   /**
-   * Uploads files (mode 0600, parent directories created 0700) under NODE_DIR, in order; reports bytes sent.
+   * Uploads files (mode 0600 unless a file says 0644, parent directories created 0700) under NODE_DIR, in order;
+   * reports bytes sent.
    * One deadline covers the whole upload.
    */
   async upload(files: readonly UploadFile[], onProgress?: (sent: number, total: number) => void, timeoutMs = this.deadlines.uploadMs): Promise<void> {
@@ -256,7 +259,7 @@ export class NodeSession {
         await this.makeDirectories(sftp, posix.dirname(file.path), made);
         const data = typeof file.content === "string" ? Buffer.from(file.content, "utf8") : file.content;
         await new Promise<void>((resolve, reject) => {
-          const stream = sftp.createWriteStream(file.path, { mode: 0o600 });
+          const stream = sftp.createWriteStream(file.path, { mode: file.mode ?? 0o600 });
           stream.on("error", (error: Error) => reject(new SshError("upload", this.closed ? "closed" : "failed", `Upload of ${file.path} failed: ${error.message}`)));
           stream.on("close", () => resolve());
           const chunk = 256 * 1024;

@@ -31,6 +31,9 @@ F2B=/etc/fail2ban
 F2B_FILES="jail.d/rampart.local filter.d/rampart-asterisk.conf filter.d/rampart-web.conf action.d/rampart-ipset.conf"
 # The artefacts apply_dir reads; confirm keeps a copy of these in current/artefacts for boot-restore.
 ARTEFACTS="ipset.restore sets.list iptables.rules ip6tables.rules logfiles.list"
+# The call guard (lib/guard/render.ts): installed whole in $GUARD, which the node's dialplan includes and runs.
+GUARD=$R/guard
+GUARD_FILES="policy extensions_rampart.conf rampart-guard-agi.sh rampart-guard.sh guard-lib.sh"
 BOOT_LOG=$R/boot.log
 UNIT_NAME=rampart-restore.service
 UNIT=/etc/systemd/system/$UNIT_NAME
@@ -235,6 +238,84 @@ apply_dir() {
 	apply_rules "$dir" || { echo "iptables-restore failed" >&2; return 1; }
 	drop_unlisted_sets "$dir" || { echo "could not remove a set Rampart no longer uses" >&2; return 1; }
 	apply_fail2ban "$dir" || { echo "fail2ban reload failed" >&2; return 1; }
+	apply_guard "$dir" || return 1
+}
+
+# --- the call guard --------------------------------------------------------------------------------------------
+# asterisk_rx COMMAND: one Asterisk CLI command. A node whose Asterisk is not `asterisk` on the PATH (a chroot, a
+# container) names its CLI in $R/asterisk-cli, an executable the node's operator installs (never the panel).
+asterisk_rx() {
+	if [ -x "$R/asterisk-cli" ]; then
+		timeout 20 "$R/asterisk-cli" -rx "$1"
+	elif command -v asterisk >/dev/null 2>&1; then
+		timeout 20 asterisk -rx "$1"
+	else
+		return 127
+	fi
+}
+
+# guard_version DIR: the version line of DIR/policy.
+guard_version() {
+	sed -n 's/^version=//p' "$1/policy" 2>/dev/null | head -n 1
+}
+
+# guard_loaded VERSION: Asterisk's dialplan holds exactly this guard version.
+guard_loaded() {
+	for i in 1 2 3 4 5; do
+		asterisk_rx "dialplan show s@rampart-guard" 2>/dev/null | grep -q "NoOp(rampart-guard $1)" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# guard_reload VERSION: the dialplan reloaded and this version loaded; 2 when Asterisk does not run here (the guard
+# is then loaded by Asterisk's own start, which reads the installed files).
+guard_reload() {
+	asterisk_rx "core show version" >/dev/null 2>&1 || return 2
+	asterisk_rx "dialplan reload" >/dev/null 2>&1 || return 1
+	[ -z "$1" ] || guard_loaded "$1"
+}
+
+# install_guard_dir FROM: $GUARD becomes FROM's guard files (a copy, swapped in whole); the previous one is kept in
+# $GUARD.old until the caller drops it. When Asterisk runs as its own user (`asterisk`), it may read the guard and
+# write its state; the cluster file the collector uploads is made readable too.
+install_guard_dir() {
+	rm -rf "$GUARD.new" && mkdir -p "$GUARD.new" || return 1
+	for f in $GUARD_FILES; do cp "$1/$f" "$GUARD.new/$f" || return 1; done
+	chmod 755 "$GUARD.new" && chmod 644 "$GUARD.new"/* && chmod 755 "$GUARD.new"/*.sh || return 1
+	mkdir -p "$R/guard-state" || return 1
+	if id -u asterisk >/dev/null 2>&1; then
+		chmod 711 "$R" && chown -R asterisk "$R/guard-state" || return 1
+		[ ! -f "$R/guard-cluster" ] || chmod 644 "$R/guard-cluster"
+	fi
+	rm -rf "$GUARD.old"
+	if [ -d "$GUARD" ]; then mv "$GUARD" "$GUARD.old" || return 1; fi
+	mv "$GUARD.new" "$GUARD"
+}
+
+# apply_guard DIR: DIR's guard is installed (DIR/guard), or the node's guard removed (DIR/guard.none, a snapshot
+# of a node that had none), or, for a version without a guard, left as it is. A guard Asterisk does not load as
+# this version (the reload fails, or the dialplan lacks its marker) is replaced by the previous one again.
+apply_guard() {
+	if [ -d "$1/guard" ]; then
+		install_guard_dir "$1/guard" || { echo "could not install the call guard" >&2; return 1; }
+		v=$(guard_version "$GUARD")
+		guard_reload "$v"
+		case $? in
+		0 | 2) rm -rf "$GUARD.old" ;;
+		*)
+			rm -rf "$GUARD"
+			[ ! -d "$GUARD.old" ] || mv "$GUARD.old" "$GUARD"
+			guard_reload "" >/dev/null 2>&1
+			echo "Asterisk did not load call guard $v (dialplan reload failed or the guard is missing from the dialplan); the previous guard was restored" >&2
+			return 1
+			;;
+		esac
+	elif [ -f "$1/guard.none" ] && [ -d "$GUARD" ]; then
+		rm -rf "$GUARD"
+		guard_reload "" >/dev/null 2>&1
+	fi
+	return 0
 }
 
 # --- snapshot of the Rampart-owned state, in the same layout apply_dir reads -----------------------------------
@@ -268,6 +349,7 @@ snapshot() {
 			mkdir -p "$SNAP.tmp/fail2ban/$(dirname "$f")" && cp "$F2B/$f" "$SNAP.tmp/fail2ban/$f" || return 1
 		fi
 	done
+	if [ -d "$GUARD" ]; then cp -a "$GUARD" "$SNAP.tmp/guard" || return 1; else : >"$SNAP.tmp/guard.none" || return 1; fi
 	if [ -f "$CUR/version" ]; then cp "$CUR/version" "$SNAP.tmp/version" || return 1; else : >"$SNAP.tmp/version" || return 1; fi
 	sync || return 1
 	rm -rf "$SNAP" && mv "$SNAP.tmp" "$SNAP"
@@ -336,6 +418,12 @@ cmd_validate() {
 	done <logfiles.list
 	out=$(fail2ban-client -c "$STAGE/f2b-test" -t 2>&1) || invalid "fail2ban rejected the configuration: $(echo "$out" | tail -n 5)"
 	rm -rf f2b-test
+	if [ -d guard ]; then
+		for f in $GUARD_FILES; do [ -f "guard/$f" ] || invalid "the call guard is incomplete: guard/$f is missing"; done
+		for f in guard/*.sh; do sh -n "$f" 2>/dev/null || invalid "the call guard script $f does not parse"; done
+		out=$(sh guard/rampart-guard-agi.sh --check guard/policy 2>&1) || invalid "$out"
+		grep -q "NoOp(rampart-guard $(guard_version guard))" guard/extensions_rampart.conf || invalid "the call guard's dialplan is not of its policy's version"
+	fi
 	# The temporary sets stay loaded for the apply, which swaps them in instead of loading them twice.
 	echo "validated $(conf apply.conf version)"
 }
@@ -458,6 +546,7 @@ keep_artefacts() {
 			mkdir -p "$2/fail2ban/$(dirname "$f")" && cp "$1/fail2ban/$f" "$2/fail2ban/$f" || return 1
 		fi
 	done
+	if [ -d "$1/guard" ]; then cp -a "$1/guard" "$2/guard" || return 1; fi
 }
 
 # --- boot restore ----------------------------------------------------------------------------------------------

@@ -1,0 +1,36 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** The call path script, run the way Asterisk runs an AGI: the agi_* environment on stdin, one answer per command. */
+export const AGI_SCRIPT = fileURLToPath(new URL("./rampart-guard-agi.sh", import.meta.url));
+
+export interface AgiRun {
+  /** Channel variables the script set, by name. */
+  variables: Record<string, string>;
+  status: number;
+  stderr: string;
+}
+
+/** Runs one AGI request against the guard root `root` (its /var/lib/rampart) at Unix time `now`. */
+export function runGuardAgi(root: string, now: number, request: { args: string[]; accountCode?: string; uniqueId?: string }): AgiRun {
+  const env = [
+    "agi_request: rampart-guard-agi.sh",
+    "agi_channel: PJSIP/1001-00000001",
+    `agi_uniqueid: ${request.uniqueId ?? "node1-1.1"}`,
+    `agi_accountcode: ${request.accountCode ?? ""}`,
+    ...request.args.map((arg, i) => `agi_arg_${i + 1}: ${arg}`),
+    "",
+  ];
+  const answers = Array.from({ length: 8 }, () => "200 result=1");
+  const result = spawnSync("dash", [AGI_SCRIPT], {
+    input: [...env, ...answers, ""].join("\n"),
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, RAMPART_GUARD_ROOT: root, RAMPART_GUARD_NOW: String(now) },
+  });
+  const variables: Record<string, string> = {};
+  for (const line of result.stdout.split("\n")) {
+    const m = /^SET VARIABLE (\S+) "(.*)"$/.exec(line);
+    if (m) variables[m[1]!] = m[2]!;
+  }
+  return { variables, status: result.status ?? -1, stderr: result.stderr };
+}
