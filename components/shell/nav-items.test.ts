@@ -31,11 +31,11 @@ describe("getVisibleNavItems", () => {
     const labels = visibleLabels("VIEWER");
     expect(labels).not.toContain("Users");
     expect(labels).not.toContain("Settings");
-    expect(labels).toEqual(expect.arrayContaining(["Overview", "Blocklist", "Call limits", "Nodes", "Calls", "Audit log"]));
+    expect(labels).toEqual(expect.arrayContaining(["Overview", "Blocklist", "Call limits", "Nodes", "Calls", "Blocked extensions", "Audit log"]));
   });
 
-  it("shows tenant administrators only Overview, Tenants and Bans, and no Firewall group", () => {
-    expect(visibleLabels("TENANT_ADMIN")).toEqual(["Overview", "Tenants", "Bans"]);
+  it("shows tenant administrators only Overview, Tenants, Bans, Calls and Blocked extensions, and no Firewall group", () => {
+    expect(visibleLabels("TENANT_ADMIN")).toEqual(["Overview", "Tenants", "Bans", "Calls", "Blocked extensions"]);
     expect(visibleGroups("TENANT_ADMIN")).toEqual([]);
   });
 

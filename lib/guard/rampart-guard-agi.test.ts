@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import type { CallGuardPolicy } from "@/lib/validation/call-guard";
 
-import { AGI_SCRIPT, runGuardAgi } from "./agi-harness";
-import { renderGuardCluster, type GuardClusterState } from "./cluster";
+import { AGI_SCRIPT, runGuardAgi } from "@/test/guard-agi";
+import { renderGuardCluster, type GuardClusterState } from "@/lib/observe/guard-cluster";
 import { parseGuardOutcome } from "./outcome";
 import { renderGuard } from "./render";
 
@@ -59,7 +59,7 @@ describe.skipIf(!hasDash)("rampart-guard-agi.sh", () => {
   function writeCluster(state: GuardClusterState) {
     writeFileSync(join(root, "guard-cluster"), renderGuardCluster(state));
   }
-  const decide = (accountCode: string, extension: string, number: string, at = NOW) => {
+  const decide = (accountCode: string, extension: string, number: string, at = NOW): Record<string, string> & { uniqueId: string } => {
     const uniqueId = `node1-${at}.${++call}`;
     const run = runGuardAgi(root, at, { args: ["decide", number, extension], accountCode, uniqueId });
     expect(run.status, run.stderr).toBe(0);

@@ -10,15 +10,16 @@
  *   guard/rampart-guard.sh          the decision (the same as lib/guard/decide.ts, property-tested)
  *   guard/guard-lib.sh              the number parsing both scripts share
  *
- * Pure apart from reading the scripts from this repository once; deterministic: equal policies give equal files.
+ * Pure and deterministic: equal policies give equal files (the scripts are lib/guard/scripts.ts, generated from the
+ * .sh files).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 
 import { currencyMinorUnitDigits } from "@/lib/pricing/price";
 import { ARTEFACT_PATHS } from "@/lib/rules/names";
 import { callGuardPolicySchema, type CallGuardPolicy } from "@/lib/validation/call-guard";
+
+import { GUARD_SCRIPTS } from "./scripts";
 
 /** Where the agent installs the active guard on a node: the dialplan's include and AGI paths name it. */
 export const NODE_GUARD_DIR = "/var/lib/rampart/guard";
@@ -34,17 +35,6 @@ export const GUARD_ARTEFACTS = {
 /** The one line operators add to an outbound route, before its Dial, with the number as it goes to the trunk. */
 export const GUARD_GOSUB = "Gosub(rampart-guard,s,1(${NUMBER}))";
 
-let scripts: Record<"agi" | "decision" | "lib", string> | undefined;
-
-// Located from the working directory (the project root for `npm start`, the CLI, tests and benches), as the agent is.
-function loadScripts(): Record<"agi" | "decision" | "lib", string> {
-  scripts ??= {
-    agi: readFileSync(join(process.cwd(), "lib", "guard", "rampart-guard-agi.sh"), "utf8"),
-    decision: readFileSync(join(process.cwd(), "lib", "guard", "rampart-guard.sh"), "utf8"),
-    lib: readFileSync(join(process.cwd(), "lib", "guard", "guard-lib.sh"), "utf8"),
-  };
-  return scripts;
-}
 
 const OFFLINE: Record<CallGuardPolicy["offlineMode"], string> = { REFUSE_INTERNATIONAL: "refuse-international", ALLOW_CAPPED: "allow-capped" };
 
@@ -105,7 +95,7 @@ export interface RenderedGuard {
 /** The guard's artefacts; throws on a policy the shared schema refuses (the compiler validated it already). */
 export function renderGuard(policy: CallGuardPolicy): RenderedGuard {
   const valid = callGuardPolicySchema.parse(policy);
-  const { agi, decision, lib } = loadScripts();
+  const { agi, decision, lib } = GUARD_SCRIPTS;
   const body = policyBody(valid);
   const version = createHash("sha256")
     .update([...body, agi, decision, lib].join("\n"), "utf8")

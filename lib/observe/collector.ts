@@ -14,7 +14,7 @@ import { getAutoWhitelistSettings, recordAutoWhitelist, type AutoWhitelistResult
 import { recordBanObservations, type ObservationResult, type ObservedBan } from "@/lib/db/queries/bans";
 import { recordCallRecords, type CallRecordsResult } from "@/lib/db/queries/call-records";
 import { recordNodeSnapshot } from "@/lib/db/queries/snapshots";
-import { guardClusterUpload } from "@/lib/guard/cluster";
+import { guardClusterUpload } from "@/lib/observe/guard-cluster";
 import { isAppError } from "@/lib/errors";
 import { summarizeCountries } from "@/lib/geo/countries";
 import { locateAddress } from "@/lib/geo/countries";
@@ -187,7 +187,7 @@ export async function collectNode(nodeId: string, options: CollectOptions = {}):
   }
 
   // Everything read is stored: the node may read on past it (one upload for both sections), and the node's call
-  // guard gets the cluster's spend and blocks as of now in the same upload (lib/guard/cluster.ts).
+  // guard gets the cluster's spend and blocks as of now in the same upload (lib/observe/guard-cluster.ts).
   const guardCluster = await guardClusterUpload(nodeId, takenAt).catch(() => null);
   const acks = [
     ...(guardCluster === null ? [] : [guardCluster]),

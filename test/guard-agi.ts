@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** The call path script, run the way Asterisk runs an AGI: the agi_* environment on stdin, one answer per command. */
-export const AGI_SCRIPT = fileURLToPath(new URL("./rampart-guard-agi.sh", import.meta.url));
+export const AGI_SCRIPT = fileURLToPath(new URL("../lib/guard/rampart-guard-agi.sh", import.meta.url));
 
 export interface AgiRun {
   /** Channel variables the script set, by name. */
@@ -25,7 +25,7 @@ export function runGuardAgi(root: string, now: number, request: { args: string[]
   const result = spawnSync("dash", [AGI_SCRIPT], {
     input: [...env, ...answers, ""].join("\n"),
     encoding: "utf8",
-    env: { PATH: process.env.PATH, RAMPART_GUARD_ROOT: root, RAMPART_GUARD_NOW: String(now) },
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", RAMPART_GUARD_ROOT: root, RAMPART_GUARD_NOW: String(now) } as unknown as NodeJS.ProcessEnv,
   });
   const variables: Record<string, string> = {};
   for (const line of result.stdout.split("\n")) {

@@ -1,12 +1,12 @@
 /**
- * Sends every collectable node the cluster's guard state now (lib/guard/cluster.ts), over the pooled SSH
+ * Sends every collectable node the cluster's guard state now (lib/observe/guard-cluster.ts), over the pooled SSH
  * connections, without waiting for the next poll: a block lifted by an operator takes effect on every node in one
  * round trip. A node that cannot be reached gets the same state with its next poll.
  */
 import { listCollectableNodeIds } from "@/lib/observe/collector";
 import { withNodeConnection } from "@/lib/observe/node-connections";
 
-import { guardClusterUpload } from "./cluster";
+import { guardClusterUpload } from "./guard-cluster";
 
 export interface GuardClusterSyncResult {
   nodeId: string;
