@@ -8,6 +8,7 @@ import { NODES_HELP, nodeAddOptions, nodesListOptions, nodesRepairOptions, secre
 import { PUSH_HELP, pushOptions, rollbackOptions } from "./commands/push-options";
 import { BANS_HELP, bansListOptions, statusOptions, unbanOptions } from "./commands/bans-options";
 import { CALLS_HELP, callsListOptions } from "./commands/calls-options";
+import { EXTENSION_HELP, extensionBlocksOptions, extensionUnblockOptions } from "./commands/extension-options";
 import { EXPOSURE_HELP, exposureSet, exposureSetOptions, exposureShow, exposureShowOptions, panelAddresses, panelAddressesOptions } from "./commands/exposure";
 import { RATES_HELP, ratesExport, ratesExportOptions, ratesImport, ratesImportOptions, ratesPrice, ratesPriceOptions } from "./commands/rates";
 import { render } from "./commands/render";
@@ -52,6 +53,7 @@ ${PUSH_HELP}
 ${VERSIONS_HELP}
 ${BANS_HELP}
 ${CALLS_HELP}
+${EXTENSION_HELP}
 ${TENANT_HELP}
 ${EXPOSURE_HELP}
 ${RATES_HELP}
@@ -85,6 +87,10 @@ const commands: Record<string, Command> = {
   unban: defineCommand(unbanOptions, async (values, positionals) => (await import("./commands/bans")).unban(values, positionals)),
   status: defineCommand(statusOptions, async (values) => (await import("./commands/bans")).status(values)),
   "calls list": defineCommand(callsListOptions, async (values) => (await import("./commands/calls")).callsList(values)),
+  "extension blocks": defineCommand(extensionBlocksOptions, async (values) => (await import("./commands/extension")).extensionBlocks(values)),
+  "extension unblock": defineCommand(extensionUnblockOptions, async (values, positionals) =>
+    (await import("./commands/extension")).extensionUnblock(values, positionals),
+  ),
   "exposure show": defineCommand(exposureShowOptions, exposureShow),
   "exposure set": defineCommand(exposureSetOptions, exposureSet),
   "panel-addresses": defineCommand(panelAddressesOptions, panelAddresses),

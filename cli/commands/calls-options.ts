@@ -10,6 +10,6 @@ export const callsListOptions = {
 } as const;
 
 export const CALLS_HELP = `  calls list [--node NAME] [--account CODE] [--limit N] [--cursor C] [--json]
-                                          call records the nodes' Asterisk wrote, newest first (JSON: {items,
-                                          nextCursor}); --cursor takes the cursor printed after a full page.
-                                          Call-cost limits are not enforced yet: these are the calls that happened`;
+                                          call records the nodes' Asterisk wrote, newest first, with the call
+                                          guard's decision and why, the extension and the cost (JSON: {items,
+                                          nextCursor}); --cursor takes the cursor printed after a full page`;

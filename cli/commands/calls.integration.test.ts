@@ -40,6 +40,12 @@ async function seed(): Promise<{ node: string; nodeId: string; account: string }
       durationSeconds: 30,
       billSeconds: i === 2 ? 0 : 27,
       disposition: i === 2 ? ("NO_ANSWER" as const) : ("ANSWERED" as const),
+      // The guard allowed call 1 (priced), refused call 2 and did not decide call 3.
+      guardOutcome: i === 1 ? ("ALLOW" as const) : i === 2 ? ("REFUSE" as const) : null,
+      guardReason: i === 2 ? "tenant-monthly" : null,
+      guardExtension: i === 3 ? null : `100${i}`,
+      cost: i === 1 ? "0.0450" : null,
+      currency: i === 1 ? "EUR" : null,
     })),
   });
   return { node: node.name, nodeId: node.id, account };
@@ -64,11 +70,11 @@ describe("rampart calls list", () => {
     const f = await seed();
     const { out, error } = await run({ node: f.node, account: f.account });
     expect(error).toBeNull();
-    expect(out[0]).toMatch(/^STARTED \(UTC\)\s+NODE\s+ACCOUNT\s+SOURCE -> DESTINATION\s+DISPOSITION\s+BILLED\/DURATION$/);
+    expect(out[0]).toMatch(/^STARTED \(UTC\)\s+NODE\s+ACCOUNT\s+SOURCE -> DESTINATION\s+DISPOSITION\s+BILLED\/DURATION\s+EXTENSION\s+COST\s+GUARD$/);
     expect(out.slice(1).map((line) => line.split(/\s{2,}/))).toEqual([
-      ["2026-02-01 08:03:00", f.node, f.account, "1003 -> 33\\u{1b}[31m1", "ANSWERED", "27/30 s"],
-      ["2026-02-01 08:02:00", f.node, f.account, "1002 -> 49302", "NO_ANSWER", "0/30 s"],
-      ["2026-02-01 08:01:00", f.node, f.account, "1001 -> 49301", "ANSWERED", "27/30 s"],
+      ["2026-02-01 08:03:00", f.node, f.account, "1003 -> 33\\u{1b}[31m1", "ANSWERED", "27/30 s", "-", "-", "-"],
+      ["2026-02-01 08:02:00", f.node, f.account, "1002 -> 49302", "NO_ANSWER", "0/30 s", "1002", "-", "REFUSE: The tenant's monthly limit is reached"],
+      ["2026-02-01 08:01:00", f.node, f.account, "1001 -> 49301", "ANSWERED", "27/30 s", "1001", "€0.045", "ALLOW"],
     ]);
   });
 
@@ -81,7 +87,19 @@ describe("rampart calls list", () => {
     const rest = await run({ account: f.account, limit: "2", cursor, json: true });
     const body = JSON.parse(rest.out.join("")) as { items: { destination: string; node: string; nodeId: string; startedAt: string }[]; nextCursor: string | null };
     expect(body.nextCursor).toBeNull();
-    expect(body.items).toEqual([expect.objectContaining({ destination: "49301", node: f.node, nodeId: f.nodeId, startedAt: "2026-02-01T08:01:00.000Z" })]);
+    expect(body.items).toEqual([
+      expect.objectContaining({
+        destination: "49301",
+        node: f.node,
+        nodeId: f.nodeId,
+        startedAt: "2026-02-01T08:01:00.000Z",
+        guardOutcome: "ALLOW",
+        guardReason: null,
+        guardExtension: "1001",
+        cost: "0.045",
+        currency: "EUR",
+      }),
+    ]);
     expect((await run({ account: `${f.account}-nobody` })).out).toEqual(["no call records"]);
   });
 

@@ -1,23 +1,32 @@
 import type { Caller } from "@/lib/auth/caller";
 import { listCallRecords, type CallRecordItem } from "@/lib/db/queries/call-records";
 import { listNodes } from "@/lib/db/queries/nodes";
+import { guardReasonText } from "@/lib/format/guard-reason";
 import { formatInstant } from "@/lib/format/instant";
+import { formatMoney } from "@/lib/validation/call-limits";
 import { callRecordListSchema } from "@/lib/validation/call-records";
 import { getCliActor, UsageError, withDatabase } from "../context";
 import { formatZodError } from "../format";
 import { printable } from "./lists";
 
-// `rampart calls list`: the call records the collector stored from the nodes' Asterisk CDRs, through the same
-// schema and data layer as the Calls page and GET /api/v1/calls, as the CLI actor with full rights.
+// `rampart calls list`: the call records the collector stored from the nodes' Asterisk CDRs, with the call guard's
+// decision, reason, extension and cost, through the same schema and data layer as the Calls page and
+// GET /api/v1/calls, as the CLI actor with full rights.
 
 const cliCaller = (): Caller => ({ role: "ADMIN", tenantId: null, actor: getCliActor() });
 
 const OPTION_NAMES: Record<string, string> = { nodeId: "--node", accountCode: "--account", limit: "--limit", cursor: "--cursor" };
 
+/** The guard's decision and, beside it, why ("REFUSE: The extension's daily limit is reached"); "-" when it did not decide. */
+function guardColumn(call: CallRecordItem): string {
+  if (call.guardOutcome === null) return "-";
+  return call.guardReason === null ? call.guardOutcome : `${call.guardOutcome}: ${guardReasonText(call.guardReason)}`;
+}
+
 /** Fixed-width columns, times in UTC; every text from a CDR made printable (a CDR field may hold any byte). */
 export function formatCallTable(items: readonly CallRecordItem[], nodeNames: ReadonlyMap<string, string>): string[] {
   if (items.length === 0) return ["no call records"];
-  const header = ["STARTED (UTC)", "NODE", "ACCOUNT", "SOURCE -> DESTINATION", "DISPOSITION", "BILLED/DURATION"];
+  const header = ["STARTED (UTC)", "NODE", "ACCOUNT", "SOURCE -> DESTINATION", "DISPOSITION", "BILLED/DURATION", "EXTENSION", "COST", "GUARD"];
   const rows = items.map((c) => [
     formatInstant(c.startedAt, { hasSeconds: true, hasZone: false }),
     nodeNames.get(c.nodeId) ?? c.nodeId,
@@ -25,6 +34,9 @@ export function formatCallTable(items: readonly CallRecordItem[], nodeNames: Rea
     `${c.source || "-"} -> ${c.destination || "-"}`,
     c.disposition,
     `${c.billSeconds}/${c.durationSeconds} s`,
+    c.guardExtension ?? "-",
+    c.cost !== null && c.currency !== null ? formatMoney(c.cost, c.currency) : "-",
+    guardColumn(c),
   ]);
   const table = [header, ...rows.map((row) => row.map(printable))];
   const widths = header.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));

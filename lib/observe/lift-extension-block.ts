@@ -10,7 +10,7 @@
 
 import type { Caller } from "@/lib/auth/caller";
 import { liftExtensionBlock, liftExtensionBlockOf, type ExtensionBlockItem } from "@/lib/db/queries/extension-blocks";
-import { syncGuardCluster, type GuardClusterSyncResult } from "@/lib/guard/cluster-sync";
+import { syncGuardCluster, type GuardClusterSyncResult } from "@/lib/observe/guard-cluster-sync";
 import type { LiftBlockByExtension } from "@/lib/validation/extension-blocks";
 
 export interface LiftBlockResult {

@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { NavIcon } from "@/components/shell/nav-icon";
-import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { buttonClassName } from "@/components/ui/button";
 import { DataTable, DataTableBody, DataTableCell, DataTableEmptyRow, DataTableHead, DataTableHeaderCell, DataTableRow } from "@/components/ui/data-table";
@@ -16,18 +15,21 @@ import { toFieldErrors } from "@/lib/action-result";
 import { callerFromUser } from "@/lib/auth/caller";
 import { getClientIp } from "@/lib/auth/client-ip";
 import { requirePagePermission } from "@/lib/auth/guards";
+import { hasPermission } from "@/lib/auth/permissions";
 import { listCallRecords, type CallRecordPage } from "@/lib/db/queries/call-records";
 import { listNodes } from "@/lib/db/queries/nodes";
 import { isAppError } from "@/lib/errors";
-import type { CallDisposition } from "@/lib/generated/prisma/enums";
+import type { CallDisposition, CallGuardOutcome } from "@/lib/generated/prisma/enums";
+import { guardReasonText } from "@/lib/format/guard-reason";
 import { callRecordListSchema } from "@/lib/validation/call-records";
+import { formatMoney } from "@/lib/validation/call-limits";
 
 export const metadata: Metadata = { title: "Calls" };
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
 const PATH = "/calls";
-const COLUMNS = 6;
+const COLUMNS = 9;
 
 const DISPOSITIONS: Record<CallDisposition, { label: string; tone: BadgeTone }> = {
   ANSWERED: { label: "Answered", tone: "success" },
@@ -36,6 +38,14 @@ const DISPOSITIONS: Record<CallDisposition, { label: string; tone: BadgeTone }> 
   FAILED: { label: "Failed", tone: "danger" },
   CONGESTION: { label: "Congestion", tone: "warning" },
 };
+
+const GUARD_OUTCOMES: Record<CallGuardOutcome, { label: string; tone: BadgeTone }> = {
+  ALLOW: { label: "Allowed", tone: "success" },
+  REFUSE: { label: "Refused", tone: "danger" },
+  BLOCK: { label: "Blocked", tone: "danger" },
+};
+
+const muted = (text: string) => <span className="text-slate-500 dark:text-slate-400">{text}</span>;
 
 function first(value: string | string[] | undefined): string | undefined {
   const v = Array.isArray(value) ? value[0] : value;
@@ -49,14 +59,16 @@ function pageHref(query: Partial<Record<"nodeId" | "accountCode" | "cursor", str
   return `${PATH}${search ? `?${search}` : ""}`;
 }
 
-// Read-only: the records the collector stored from each node's Master.csv. Tenant administrators never get here
-// (nodes:read): account codes are not tied to tenants yet, so no tenant may see any account's calls.
+// Read-only: the records the collector stored from each node's Master.csv, with the call guard's decision. A tenant
+// administrator sees only the tenant's account code (the data layer applies it) and filters by account code only:
+// the node list is not theirs to read.
 export default async function CallsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const user = await requirePagePermission("nodes:read");
+  const user = await requirePagePermission("calls:read");
   const caller = callerFromUser(user, getClientIp(await headers()));
+  const canFilterByNode = hasPermission(user.role, "nodes:read");
 
   const params = await searchParams;
-  const raw = { nodeId: first(params.nodeId), accountCode: first(params.accountCode), cursor: first(params.cursor) };
+  const raw = { nodeId: canFilterByNode ? first(params.nodeId) : undefined, accountCode: first(params.accountCode), cursor: first(params.cursor) };
   const parsed = callRecordListSchema.safeParse(raw);
   let errors: Record<string, string[]> = parsed.success ? {} : toFieldErrors(parsed.error);
   let page: CallRecordPage = { items: [], nextCursor: null };
@@ -68,8 +80,7 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
       errors = error.fieldErrors ?? { _form: [error.message] };
     }
   }
-  const nodes = await listNodes(caller);
-  const nodeNames = new Map(nodes.map((node) => [node.id, node.name]));
+  const nodes = canFilterByNode ? await listNodes(caller) : [];
   const keep = { nodeId: raw.nodeId, accountCode: raw.accountCode };
   const hasFilter = Boolean(raw.nodeId || raw.accountCode);
   const firstPage = (
@@ -109,10 +120,10 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
 
   return (
     <>
-      <PageHeader title="Calls" description="The calls your nodes' Asterisk recorded, newest first, as the collector stored them." />
-      <Alert tone="warning" className="mb-6" data-testid="calls-not-enforced">
-        Call-cost limits are not enforced yet; these are the calls the nodes&apos; Asterisk recorded.
-      </Alert>
+      <PageHeader
+        title="Calls"
+        description="The calls your nodes' Asterisk recorded, newest first, with the call guard's decision: for a refused or blocked call, why; for an allowed one, what it cost."
+      />
       <section aria-labelledby="calls-heading" className="space-y-4">
         <h2 id="calls-heading" className="sr-only">
           Call records
@@ -120,18 +131,20 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
         <FilterForm
           action={PATH}
           label="Filter calls"
-          columnsClassName="lg:grid-cols-[minmax(0,14rem)_minmax(0,1fr)_auto]"
+          columnsClassName={canFilterByNode ? "lg:grid-cols-[minmax(0,14rem)_minmax(0,1fr)_auto]" : "lg:grid-cols-[minmax(0,1fr)_auto]"}
           canClear={hasFilter}
           formErrors={errors._form}
         >
-          <SelectField label="Node" name="nodeId" defaultValue={raw.nodeId ?? ""} error={errors.nodeId}>
-            <option value="">All nodes</option>
-            {nodes.map((node) => (
-              <option key={node.id} value={node.id}>
-                {node.name}
-              </option>
-            ))}
-          </SelectField>
+          {canFilterByNode ? (
+            <SelectField label="Node" name="nodeId" defaultValue={raw.nodeId ?? ""} error={errors.nodeId}>
+              <option value="">All nodes</option>
+              {nodes.map((node) => (
+                <option key={node.id} value={node.id}>
+                  {node.name}
+                </option>
+              ))}
+            </SelectField>
+          ) : null}
           <TextField
             label="Account code"
             name="accountCode"
@@ -152,6 +165,9 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
             <DataTableHeaderCell>Source → destination</DataTableHeaderCell>
             <DataTableHeaderCell>Disposition</DataTableHeaderCell>
             <DataTableHeaderCell align="right">Billed / duration (s)</DataTableHeaderCell>
+            <DataTableHeaderCell>Guard</DataTableHeaderCell>
+            <DataTableHeaderCell>Extension</DataTableHeaderCell>
+            <DataTableHeaderCell align="right">Cost</DataTableHeaderCell>
           </DataTableHead>
           <DataTableBody>
             {page.items.length === 0 ? (
@@ -159,13 +175,14 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
             ) : (
               page.items.map((call) => {
                 const disposition = DISPOSITIONS[call.disposition];
+                const outcome = call.guardOutcome === null ? null : GUARD_OUTCOMES[call.guardOutcome];
                 return (
                   <DataTableRow key={call.id} data-call-id={call.id}>
                     <DataTableCell>
                       <UtcTime date={call.startedAt} />
                     </DataTableCell>
-                    <DataTableCell>{nodeNames.get(call.nodeId) ?? "Unknown node"}</DataTableCell>
-                    <DataTableCell isMono>{call.accountCode || <span className="text-slate-500 dark:text-slate-400">None</span>}</DataTableCell>
+                    <DataTableCell>{call.nodeName}</DataTableCell>
+                    <DataTableCell isMono>{call.accountCode || muted("None")}</DataTableCell>
                     <DataTableCell isMono>
                       {call.source || "—"} → {call.destination || "—"}
                     </DataTableCell>
@@ -174,6 +191,22 @@ export default async function CallsPage({ searchParams }: { searchParams: Promis
                     </DataTableCell>
                     <DataTableCell align="right">
                       {call.billSeconds} / {call.durationSeconds}
+                    </DataTableCell>
+                    <DataTableCell data-testid="call-guard">
+                      {outcome === null ? (
+                        muted("Not decided")
+                      ) : (
+                        <>
+                          <Badge tone={outcome.tone}>{outcome.label}</Badge>
+                          {call.guardReason !== null ? (
+                            <span className="mt-1 block text-xs whitespace-normal text-slate-600 dark:text-slate-400">{guardReasonText(call.guardReason)}</span>
+                          ) : null}
+                        </>
+                      )}
+                    </DataTableCell>
+                    <DataTableCell isMono>{call.guardExtension ?? muted("—")}</DataTableCell>
+                    <DataTableCell align="right" data-testid="call-cost">
+                      {call.cost !== null && call.currency !== null ? formatMoney(call.cost, call.currency) : muted("—")}
                     </DataTableCell>
                   </DataTableRow>
                 );

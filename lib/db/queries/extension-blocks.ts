@@ -137,7 +137,7 @@ async function liftInTransaction(tx: Tx, caller: Caller, block: BlockRow, now: D
 /**
  * Lifts the block with this id (lifted_at = now, lifted_by = the caller's e-mail or token), audited in the same
  * transaction. An already lifted block is refused (CONFLICT); another tenant's answers NOT_FOUND. The nodes learn of
- * it from the cluster state (lib/guard/cluster-sync.ts), which the caller sends after this returns.
+ * it from the cluster state (lib/observe/guard-cluster-sync.ts), which the caller sends after this returns.
  */
 export async function liftExtensionBlock(caller: Caller, id: string, now: Date = new Date()): Promise<ExtensionBlockItem> {
   assertPermission(caller, "bans:write");
