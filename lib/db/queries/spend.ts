@@ -7,7 +7,7 @@ import type { SpendQuery } from "@/lib/validation/spend";
 
 // Spend against the call-cost limits: per tenant (its account code) today and this month, per extension
 // (guard_extension) today, each beside its limit, and the tenant's spend per day of this month. Spend is what the
-// call guard counts (lib/guard/cluster.ts): the sum of the exact costs of the calls it allowed, over every node;
+// call guard counts (lib/observe/guard-cluster.ts): the sum of the exact costs of the calls it allowed, over every node;
 // days and months are UTC. Amounts are SUM()s in PostgreSQL numeric, added up as BigInt units of 1/10,000, and
 // leave as DECIMAL(14,4) text ("12.3400"): no float ever holds money here.
 //
