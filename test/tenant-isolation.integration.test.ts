@@ -43,6 +43,8 @@ const ACTION_MODULES = [
   // The one address-list UI's actions: tenant IP restrictions (and the whitelist and blocklist).
   "components/address-list/actions.ts",
   "app/(dashboard)/call-limits/actions.ts",
+  // Lifting the call guard's extension blocks: a tenant administrator may lift only the tenant's own.
+  "app/(dashboard)/call-limits/blocks/actions.ts",
 ] as const;
 /** Modules whose every action must pass the positive control (the others: at least one action per module). */
 const STRICT_CONTROL_MODULES = new Set<string>([
@@ -82,6 +84,8 @@ interface TenantFixture {
   /** A tenant administrator's network waiting for approval (approve / reject actions). */
   pendingEntryId: string;
   routeId: string;
+  /** An open extension block of the tenant's account code. */
+  blockId: string;
 }
 
 let counter = 0;
@@ -89,7 +93,7 @@ const next = () => ++counter;
 
 async function seedTenant(label: string): Promise<TenantFixture> {
   const db = getDb();
-  const tenant = await db.tenant.create({ data: { name: `${label}-${randomUUID()}`, description: "isolation fixture" } });
+  const tenant = await db.tenant.create({ data: { name: `${label}-${randomUUID()}`, description: "isolation fixture", accountCode: `iso-${randomUUID().slice(0, 13)}` } });
   await db.tenantCallLimit.create({ data: { tenantId: tenant.id, dailyLimit: "10", monthlyLimit: "100", currency: "EUR" } });
   const limit = await db.extensionCallLimit.create({ data: { tenantId: tenant.id, extension: "100", dailyLimit: "5", currency: "EUR" } });
   await db.extensionCallLimit.create({ data: { tenantId: tenant.id, extension: "200", dailyLimit: "6", currency: "EUR" } });
@@ -103,7 +107,8 @@ async function seedTenant(label: string): Promise<TenantFixture> {
   });
   await db.apiToken.create({ data: { name: "fixture", prefix: "rmp_fixture", tokenHash: randomUUID(), role: "TENANT_ADMIN", tenantId: tenant.id } });
   const route = await db.routeCostLimit.create({ data: { name: `route-${randomUUID()}`, prefix: `00${n}${Date.now() % 1_000_000}`.slice(0, 15), maxCostPerMinute: "1", currency: "EUR" } });
-  return { tenantId: tenant.id, extensionLimitId: limit.id, entryId: entry.id, pendingEntryId: pending.id, routeId: route.id };
+  const block = await db.extensionBlock.create({ data: { accountCode: tenant.accountCode!, extension: "100", number: "0088213000001", blockedAt: new Date() } });
+  return { tenantId: tenant.id, extensionLimitId: limit.id, entryId: entry.id, pendingEntryId: pending.id, routeId: route.id, blockId: block.id };
 }
 
 async function createSessionUser(role: Role, tenantId: string | null): Promise<SessionUser> {
@@ -116,9 +121,11 @@ async function createSessionUser(role: Role, tenantId: string | null): Promise<S
 async function snapshotTenant(tenantId: string) {
   const db = getDb();
   const byId = { orderBy: { id: "asc" } } as const;
+  const tenant = await db.tenant.findUnique({ where: { id: tenantId } });
   return JSON.parse(
     JSON.stringify({
-      tenant: await db.tenant.findUnique({ where: { id: tenantId } }),
+      tenant,
+      blocks: await db.extensionBlock.findMany({ where: { accountCode: tenant?.accountCode ?? "" }, ...byId }),
       callLimit: await db.tenantCallLimit.findUnique({ where: { tenantId } }),
       extensionLimits: await db.extensionCallLimit.findMany({ where: { tenantId }, ...byId }),
       entries: await db.addressEntry.findMany({ where: { tenantId }, ...byId }),
@@ -145,13 +152,13 @@ async function snapshotPlatform() {
 // Argument shapes
 // ---------------------------------------------------------------------------------------------------------
 
-type IdVariant = "extensionLimit" | "entry" | "tenant" | "route";
-const ID_VARIANTS: IdVariant[] = ["extensionLimit", "entry", "tenant", "route"];
+type IdVariant = "extensionLimit" | "entry" | "tenant" | "route" | "block";
+const ID_VARIANTS: IdVariant[] = ["extensionLimit", "entry", "tenant", "route", "block"];
 
 /** A complete, valid value for every field any action of these modules reads, with fresh unique text. */
 function fieldValues(target: TenantFixture, variant: IdVariant): Record<string, string> {
   const n = next();
-  const id = { extensionLimit: target.extensionLimitId, entry: target.entryId, tenant: target.tenantId, route: target.routeId }[variant];
+  const id = { extensionLimit: target.extensionLimitId, entry: target.entryId, tenant: target.tenantId, route: target.routeId, block: target.blockId }[variant];
   return {
     tenantId: target.tenantId,
     id,

@@ -139,7 +139,7 @@ export default async function BlockedExtensionsPage({ searchParams }: { searchPa
                       </>
                     )}
                   </DataTableCell>
-                  <DataTableCell align="right">{block.isOpen && canLift ? <LiftBlockButton block={block} /> : null}</DataTableCell>
+                  <DataTableCell align="right">{canLift ? <LiftBlockButton block={block} /> : null}</DataTableCell>
                 </DataTableRow>
               ))
             )}

@@ -10,8 +10,11 @@ function liftedMessage(nodes: { updated: number; pending: number }): string {
   return `Block lifted. ${nodes.pending} of ${nodes.updated + nodes.pending} nodes could not be reached now and get it with their next poll.`;
 }
 
-/** Lift behind a confirmation; the outcome shows next to the button (the row shows "Lifted" once it reloads). */
-export function LiftBlockButton({ block }: { block: { id: string; extension: string; accountCode: string; number: string } }) {
+/**
+ * Lift behind a confirmation. Rendered on every row, so the outcome stays in view after the page reloads the row as
+ * lifted (the button is gone then, the message is not).
+ */
+export function LiftBlockButton({ block }: { block: { id: string; extension: string; accountCode: string; number: string; isOpen: boolean } }) {
   const [isConfirming, setIsConfirming] = useState(false);
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
   const [isPending, startTransition] = useTransition();
@@ -26,15 +29,17 @@ export function LiftBlockButton({ block }: { block: { id: string; extension: str
 
   return (
     <>
-      <Button
-        variant="secondary"
-        size="sm"
-        onClick={() => setIsConfirming(true)}
-        disabled={isPending}
-        aria-label={`Lift block of extension ${block.extension} (account code ${block.accountCode})`}
-      >
-        Lift block
-      </Button>
+      {block.isOpen ? (
+        <Button
+          variant="secondary"
+          size="sm"
+          onClick={() => setIsConfirming(true)}
+          disabled={isPending}
+          aria-label={`Lift block of extension ${block.extension} (account code ${block.accountCode})`}
+        >
+          Lift block
+        </Button>
+      ) : null}
       {message ? (
         <span
           role={message.tone === "error" ? "alert" : "status"}
