@@ -9,6 +9,7 @@ import { PUSH_HELP, pushOptions, rollbackOptions } from "./commands/push-options
 import { BANS_HELP, bansListOptions, statusOptions, unbanOptions } from "./commands/bans-options";
 import { CALLS_HELP, callsListOptions } from "./commands/calls-options";
 import { EXTENSION_HELP, extensionBlocksOptions, extensionUnblockOptions } from "./commands/extension-options";
+import { GUARD_HELP, guardSet, guardSetOptions, guardShow, guardShowOptions } from "./commands/guard";
 import { EXPOSURE_HELP, exposureSet, exposureSetOptions, exposureShow, exposureShowOptions, panelAddresses, panelAddressesOptions } from "./commands/exposure";
 import { RATES_HELP, ratesExport, ratesExportOptions, ratesImport, ratesImportOptions, ratesPrice, ratesPriceOptions } from "./commands/rates";
 import { render } from "./commands/render";
@@ -53,6 +54,7 @@ ${PUSH_HELP}
 ${VERSIONS_HELP}
 ${BANS_HELP}
 ${CALLS_HELP}
+${GUARD_HELP}
 ${EXTENSION_HELP}
 ${TENANT_HELP}
 ${EXPOSURE_HELP}
@@ -91,6 +93,8 @@ const commands: Record<string, Command> = {
   "extension unblock": defineCommand(extensionUnblockOptions, async (values, positionals) =>
     (await import("./commands/extension")).extensionUnblock(values, positionals),
   ),
+  "guard show": defineCommand(guardShowOptions, guardShow),
+  "guard set": defineCommand(guardSetOptions, guardSet),
   "exposure show": defineCommand(exposureShowOptions, exposureShow),
   "exposure set": defineCommand(exposureSetOptions, exposureSet),
   "panel-addresses": defineCommand(panelAddressesOptions, panelAddresses),

@@ -31,8 +31,8 @@ test.describe("call limits page", () => {
     await signInAs(page, "OPERATOR");
     await page.goto("/call-limits");
     await expect(page.getByRole("heading", { level: 1, name: "Call limits" })).toBeVisible();
-    // Nothing on the nodes checks these limits yet, and the page says so before anything else.
-    await expect(page.getByTestId("call-limits-not-enforced")).toContainText("Not enforced yet");
+    // Whether the nodes enforce these limits is the first thing the page says.
+    await expect(page.getByTestId("call-guard-status")).toContainText(/The call guard is off|Enforced:/);
     await expect(page.getByRole("heading", { name: "No route cost limits" })).toBeVisible();
 
     const name = `Satellite ${randomUUID().slice(0, 6)}`;
@@ -127,6 +127,57 @@ test.describe("call limits page", () => {
     await expectStatus(page, "Abuse detection saved.");
     expect(await abuseRow()).toEqual({ enabled: false, max_calls_same_number: 5, window_seconds: 300 });
     await sql(`UPDATE abuse_detection_settings SET enabled = true WHERE id = 1`);
+  });
+
+  test("the call guard: off says it enforces nothing, an administrator turns it on past field errors, and limits of a tenant without an account code are listed as not enforced", async ({ page }) => {
+    await sql(`UPDATE call_guard_settings SET enabled = false, offline_mode = 'REFUSE_INTERNATIONAL', max_call_seconds = 14400, stale_after_seconds = 300 WHERE id = 1`);
+    const tenant = await seedTenant("NoCode");
+    try {
+      await signInAs(page, "ADMIN");
+      await page.goto("/call-limits");
+      await expect(page.getByTestId("call-guard-status")).toContainText("The call guard is off: it records calls but enforces nothing.");
+      await expect(page.getByTestId("call-guard-unenforced")).toContainText(`Tenant ${tenant.name}: its limits are not enforced, it has no account code.`);
+
+      const form = page.getByRole("form", { name: "Call guard" });
+      const enforce = form.getByRole("switch", { name: "Enforce the call limits on the nodes" });
+      await expect(enforce).not.toBeChecked();
+      await expect(form.getByRole("radio", { name: /^Refuse international calls/ })).toBeChecked();
+      await enforce.check();
+      await form.getByRole("radio", { name: /^Decide every call from the last pushed limits/ }).check();
+      await form.getByLabel("Longest call").fill("59");
+      await form.getByLabel("Panel unreachable after").fill("abc");
+      await form.getByRole("button", { name: "Save call guard" }).click();
+      await expect(form.getByText("Longest call: at least 60 s.")).toBeVisible();
+      await expect(form.getByText("Panel unreachable after must be a whole number of seconds.")).toBeVisible();
+      const [unchanged] = await sql<{ enabled: boolean }>(`SELECT enabled FROM call_guard_settings WHERE id = 1`);
+      expect(unchanged?.enabled).toBe(false);
+
+      await form.getByLabel("Longest call").fill("3600");
+      await form.getByLabel("Panel unreachable after").fill("120");
+      await form.getByRole("button", { name: "Save call guard" }).click();
+      await expectStatus(page, "Call guard settings saved. They reach the nodes with the next push.");
+      const [row] = await sql(`SELECT enabled, offline_mode, max_call_seconds, stale_after_seconds FROM call_guard_settings WHERE id = 1`);
+      expect(row).toEqual({ enabled: true, offline_mode: "ALLOW_CAPPED", max_call_seconds: 3600, stale_after_seconds: 120 });
+      const [audit] = await sql<{ after: unknown }>(`SELECT after FROM audit_log WHERE action = 'call-guard.update' ORDER BY id DESC LIMIT 1`);
+      expect(audit?.after).toEqual({ enabled: true, offlineMode: "ALLOW_CAPPED", maxCallSeconds: 3600, staleAfterSeconds: 120 });
+      await page.reload();
+      await expect(page.getByTestId("call-guard-status")).toContainText("Enforced: The call guard on each node checks every outbound call");
+
+      // With an account code, the tenant's limits are enforced and no longer listed.
+      await sql(`UPDATE tenants SET account_code = $1 WHERE id = $2`, [`e2e-${randomUUID().slice(0, 8)}`, tenant.id]);
+      await page.reload();
+      await expect(page.getByText(`Tenant ${tenant.name}: its limits are not enforced`)).toHaveCount(0);
+    } finally {
+      await sql(`UPDATE call_guard_settings SET enabled = false, offline_mode = 'REFUSE_INTERNATIONAL', max_call_seconds = 14400, stale_after_seconds = 300 WHERE id = 1`);
+    }
+  });
+
+  test("shows the call guard read-only to operators", async ({ page }) => {
+    await signInAs(page, "OPERATOR");
+    await page.goto("/call-limits");
+    await expect(page.getByRole("form", { name: "Call guard" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Save call guard" })).toHaveCount(0);
+    await expect(page.getByText("When the panel is unreachable", { exact: true })).toBeVisible();
   });
 
   test("lists every tenant's limits with a link to the tenant", async ({ page }) => {

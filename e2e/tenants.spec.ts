@@ -75,6 +75,45 @@ test.describe("tenants as an administrator", () => {
     expect(await sql(`SELECT 1 FROM tenants WHERE name = $1`, [taken.name])).toHaveLength(1);
   });
 
+  test("sets the account code on create and shows it in the list; a taken or invalid code is refused under the field; clearing works", async ({ page }) => {
+    await signInAs(page, "ADMIN");
+    const code = `acme-${randomUUID().slice(0, 8)}`;
+    const holder = await createTenant(uniqueName("ACME-Holder"));
+    await sql(`UPDATE tenants SET account_code = $1 WHERE id = $2`, [`${code}-x`, holder.id]);
+    const name = uniqueName();
+    await page.goto("/tenants");
+    await page.getByRole("button", { name: "New tenant" }).click();
+    await page.getByLabel("Name").fill(name);
+    await expect(page.getByText(/1 to 40 letters, digits, - or _ \(the accountcode of the tenant's endpoints in pjsip.conf\)/)).toBeVisible();
+    await page.getByLabel("Account code").fill("two words");
+    await page.getByRole("button", { name: "Create tenant" }).click();
+    await expect(page.getByText("Account code: 1 to 40 letters, digits, - or _ (the accountcode of the tenant's endpoints in pjsip.conf).")).toBeVisible();
+    await expect(page.getByLabel("Account code")).toHaveAttribute("aria-invalid", "true");
+    await page.getByLabel("Account code").fill(`${code}-x`);
+    await page.getByRole("button", { name: "Create tenant" }).click();
+    await expect(page.getByText(`The account code "${code}-x" already belongs to the tenant "${holder.name}"`)).toBeVisible();
+    expect(await sql(`SELECT 1 FROM tenants WHERE name = $1`, [name])).toHaveLength(0);
+
+    await page.getByLabel("Account code").fill(code);
+    await page.getByRole("button", { name: "Create tenant" }).click();
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+    const [row] = await sql<{ id: string; account_code: string | null }>(`SELECT id, account_code FROM tenants WHERE name = $1`, [name]);
+    expect(row?.account_code).toBe(code);
+    await expect(page.getByLabel("Account code")).toHaveValue(code);
+
+    await page.getByLabel("Account code").fill("");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expectStatus(page, "Tenant settings saved.");
+    const [cleared] = await sql<{ account_code: string | null }>(`SELECT account_code FROM tenants WHERE id = $1`, [row!.id]);
+    expect(cleared?.account_code).toBeNull();
+    const [audit] = await sql<{ before: unknown; after: unknown }>(`SELECT before, after FROM audit_log WHERE object_id = $1 AND action = 'tenant.update' ORDER BY id DESC LIMIT 1`, [row!.id]);
+    expect(audit).toMatchObject({ before: { accountCode: code }, after: { accountCode: null } });
+
+    await page.goto("/tenants");
+    await expect(page.getByRole("row").filter({ hasText: holder.name })).toContainText(`${code}-x`);
+    await expect(page.getByRole("row").filter({ hasText: name })).toContainText("None");
+  });
+
   test("edits the settings with the auto-whitelist explanation, and sets the tenant's call limits", async ({ page }) => {
     await signInAs(page, "ADMIN");
     const tenant = await createTenant(uniqueName());

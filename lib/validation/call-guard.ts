@@ -31,6 +31,11 @@ export const OFFLINE_MODE_TEXT: Readonly<Record<CallGuardOfflineMode, string>> =
   ALLOW_CAPPED: "Decide every call from the last pushed limits and the node's own spend, with its duration cap",
 };
 
+/** What the Call limits page, the API descriptions and the CLI say about enforcement: one wording everywhere. */
+export const CALL_GUARD_ENFORCEMENT_TEXT =
+  "The call guard on each node checks every outbound call against these limits once it is enabled and pushed; changes take effect with the next push.";
+export const CALL_GUARD_OFF_TEXT = "The call guard is off: it records calls but enforces nothing.";
+
 export const CALL_GUARD_RANGES = {
   maxCallSeconds: { min: 60, max: 86_400 },
   staleAfterSeconds: { min: 30, max: 86_400 },

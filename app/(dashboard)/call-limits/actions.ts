@@ -7,12 +7,15 @@ import { runAction, type ActionResult } from "@/lib/action-result";
 import { callerFromUser, type Caller } from "@/lib/auth/caller";
 import { getClientIp } from "@/lib/auth/client-ip";
 import { requirePermission } from "@/lib/auth/guards";
+import { setCallGuardSettings } from "@/lib/db/queries/call-guard-settings";
 import { createRouteCostLimit, deleteRouteCostLimit, setAbuseDetection, updateRouteCostLimit } from "@/lib/db/queries/call-limits";
 import { AppError } from "@/lib/errors";
+import { callGuardSettingsSchema } from "@/lib/validation/call-guard";
 import { abuseDetectionSchema, formInteger, routeCostLimitCreateSchema } from "@/lib/validation/call-limits";
 import { formCheckbox, formText } from "@/lib/validation/tenant";
 
-// Actions of the call-limits page, all (previous result, form data) and all policy:write; the data layer checks again.
+// Actions of the call-limits page, all (previous result, form data) and all policy:write but the call guard's
+// settings (settings:manage, administrators only); the data layer checks again.
 
 async function policyWriter(): Promise<Caller> {
   const user = await requirePermission("policy:write");
@@ -72,6 +75,24 @@ export async function saveAbuseDetectionAction(_previous: ActionResult | null, f
       windowSeconds: formInteger(formData.get("windowSeconds")) ?? "",
     });
     await setAbuseDetection(caller, input);
+    revalidatePath("/call-limits");
+    return undefined;
+  });
+}
+
+/** The call guard's settings (administrators only): every field, as the form always sends them all. */
+export async function saveCallGuardSettingsAction(_previous: ActionResult | null, formData: FormData): Promise<ActionResult> {
+  return runAction(async () => {
+    const user = await requirePermission("settings:manage");
+    const input = callGuardSettingsSchema.parse({
+      enabled: formCheckbox(formData, "enabled"),
+      // No radio chosen reads as "", which the schema names as the field's mistake.
+      offlineMode: formText(formData, "offlineMode") ?? "",
+      // An emptied field is a mistake to point out, not a request for a default.
+      maxCallSeconds: formInteger(formData.get("maxCallSeconds")) ?? "",
+      staleAfterSeconds: formInteger(formData.get("staleAfterSeconds")) ?? "",
+    });
+    await setCallGuardSettings(callerFromUser(user, getClientIp(await headers())), input);
     revalidatePath("/call-limits");
     return undefined;
   });

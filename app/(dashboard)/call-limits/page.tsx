@@ -18,11 +18,14 @@ import { PageHeader } from "@/components/ui/page-header";
 import { callerFromUser } from "@/lib/auth/caller";
 import { requirePagePermission } from "@/lib/auth/guards";
 import { hasPermission } from "@/lib/auth/permissions";
+import { getCallGuardStatus } from "@/lib/db/queries/call-guard-settings";
 import { getAbuseDetection, listRouteCostLimits, listTenantLimitOverview } from "@/lib/db/queries/call-limits";
 import { countRouteRates } from "@/lib/db/queries/route-rates";
+import { CALL_GUARD_ENFORCEMENT_TEXT, CALL_GUARD_OFF_TEXT, OFFLINE_MODE_TEXT } from "@/lib/validation/call-guard";
 import { DEFAULT_CURRENCY, formatMoney, listCurrencyOptions } from "@/lib/validation/call-limits";
 import { decodeCursor, PAGE_LIMITS } from "@/lib/validation/tenant";
 import { AbuseDetectionForm } from "./_components/abuse-detection-form";
+import { CallGuardForm } from "./_components/call-guard-form";
 import { RouteCostLimits } from "./_components/route-cost-limits";
 
 export const metadata: Metadata = { title: "Call limits" };
@@ -42,13 +45,15 @@ export default async function CallLimitsPage({ searchParams }: { searchParams: S
   const query = await searchParams;
   const routesAfter = cursorParam(query.routesAfter);
   const tenantsAfter = cursorParam(query.tenantsAfter);
-  const [routes, abuse, tenants] = await Promise.all([
+  const [routes, abuse, tenants, guard] = await Promise.all([
     listRouteCostLimits(caller, { limit: PAGE_LIMITS.default, cursor: routesAfter }),
     getAbuseDetection(caller),
     listTenantLimitOverview(caller, { limit: PAGE_LIMITS.default, cursor: tenantsAfter }),
+    getCallGuardStatus(caller),
   ]);
   const rateCounts = await countRouteRates(caller, routes.items.map((route) => route.id));
   const canEdit = hasPermission(user.role, "policy:write");
+  const canEditGuard = hasPermission(user.role, "settings:manage");
   const currencyOptions = canEdit ? listCurrencyOptions() : [];
   const pageLink = (key: "routesAfter" | "tenantsAfter", cursor: string | null) => {
     const params = new URLSearchParams();
@@ -64,12 +69,59 @@ export default async function CallLimitsPage({ searchParams }: { searchParams: S
         title="Call limits"
         description="Ceilings on what calls may cost — per route, per tenant and per extension — and automatic blocking of extensions that hammer one international number, to contain toll fraud."
       />
-      <Alert tone="warning" className="mb-6" data-testid="call-limits-not-enforced">
-        Not enforced yet: these limits are stored, but no node checks them before a call. Rampart already collects
-        every node&apos;s call records; the call guard that refuses calls over these limits comes in a later release.
-        Route rate tables are for pricing calls and reports only: nothing enforces them either.
-      </Alert>
-      <div className="grid gap-6">
+      {guard.enabled ? (
+        <Alert tone="info" className="mb-4" data-testid="call-guard-status">
+          Enforced: {CALL_GUARD_ENFORCEMENT_TEXT} While the panel is unreachable, a node follows the offline behaviour
+          below.
+        </Alert>
+      ) : (
+        <Alert tone="warning" className="mb-4" data-testid="call-guard-status">
+          {CALL_GUARD_OFF_TEXT} None of these limits refuses or caps a call until an administrator turns the guard on
+          below and pushes the ruleset.
+        </Alert>
+      )}
+      {guard.unenforced.length > 0 ? (
+        <Alert tone="warning" as="div" className="mb-4" data-testid="call-guard-unenforced">
+          <p className="font-medium">Not enforced{guard.enabled ? "" : " even with the guard on"}:</p>
+          <ul className="mt-1 list-disc space-y-0.5 pl-5">
+            {guard.unenforced.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </Alert>
+      ) : null}
+      <div className="mt-6 grid gap-6">
+        <Card>
+          <CardHeader
+            title="Call guard"
+            description="The guard on each node decides every outbound call from the limits below, the route rates and the cluster's spend. Its settings reach the nodes with the next push."
+            actions={guard.enabled ? <Badge tone="success">On</Badge> : <Badge tone="warning">Off</Badge>}
+          />
+          <CardBody>
+            {canEditGuard ? (
+              <CallGuardForm
+                settings={{
+                  enabled: guard.enabled,
+                  offlineMode: guard.offlineMode,
+                  maxCallSeconds: guard.maxCallSeconds,
+                  staleAfterSeconds: guard.staleAfterSeconds,
+                }}
+              />
+            ) : (
+              <dl className="grid gap-4 text-sm sm:grid-cols-[14rem_1fr]">
+                <dt className="font-medium">Status</dt>
+                <dd>{guard.enabled ? "On: the limits are enforced" : "Off: the guard records calls but enforces nothing"}</dd>
+                <dt className="font-medium">When the panel is unreachable</dt>
+                <dd>{OFFLINE_MODE_TEXT[guard.offlineMode]}</dd>
+                <dt className="font-medium">Longest call</dt>
+                <dd>{guard.maxCallSeconds} seconds</dd>
+                <dt className="font-medium">Panel unreachable after</dt>
+                <dd>{guard.staleAfterSeconds} seconds without fresh cluster spend</dd>
+              </dl>
+            )}
+          </CardBody>
+        </Card>
+
         <Card>
           <CardHeader
             title="Route cost limits"

@@ -11,7 +11,16 @@ import {
   routeCostLimitUpdateSchema,
   tenantCallLimitSchema,
 } from "@/lib/validation/call-limits";
-import { ACCOUNT_CODE_HINT, GUARD_WORD_PATTERN } from "@/lib/validation/call-guard";
+import {
+  ACCOUNT_CODE_HINT,
+  CALL_GUARD_ENFORCEMENT_TEXT,
+  CALL_GUARD_OFF_TEXT,
+  CALL_GUARD_OFFLINE_MODES,
+  CALL_GUARD_RANGES,
+  callGuardSettingsSchema,
+  GUARD_WORD_PATTERN,
+  OFFLINE_MODE_TEXT,
+} from "@/lib/validation/call-guard";
 import { TENANT_MIN_PREFIX_LIMITS, tenantNetworkSettingsSchema } from "@/lib/validation/settings";
 import { PAGE_LIMITS, TENANT_DESCRIPTION_MAX_LENGTH, tenantCreateSchema, tenantUpdateSchema } from "@/lib/validation/tenant";
 import { dateTime, errorResponses, json, nullable, ref, response, uuid, type JsonSchema } from "./schema-helpers";
@@ -59,6 +68,28 @@ const accountCode = {
   pattern: GUARD_WORD_PATTERN.source,
   description: `The Asterisk accountcode of the tenant's endpoints, unique among tenants (409 when another tenant has it): how the call guard and the call records know a call's tenant. ${ACCOUNT_CODE_HINT}`,
   examples: ["acme"],
+};
+
+const offlineModes = CALL_GUARD_OFFLINE_MODES.map((mode) => `${mode}: ${OFFLINE_MODE_TEXT[mode]}.`).join(" ");
+const callGuardProperties = {
+  enabled: { type: "boolean", description: `true: the nodes enforce every call limit. false: ${CALL_GUARD_OFF_TEXT}` },
+  offlineMode: {
+    type: "string",
+    enum: [...CALL_GUARD_OFFLINE_MODES],
+    description: `What a node does while the panel is unreachable (its cluster spend older than staleAfterSeconds). ${offlineModes}`,
+  },
+  maxCallSeconds: {
+    type: "integer",
+    minimum: CALL_GUARD_RANGES.maxCallSeconds.min,
+    maximum: CALL_GUARD_RANGES.maxCallSeconds.max,
+    description: "Longest call the guard allows when no budget limits it, in seconds (default 14400).",
+  },
+  staleAfterSeconds: {
+    type: "integer",
+    minimum: CALL_GUARD_RANGES.staleAfterSeconds.min,
+    maximum: CALL_GUARD_RANGES.staleAfterSeconds.max,
+    description: "A node counts the panel as unreachable when the cluster spend it last received is older than this, in seconds (default 300).",
+  },
 };
 
 const listParameters = [
@@ -188,6 +219,20 @@ export const components = {
       type: "object",
       required: ["id", "network"],
       properties: { id: uuid, network: { type: "string" } },
+    },
+    CallGuardStatus: {
+      type: "object",
+      required: ["enabled", "offlineMode", "maxCallSeconds", "staleAfterSeconds", "updatedAt", "unenforced"],
+      properties: {
+        ...callGuardProperties,
+        updatedAt: nullable(dateTime),
+        unenforced: {
+          type: "array",
+          items: { type: "string" },
+          description: "One sentence per stored limit the guard cannot enforce, enabled or not (a tenant without an account code, an extension that is no PJSIP endpoint name, a route whose prefix another route has).",
+          examples: [["Tenant ACME: its limits are not enforced, it has no account code."]],
+        },
+      },
     },
     AbuseDetection: {
       type: "object",
@@ -433,6 +478,24 @@ export const paths: Record<string, unknown> = {
       tags: ["Call limits"],
       summary: "Delete a route cost limit",
       responses: { "204": { description: "Deleted." }, ...readErrors },
+    },
+  },
+  "/api/v1/call-limits/guard": {
+    get: {
+      operationId: "getCallGuard",
+      tags: ["Call limits"],
+      summary: "Get the call guard's settings",
+      description: `${CALL_GUARD_ENFORCEMENT_TEXT} With the stored limits it cannot enforce. Requires policy:read.`,
+      responses: { "200": { description: "The settings.", content: json(ref("CallGuardStatus")) }, "401": response("Unauthorized"), "403": response("Forbidden") },
+    },
+    put: {
+      operationId: "setCallGuard",
+      tags: ["Call limits"],
+      summary: "Set the call guard's settings",
+      description:
+        "Replaces every field (422 naming each invalid one). The nodes get them with the next push. Audited. Requires an ADMIN token (settings:manage); others answer 403.",
+      requestBody: { required: true, content: json(requestSchema(callGuardSettingsSchema, callGuardProperties)) },
+      responses: { "200": { description: "The settings now stored.", content: json(ref("CallGuardStatus")) }, ...errorResponses(400, 401, 403, 422) },
     },
   },
   "/api/v1/call-limits/abuse-detection": {
