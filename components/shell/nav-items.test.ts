@@ -34,8 +34,8 @@ describe("getVisibleNavItems", () => {
     expect(labels).toEqual(expect.arrayContaining(["Overview", "Blocklist", "Call limits", "Nodes", "Calls", "Blocked extensions", "Audit log"]));
   });
 
-  it("shows tenant administrators only Overview, Tenants, Bans, Calls and Blocked extensions, and no Firewall group", () => {
-    expect(visibleLabels("TENANT_ADMIN")).toEqual(["Overview", "Tenants", "Bans", "Calls", "Blocked extensions"]);
+  it("shows tenant administrators only Overview, Tenants, Bans, Calls, Blocked extensions and Spend, and no Firewall group", () => {
+    expect(visibleLabels("TENANT_ADMIN")).toEqual(["Overview", "Tenants", "Bans", "Calls", "Blocked extensions", "Spend"]);
     expect(visibleGroups("TENANT_ADMIN")).toEqual([]);
   });
 

@@ -67,6 +67,7 @@ export const navigation: readonly NavEntry[] = [
   { kind: "link", label: "Bans", href: "/bans", icon: "bans", description: "Addresses banned right now, and why.", permission: "bans:read" },
   { kind: "link", label: "Calls", href: "/calls", icon: "calls", description: "The calls the nodes' Asterisk recorded, with the call guard's decision.", permission: "calls:read" },
   { kind: "link", label: "Blocked extensions", href: "/call-limits/blocks", icon: "blocklist", description: "Extensions the call guard blocked for abuse, until lifted.", permission: "calls:read" },
+  { kind: "link", label: "Spend", href: "/spend", icon: "call-limits", description: "Call spend today and this month against each limit.", permission: "tenants:read" },
   { kind: "link", label: "Rulesets", href: "/rulesets", icon: "rulesets", description: "Compiled rule versions and their deployments.", permission: "policy:read" },
   { kind: "link", label: "Audit log", href: "/audit", icon: "audit", description: "Who changed what, and when.", permission: "audit:read" },
   { kind: "link", label: "Users", href: "/users", icon: "users", description: "Accounts, roles and sessions.", permission: "users:manage" },
