@@ -5,6 +5,7 @@ import { benchCdrs } from "./cdrs";
 import { benchCollector } from "./collector";
 import { benchDrift } from "./drift";
 import { benchEfficacy } from "./efficacy";
+import { benchGuard } from "./guard";
 import { benchLists } from "./lists";
 import { benchEmbedded } from "./embedded";
 import { benchLoad } from "./load";
@@ -17,6 +18,7 @@ const benches: Record<string, { title: string; run: () => Promise<void> }> = {
   lists: { title: "Address lists: 1,000,000-entry blocklist import, list page, covers query", run: benchLists },
   bans: { title: "Bans page: listBans over 1,000,000 stored ban events (first, filtered and deep keyset pages)", run: benchBans },
   cdrs: { title: "CDR ingestion: 200,000 cdr_csv lines parsed and stored in polls of 5,000, beside no-check splitting and raw INSERTs", run: benchCdrs },
+  guard: { title: "Call guard: decision latency per call on the node (50,000 rates), panel reachable and not, beside dash and a rule-less AGI", run: benchGuard },
   collector: { title: "Collector: one cycle over 20 lab nodes (wall time and CPU), cold and with reused connections", run: benchCollector },
   efficacy: { title: "Efficacy on real Asterisk 22: svcrack, svwar and a 2,000/s REGISTER flood, with no rules and with Rampart", run: benchEfficacy },
   drift: { title: "Drift digest on a node: the agent's digest with set members, beside ipset list -t and ipset save", run: benchDrift },

@@ -8,6 +8,9 @@
 
 import { CARRIER_ADDRESS, PHONES_ADDRESS } from "./topology";
 
+/** Where the node's agent installs the call guard's dialplan (lib/guard/render.ts NODE_GUARD_DIR). */
+export const NODE_GUARD_DIALPLAN = "/var/lib/rampart/guard/extensions_rampart.conf";
+
 export const AMI_PORT = 5038;
 /** The outbound prefix of the lab dialplan: 0 + the number the carrier receives (e.g. 0 0044 20 7946 0000). */
 export const OUTBOUND_PREFIX = "0";
@@ -68,6 +71,10 @@ const MODULES = [
   "app_stack",
   "app_playback",
   "app_verbose",
+  "app_exec",
+  "res_speech",
+  "res_agi",
+  "func_timeout",
   "res_clioriginate",
   "func_callerid",
   "func_channel",
@@ -152,6 +159,7 @@ export function renderNodeAsterisk(input: NodeAsteriskInput): Record<string, str
         `accountcode = ${word(e.tenant)}`,
         `callerid = "${ext}" <${ext}>`,
         "direct_media = no",
+        "allow_transfer = no",
         "rewrite_contact = yes",
         "",
         `[${ext}-auth]`,
@@ -192,7 +200,9 @@ export function renderNodeAsterisk(input: NodeAsteriskInput): Record<string, str
 
   // Internal calls between a tenant's own extensions; outbound: prefix 0, the rest goes to the carrier. Transfers
   // of trunk calls are not offered (no T/t option on Dial) and media stays in Asterisk (direct_media = no).
-  const extensions = ["[general]", "static = yes", "writeprotect = yes", "", "[globals]", ""];
+  // The call guard Rampart pushes (lib/guard/render.ts); until a push installs it the Gosub fails and the outbound
+  // call is hung up: no outbound call without the guard.
+  const extensions = ["[general]", "static = yes", "writeprotect = yes", "", "[globals]", "", `#tryinclude "${NODE_GUARD_DIALPLAN}"`, ""];
   for (const tenant of tenants) {
     extensions.push(`[tenant-${tenant}]`);
     for (const e of input.extensions.filter((x) => x.tenant === tenant)) {
@@ -200,6 +210,7 @@ export function renderNodeAsterisk(input: NodeAsteriskInput): Record<string, str
     }
     extensions.push(
       `exten => _${OUTBOUND_PREFIX}X.,1,Verbose(2,outbound \${CALLERID(num)} to \${EXTEN:1})`,
+      " same => n,Gosub(rampart-guard,s,1(${EXTEN:1}))",
       " same => n,Dial(PJSIP/${EXTEN:1}@carrier,60)",
       " same => n,Hangup()",
       "",

@@ -39,12 +39,17 @@ rm -rf "$R.partial"
 debootstrap --variant=minbase --include=asterisk,asterisk-modules sid "$R.partial" "$M" >"$R.log" 2>&1 || { tail -n 20 "$R.log" >&2; exit 1; }
 # No namespace has a route off the lab: name lookups go to the loopback and fail at once.
 printf 'nameserver 127.0.0.1\n' >"$R.partial/etc/resolv.conf"
+mkdir -p "$R.partial/var/lib/rampart"
 mv "$R.partial" "$R"`;
 
 /** The cached root file system, built first if missing. Returns its path and whether this call built it. */
 export async function ensureAsteriskRootfs(log: (line: string) => void = () => {}): Promise<{ path: string; built: boolean }> {
   const path = asteriskRootfs();
-  if (existsSync(join(path, "usr", "sbin", "asterisk"))) return { path, built: false };
+  if (existsSync(join(path, "usr", "sbin", "asterisk"))) {
+    // The mount point of a node's /var/lib/rampart (a tree built before the call guard lacks it).
+    mkdirSync(join(path, "var", "lib", "rampart"), { recursive: true, mode: 0o700 });
+    return { path, built: false };
+  }
   mkdirSync(join(path, ".."), { recursive: true });
   log(`building the Asterisk 22 root file system in ${path} (first run only; about 3-4 minutes)`);
   const started = Date.now();
@@ -73,19 +78,35 @@ export interface AsteriskInstance {
   dir: string;
   /** Bound over /var/log inside the chroot (a node's own /var/log, so its fail2ban reads the same files). */
   varLog: string;
+  /** A node's own /var/lib/rampart, bound at the same path inside the chroot: the call guard its agent installs. */
+  varLibRampart?: string;
 }
 
 function instanceDirs(instance: AsteriskInstance): { etc: string; spool: string; run: string } {
   return { etc: join(instance.dir, "etc"), spool: join(instance.dir, "spool"), run: join(instance.dir, "run") };
 }
 
-const MOUNT_SCRIPT = `R="$1"; D="$2"; L="$3"; shift 3
+// "-" for no /var/lib/rampart (the carrier and the phones have none).
+const MOUNT_SCRIPT = `R="$1"; D="$2"; L="$3"; V="$4"; shift 4
 mount --bind "$D/etc" "$R/etc/asterisk" && mount --bind "$D/spool" "$R/var/spool/asterisk" && mount --bind "$D/run" "$R/run" &&
-mount --bind "$L" "$R/var/log" && mount -t proc proc "$R/proc" && exec chroot "$R" "$@"`;
+mount --bind "$L" "$R/var/log" && { [ "$V" = - ] || mount --bind "$V" "$R/var/lib/rampart"; } && mount -t proc proc "$R/proc" && exec chroot "$R" "$@"`;
+
+function mountArgs(instance: AsteriskInstance): string[] {
+  return ["sh", "-c", MOUNT_SCRIPT, "sh", asteriskRootfs(), instance.dir, instance.varLog, instance.varLibRampart ?? "-"];
+}
 
 /** `ip` argv running ARGV (a path inside the root file system) in the instance's namespace and chroot. */
 export function asteriskExecArgv(instance: AsteriskInstance, argv: readonly string[]): string[] {
-  return ["netns", "exec", instance.namespace, "sh", "-c", MOUNT_SCRIPT, "sh", asteriskRootfs(), instance.dir, instance.varLog, ...argv];
+  return ["netns", "exec", instance.namespace, ...mountArgs(instance), ...argv];
+}
+
+/**
+ * The node's Asterisk CLI as its agent runs it (`$R/asterisk-cli -rx COMMAND`, lib/deploy/agent/rampart-node.sh
+ * asterisk_rx): the agent already runs in the node's namespace, so this only enters the instance's chroot.
+ */
+export function asteriskCliScript(instance: AsteriskInstance): string {
+  const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
+  return `#!/bin/sh\n# The lab node's Asterisk CLI for Rampart's agent (written by the lab, not by the panel).\nexec unshare -m ${mountArgs(instance).map(quote).join(" ")} /usr/sbin/asterisk "$@"\n`;
 }
 
 /** Writes the instance's configuration files (replacing all of them). */

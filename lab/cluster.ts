@@ -4,12 +4,12 @@
  * is safe to run twice. Test, bench and demo tooling only: runs fixed argv as root.
  */
 import { randomBytes } from "node:crypto";
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, rmdirSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 import { missingPrerequisites, run, runOk } from "@/test/rules/netns";
 
-import { ensureAsteriskRootfs, startAsterisk, stopAsterisk, type AsteriskInstance } from "./asterisk";
+import { asteriskCliScript, ensureAsteriskRootfs, startAsterisk, stopAsterisk, type AsteriskInstance } from "./asterisk";
 import { AMI_PORT, renderCarrierAsterisk, renderNodeAsterisk, renderPhoneAsterisk, type LabExtension } from "./asterisk-config";
 import { isAlive, runAsync, sleep, waitFor } from "./exec";
 import { netnsEtcDir, prepareFail2ban, startFail2ban, type NodeFail2ban } from "./fail2ban";
@@ -133,7 +133,8 @@ export function nodeExecArgv(namespace: string, nodeDir: string, argv: readonly 
 
 /** The node's Asterisk: its own configuration, spool and run dirs, and the node's /var/log. */
 export function nodeAsterisk(namespace: string, nodeDir: string): AsteriskInstance {
-  return { namespace, dir: join(nodeDir, "asterisk"), varLog: nodeDirs(nodeDir).varLog };
+  const dirs = nodeDirs(nodeDir);
+  return { namespace, dir: join(nodeDir, "asterisk"), varLog: dirs.varLog, varLibRampart: dirs.varLibRampart };
 }
 
 /** The carrier's or the phones' Asterisk. */
@@ -170,6 +171,8 @@ async function startNode(state: LabState, node: LabNode, clientPublicKey: string
   const extensions: LabExtension[] = LAB_TENANTS.flatMap((t) => t.extensions.map((extension) => ({ tenant: t.tenant, extension, password: labPassword() })));
   const amiSecret = labPassword();
   const asterisk = nodeAsterisk(node.namespace, dir);
+  // How the node's agent reaches this Asterisk (reload the call guard's dialplan): $R/asterisk-cli.
+  writeFileSync(join(varLibRampart, "asterisk-cli"), asteriskCliScript(asterisk), { mode: 0o755 });
   const [, , sipPid] = await Promise.all([
     startSshd(nodeExecArgv(node.namespace, dir, ["/usr/sbin/sshd", "-f", sshd.config]), sshd, node.address),
     startFail2ban(nodeExecArgv(node.namespace, dir, []), node.namespace, fail2ban),

@@ -92,6 +92,15 @@ describe("parseCdrLine", () => {
     expect(reason(REAL.replace('"acme"', "acme"))).toMatch(/field 1 is not quoted/);
   });
 
+  it("reads the call the call guard refused, as Asterisk 22 wrote it in the lab (answer as a bare empty field)", () => {
+    const refused =
+      '"acme","1001","000442079461003","tenant-acme","""1001"" <1001>","PJSIP/1001-00000004","","Hangup","21","2026-12-04 18:47:08",,"2026-12-04 18:47:08",0,0,"NO ANSWER","DOCUMENTATION","node1-1796410028.4","rampart-guard refuse extension-daily acme 1001 00442079461003"';
+    expect(record(refused)).toMatchObject({ answeredAt: null, billSeconds: 0, disposition: "NO ANSWER", lastApp: "Hangup", userField: "rampart-guard refuse extension-daily acme 1001 00442079461003" });
+    // Only the answer may be bare and empty: a bare text field is still not cdr_csv's.
+    expect(parseCdrLine(refused.replace('"PJSIP/1001-00000004"', ""))).toBeInstanceOf(LineRejection);
+    expect(parseCdrLine(refused.replace(',,"2026-12-04 18:47:08"', ',x,"2026-12-04 18:47:08"'))).toBeInstanceOf(LineRejection);
+  });
+
   it("refuses a line cut by a newline inside caller text (each half alone)", () => {
     const [first, second] = lineWith({ 4: '"Eve\n" <1001>' }).split("\n") as [string, string];
     expect(parseCdrLine(first)).toBeInstanceOf(LineRejection);

@@ -12,8 +12,9 @@
  *
  * accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata, start, answer, end, duration,
  * billsec, disposition, amaflags, uniqueid, userfield. Text fields are quoted with inner quotes doubled
- * (cdr_csv's append_string); duration and billsec are bare integers; times are UTC (usegmtime) and answer is ""
- * for a call nobody answered.
+ * (cdr_csv's append_string); duration and billsec are bare integers; times are UTC (usegmtime) and answer is empty
+ * for a call nobody answered (quoted "" or, as Asterisk 22 writes it for a call refused before it was answered,
+ * bare: `...,"2026-12-04 18:47:08",,"2026-12-04 18:47:08",0,0,"NO ANSWER",...`).
  *
  * Hand-written rather than a CSV library because these records feed call-cost limits: the shape cdr_csv writes
  * is the only shape accepted (quoted where it quotes, bare where it does not, nothing after a closing quote),
@@ -62,6 +63,7 @@ export const MAX_CALLER_ID = 80;
 const FIELD_COUNT = 18;
 /** The fields cdr_csv writes bare (duration, billsec); every other one is quoted. */
 const BARE_FIELDS = new Set([12, 13]);
+const ANSWER_INDEX = 10;
 /** Largest duration stored (call_records uses integer columns). */
 const MAX_SECONDS = 2_147_483_647;
 
@@ -169,6 +171,8 @@ export function parseCdrLine(line: string): CallDetailRecord | LineRejection {
   if (split.length !== FIELD_COUNT) return new LineRejection(`${split.length} fields, not ${FIELD_COUNT}`);
   for (const [index, field] of split.entries()) {
     const isBare = BARE_FIELDS.has(index);
+    // Asterisk 22 writes the answer time of a call nobody answered as an empty bare field (,,): seen in the lab.
+    if (index === ANSWER_INDEX && !field.isQuoted && field.value === "") continue;
     if (field.isQuoted === isBare) return new LineRejection(`field ${index + 1} is ${isBare ? "quoted" : "not quoted"}, unlike cdr_csv`);
   }
   const value = split.map((f) => f.value);

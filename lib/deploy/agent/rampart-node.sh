@@ -359,12 +359,13 @@ snapshot() {
 restore_snapshot() {
 	reason=$1
 	id=$2
-	out=$(apply_dir "$SNAP" 2>&1)
+	# Its own variable: the caller's $out (why the apply failed) is reported after this returns.
+	restore_out=$(apply_dir "$SNAP" 2>&1)
 	status=$?
 	# Temporary sets of the abandoned version are not Rampart's state any more.
 	unload_temp_sets "$STAGE"
 	printf 'at=%s\ndeployment=%s\nreason=%s\nrestored=%s\nok=%s\n' "$(date +%s)" "$id" "$reason" "$(cat "$SNAP/version")" "$([ $status -eq 0 ] && echo 1 || echo 0)" >"$LAST_ROLLBACK"
-	[ $status -eq 0 ] || echo "$out" >&2
+	[ $status -eq 0 ] || echo "$restore_out" >&2
 	return $status
 }
 
