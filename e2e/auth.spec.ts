@@ -108,7 +108,8 @@ test.describe("role gates", () => {
     { path: "/firewall/blocklist", heading: "Blocklist", allowed: ["ADMIN", "OPERATOR", "VIEWER"] },
     { path: "/nodes", heading: "Nodes", allowed: ["ADMIN", "OPERATOR", "VIEWER"] },
     { path: "/audit", heading: "Audit log", allowed: ["ADMIN", "OPERATOR", "VIEWER"] },
-    { path: "/calls", heading: "Calls", allowed: ["ADMIN", "OPERATOR", "VIEWER"] },
+    { path: "/calls", heading: "Calls", allowed: ["ADMIN", "OPERATOR", "VIEWER", "TENANT_ADMIN"] },
+    { path: "/call-limits/blocks", heading: "Blocked extensions", allowed: ["ADMIN", "OPERATOR", "VIEWER", "TENANT_ADMIN"] },
     { path: "/bans", heading: "Bans", allowed: ["ADMIN", "OPERATOR", "VIEWER", "TENANT_ADMIN"] },
   ];
 
