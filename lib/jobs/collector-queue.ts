@@ -15,6 +15,7 @@ import PgBoss from "pg-boss";
 import { reconcileInFlightDeployments } from "@/lib/deploy/reconcile";
 import { pruneNodeSnapshots } from "@/lib/db/queries/snapshots";
 import { sendBanDigest } from "@/lib/notify/mailer";
+import { checkSpendAlerts } from "@/lib/notify/spend-alerts";
 import { getDatabaseUrl, getEnv } from "@/lib/env";
 import { collectNode, listCollectableNodeIds, type CollectResult } from "@/lib/observe/collector";
 import { closeAllNodeConnections } from "@/lib/observe/node-connections";
@@ -118,6 +119,9 @@ export async function startCollectorWorker(options: CollectorWorkerOptions = {})
     // per attack wave), takes each ban event once across workers, and never throws.
     const digest = await sendBanDigest();
     if (digest.status === "sent" || digest.status === "failed") log(`ban digest: ${digest.status}`);
+    // Call alerts (80 % and 100 % of each budget, every abuse block): the same window and once-only taking.
+    const alerts = await checkSpendAlerts();
+    if (alerts.status === "sent" || alerts.status === "failed") log(`call alerts: ${alerts.status}`);
     // Pushes whose process is gone (a killed CLI push, a restarted panel) are settled from the nodes' status.
     const settled = await reconcileInFlightDeployments().catch((error: unknown) => {
       log(`could not settle interrupted pushes: ${error instanceof Error ? error.message : String(error)}`);
