@@ -33,8 +33,8 @@ test.describe("route rates", () => {
     await page.goto("/call-limits");
     await page.getByRole("link", { name: `Rates of route ${route.name}` }).click();
     await expect(page.getByRole("heading", { level: 1, name: `Rates of ${route.name}` })).toBeVisible();
-    // Nothing enforces rates, and the page says so first.
-    await expect(page.getByTestId("rates-not-enforced")).toContainText("for pricing calls and reports only: nothing enforces them yet");
+    // What rates decide on the nodes, and whether the guard is on, comes first.
+    await expect(page.getByTestId("rates-enforcement")).toContainText("Rates price every call of the route for the call guard");
     await expect(page.getByRole("heading", { name: "No rates yet" })).toBeVisible();
 
     await page.getByRole("button", { name: "Import rates…" }).click();

@@ -5,7 +5,7 @@ import { getRouteCostLimitByName } from "@/lib/db/queries/call-limits";
 import { exportRouteRates, importRouteRates, priceRouteNumber, type PriceView, type RateImportReport } from "@/lib/db/queries/route-rates";
 import { AppError } from "@/lib/errors";
 import { routeNameSchema } from "@/lib/validation/call-limits";
-import { MAX_RATE_IMPORT_BYTES, priceQuerySchema, RATE_IMPORT_TOO_LARGE_MESSAGE, RATES_NOT_ENFORCED } from "@/lib/validation/rates";
+import { MAX_RATE_IMPORT_BYTES, priceQuerySchema, RATE_IMPORT_TOO_LARGE_MESSAGE, RATES_ENFORCEMENT } from "@/lib/validation/rates";
 import { safeText } from "@/lib/validation/text";
 import { getCliActor, UsageError, withDatabase } from "../context";
 import { formatZodError } from "../format";
@@ -28,7 +28,7 @@ export const RATES_HELP = `  rates import --route NAME --file F [--dry-run]
   rates price --route NAME NUMBER [--duration SECONDS]
                                           what a call to NUMBER (default 60 s) costs by the route's rates: the longest
                                           matching prefix, billed seconds and the cost rounded to the currency's minor unit
-  rates are for pricing and reports only: nothing enforces them yet`;
+  rates price calls for the call guard, which enforces the limits with them once enabled and pushed (guard show)`;
 
 const cliCaller = (): Caller => ({ role: "ADMIN", tenantId: null, actor: getCliActor() });
 
@@ -68,7 +68,7 @@ export function formatRateImportReport(report: RateImportReport, source: string)
     for (const r of report.rejected) lines.push(`  line ${r.line}: ${printable(JSON.stringify(r.text))}: ${printable(r.reason)}`);
     if (report.isRejectedTruncated) lines.push(`  … and ${count(report.rejectedCount - report.rejected.length)} more`);
   }
-  lines.push(`note: ${RATES_NOT_ENFORCED}`);
+  lines.push(`note: ${RATES_ENFORCEMENT}`);
   return lines;
 }
 
@@ -77,7 +77,7 @@ export function formatPrice(price: PriceView): string[] {
   return [
     `${price.number}: ${price.display} for ${count(price.durationSeconds)} s (${count(price.billedSeconds)} s billed)`,
     `rate: prefix ${price.rate.prefix}${price.rate.description ? ` (${printable(price.rate.description)})` : ""}, ${price.rate.costPerMinute} ${price.route.currency} per minute, increment ${price.rate.increment}, connection fee ${price.rate.connectionFee} ${price.route.currency}`,
-    `note: ${RATES_NOT_ENFORCED}`,
+    `note: ${RATES_ENFORCEMENT}`,
   ];
 }
 

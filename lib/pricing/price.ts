@@ -9,7 +9,7 @@
  *   cost = connection fee + cost per minute × billed seconds / 60, rounded to the minor unit (half up)
  *   billed = 0 for a call of 0 s; else the first increment, then whole next increments until the call is covered
  *
- * Rates are for pricing and reports: nothing enforces them yet.
+ * The call guard on the nodes prices calls by the same rules (lib/guard).
  */
 
 /** What pricing needs of a rate (a narrow model, not a database row). */

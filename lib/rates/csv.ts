@@ -4,7 +4,7 @@
  *
  * Reading is pure and deterministic and never throws on bad input: every line is a rate, a rejection with its
  * reason, or skipped (blank, "#" comment, the header). A header is optional; with one, columns are found by name.
- * An export re-imports unchanged. Rates are for pricing and reports: nothing enforces them yet.
+ * An export re-imports unchanged. Rates price calls for reports and for the call guard.
  */
 import { parseCsvLine, toCsvRow, unprotectCell } from "@/lib/lists/csv";
 import { MAX_LINE_LENGTH, MAX_SHOWN_TEXT, splitLines, type RejectedLine } from "@/lib/lists/import-parse";

@@ -2,7 +2,8 @@
  * Route rates: destination prefixes, descriptions, billing increments, dialled numbers and durations, shared by
  * the rate CSV import, the price look-up of the dashboard, the REST API and the CLI.
  *
- * Rates are for pricing calls and reports: nothing enforces them yet. Amounts use the call limits' money rules
+ * Rates price calls for the dashboard, the reports and the call guard, which enforces the call limits with them once
+ * it is enabled and pushed. Amounts use the call limits' money rules
  * (decimal strings, never a JavaScript number) and are in the route's currency. Free of Prisma, so client
  * components can import it.
  */
@@ -10,9 +11,9 @@ import { z } from "zod";
 import { checkMoneyText, normalizeDecimalString } from "@/lib/validation/call-limits";
 import { safeText } from "@/lib/validation/text";
 
-/** What every page, API answer and CLI output says about rates while no node checks a call against them. */
-export const RATES_NOT_ENFORCED =
-  "Rates are for pricing calls and reports only: nothing enforces them yet, and no node checks a call against them.";
+/** What every page, API answer and CLI output says about what rates decide on the nodes. */
+export const RATES_ENFORCEMENT =
+  "Rates price every call of the route for the call guard: once the guard is enabled and pushed, a node refuses a call no rate prices or whose rate is above the route's maximum cost per minute, and caps a call to the budgets left. While the guard is off they only price calls and reports.";
 
 // ---------------------------------------------------------------------------------------------------------
 // Prefixes, descriptions, increments

@@ -8,7 +8,7 @@ import {
   MAX_RATE_IMPORT_BYTES,
   MAX_RATE_LINES,
   RATE_DESCRIPTION_MAX_LENGTH,
-  RATES_NOT_ENFORCED,
+  RATES_ENFORCEMENT,
 } from "@/lib/validation/rates";
 import { errorResponses, json, nullable, ref, response, uuid } from "./schema-helpers";
 
@@ -33,7 +33,7 @@ const rejectedLine = {
   required: ["line", "text", "reason"],
   properties: { line: { type: "integer", description: "1-based line number." }, text: { type: "string" }, reason: { type: "string" } },
 };
-const notEnforced = { type: "string", description: "Always says that rates are for pricing and reports and enforced by nothing yet.", examples: [RATES_NOT_ENFORCED] };
+const enforcement = { type: "string", description: "Always says what rates decide on the nodes: the call guard prices calls with them once it is enabled and pushed (GET /api/v1/call-limits/guard says whether it is).", examples: [RATES_ENFORCEMENT] };
 
 export const components = {
   schemas: {
@@ -53,7 +53,7 @@ export const components = {
     },
     RateImportReport: {
       type: "object",
-      required: ["route", "lines", "skipped", "accepted", "rejectedCount", "rejected", "isRejectedTruncated", "isDryRun", "isStored", "previousCount", "notEnforced"],
+      required: ["route", "lines", "skipped", "accepted", "rejectedCount", "rejected", "isRejectedTruncated", "isDryRun", "isStored", "previousCount", "enforcement"],
       properties: {
         error: { type: "string", description: "With 422 only: how many lines were rejected." },
         route: routeRef,
@@ -66,12 +66,12 @@ export const components = {
         isDryRun: { type: "boolean" },
         isStored: { type: "boolean", description: "Whether the route's table was replaced." },
         previousCount: { type: "integer", description: "Rates the route had before." },
-        notEnforced,
+        enforcement,
       },
     },
     CallPrice: {
       type: "object",
-      required: ["route", "number", "rate", "durationSeconds", "billedSeconds", "cost", "display", "notEnforced"],
+      required: ["route", "number", "rate", "durationSeconds", "billedSeconds", "cost", "display", "enforcement"],
       properties: {
         route: routeRef,
         number: { type: "string", description: "The number as priced (a leading + removed)." },
@@ -84,7 +84,7 @@ export const components = {
           examples: ["0.11"],
         },
         display: { type: "string", examples: ["€0.11"] },
-        notEnforced,
+        enforcement,
       },
     },
   },
@@ -97,7 +97,7 @@ export const paths = {
       operationId: "listRouteRates",
       tags: ["Call limits"],
       summary: "List a route's rates",
-      description: `The route's rate table in prefix order. ${RATES_NOT_ENFORCED} Requires policy:read.`,
+      description: `The route's rate table in prefix order. ${RATES_ENFORCEMENT} Requires policy:read.`,
       parameters: [
         { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: PAGE_LIMITS.max, default: PAGE_LIMITS.default } },
         { name: "cursor", in: "query", required: false, description: "The `nextCursor` of the previous page, unchanged.", schema: { type: "string" } },
@@ -107,8 +107,8 @@ export const paths = {
           description: "One page.",
           content: json({
             type: "object",
-            required: ["route", "items", "nextCursor", "notEnforced"],
-            properties: { route: routeRef, items: { type: "array", items: ref("RouteRate") }, nextCursor: nullable({ type: "string" }), notEnforced },
+            required: ["route", "items", "nextCursor", "enforcement"],
+            properties: { route: routeRef, items: { type: "array", items: ref("RouteRate") }, nextCursor: nullable({ type: "string" }), enforcement },
           }),
         },
         ...errorResponses(401, 403, 404, 422),
@@ -123,7 +123,7 @@ export const paths = {
       summary: "Replace a route's rates with a CSV",
       description:
         `${CSV_WORDS} The whole table is replaced, and only when every line is good: with any rejected line nothing is stored and the answer is 422 with every rejected line and its reason. ` +
-        `?dryRun=true (or "dryRun": true in JSON) checks the file and stores nothing. A file with the header alone empties the table. ${RATES_NOT_ENFORCED} Requires policy:write.`,
+        `?dryRun=true (or "dryRun": true in JSON) checks the file and stores nothing. A file with the header alone empties the table. ${RATES_ENFORCEMENT} Requires policy:write.`,
       parameters: [{ name: "dryRun", in: "query", required: false, description: "With text/csv: check only.", schema: { type: "boolean", default: false } }],
       requestBody: {
         required: true,
@@ -157,7 +157,7 @@ export const paths = {
       operationId: "priceRouteNumber",
       tags: ["Call limits"],
       summary: "Price a call to a number by the route's rates",
-      description: `The rate with the longest prefix the number starts with prices a call of the given duration. The number is priced as given: no outbound prefix is removed. ${RATES_NOT_ENFORCED} Requires policy:read.`,
+      description: `The rate with the longest prefix the number starts with prices a call of the given duration. The number is priced as given: no outbound prefix is removed. ${RATES_ENFORCEMENT} Requires policy:read.`,
       parameters: [
         {
           name: "number",

@@ -37,7 +37,7 @@ describe("route rate tables", () => {
     const route = await newRoute();
     const report = await importRouteRates(operator, route.id, DECK, { dryRun: false, source: "test" });
     expect(report).toMatchObject({ isStored: true, accepted: 4, rejectedCount: 0, skipped: 1, previousCount: 0, route: { id: route.id, currency: "EUR" } });
-    expect(report.notEnforced).toMatch(/nothing enforces them/);
+    expect(report.enforcement).toMatch(/once the guard is enabled and pushed/);
 
     const page = await listRouteRates(viewer, route.id, { limit: 2 });
     expect(page.items.map((r) => r.prefix)).toEqual(["1", "44"]);

@@ -7,11 +7,11 @@ import type { RejectedLine } from "@/lib/lists/import-parse";
 import { findLongestPrefixRate, prefixesOf, priceCall } from "@/lib/pricing/price";
 import { checkRateFileSize, parseRateCsv, rateCsvHeader, rateToCsvRow } from "@/lib/rates/csv";
 import { formatMoney } from "@/lib/validation/call-limits";
-import { formatIncrement, MAX_RATE_LINES, RATE_PREFIX_MAX_LENGTH, RATES_NOT_ENFORCED, type RateInput } from "@/lib/validation/rates";
+import { formatIncrement, MAX_RATE_LINES, RATE_PREFIX_MAX_LENGTH, RATES_ENFORCEMENT, type RateInput } from "@/lib/validation/rates";
 import { encodeCursor, type Page, type PageQuery } from "@/lib/validation/tenant";
 import { writeAudit } from "./audit";
 
-// Rate tables of route cost limits: for pricing calls and reports, enforced by nothing yet. A route's rates are in
+// Rate tables of route cost limits: they price calls for reports and for the call guard. A route's rates are in
 // the route's currency. Reading them (and pricing a number) needs policy:read; importing needs policy:write, as
 // for the route limits themselves. An import replaces the route's whole table in one transaction, and only when
 // every line of the file is good: a rate deck is one document from the carrier, and half of it stored would price
@@ -50,7 +50,7 @@ export interface RateImportReport {
   isStored: boolean;
   /** Rates the route had before. */
   previousCount: number;
-  notEnforced: string;
+  enforcement: string;
 }
 
 export interface PriceView {
@@ -64,7 +64,7 @@ export interface PriceView {
   cost: string;
   /** The cost as the dashboard shows it ("€0.06"). */
   display: string;
-  notEnforced: string;
+  enforcement: string;
 }
 
 const ROUTE_NOT_FOUND = "The route cost limit does not exist.";
@@ -163,7 +163,7 @@ export async function importRouteRates(
     isDryRun: options.dryRun,
     isStored,
     previousCount,
-    notEnforced: RATES_NOT_ENFORCED,
+    enforcement: RATES_ENFORCEMENT,
   });
 
   if (options.dryRun || parsed.rejected.length > 0) {
@@ -230,7 +230,7 @@ export async function priceRouteNumber(caller: Caller, routeId: string, number: 
     billedSeconds: price.billedSeconds,
     cost: price.cost,
     display: formatMoney(price.cost, route.currency),
-    notEnforced: RATES_NOT_ENFORCED,
+    enforcement: RATES_ENFORCEMENT,
   };
 }
 

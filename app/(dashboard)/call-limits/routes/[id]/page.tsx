@@ -21,10 +21,12 @@ import { requirePagePermission } from "@/lib/auth/guards";
 import { hasPermission } from "@/lib/auth/permissions";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getRouteCostLimit, type RouteCostLimitView } from "@/lib/db/queries/call-limits";
+import { getCallGuardSettings } from "@/lib/db/queries/call-guard-settings";
 import { listRouteRates } from "@/lib/db/queries/route-rates";
 import { isAppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/validation/call-limits";
-import { RATES_NOT_ENFORCED } from "@/lib/validation/rates";
+import { CALL_GUARD_OFF_TEXT } from "@/lib/validation/call-guard";
+import { RATES_ENFORCEMENT } from "@/lib/validation/rates";
 import { decodeCursor, PAGE_LIMITS } from "@/lib/validation/tenant";
 import { PriceLookup } from "./_components/price-lookup";
 import { RateImport } from "./_components/rate-import";
@@ -62,7 +64,7 @@ export default async function RouteRatesPage({ params, searchParams }: { params:
   const route = await loadRoute(caller, id);
   // A cursor this page did not make (edited by hand) starts from the top rather than failing.
   const after = typeof query.after === "string" ? (decodeCursor(query.after) ?? undefined) : undefined;
-  const rates = await listRouteRates(caller, route.id, { limit: PAGE_LIMITS.max, cursor: after });
+  const [rates, guard] = await Promise.all([listRouteRates(caller, route.id, { limit: PAGE_LIMITS.max, cursor: after }), getCallGuardSettings(caller)]);
   const canEdit = hasPermission(user.role, "policy:write");
   const base = `/call-limits/routes/${route.id}`;
 
@@ -77,8 +79,8 @@ export default async function RouteRatesPage({ params, searchParams }: { params:
           ← Call limits
         </Link>
       </p>
-      <Alert tone="warning" className="mb-6" data-testid="rates-not-enforced">
-        {`Not enforced: ${RATES_NOT_ENFORCED} The route's limit of ${formatMoney(route.maxCostPerMinute, route.currency)} per minute is not enforced either.`}
+      <Alert tone={guard.enabled ? "info" : "warning"} className="mb-6" data-testid="rates-enforcement">
+        {`${guard.enabled ? "Enforced:" : CALL_GUARD_OFF_TEXT} ${RATES_ENFORCEMENT} The route's maximum here is ${formatMoney(route.maxCostPerMinute, route.currency)} per minute.`}
       </Alert>
       <div className="grid gap-6">
         <Card>

@@ -57,7 +57,7 @@ describe("rate routes", () => {
       params(route.id),
     );
     expect(good.status).toBe(200);
-    expect(await good.json()).toMatchObject({ isStored: true, accepted: 2, notEnforced: expect.stringContaining("nothing enforces them") });
+    expect(await good.json()).toMatchObject({ isStored: true, accepted: 2, enforcement: expect.stringContaining("While the guard is off they only price calls and reports.") });
 
     const viewer = await token("VIEWER");
     const list = await (await listRates(request(`${base}/rates?limit=1`, viewer), params(route.id))).json();
