@@ -90,6 +90,30 @@ describe.skipIf(!hasDash)("rampart-guard-agi.sh", () => {
     expect(decide("acme", "1002", "00442079460000")).toMatchObject({ RAMPART_GUARD_RESULT: "allow", RAMPART_GUARD_CAP: "300" });
   });
 
+  it("counts spend by the UTC day and month of the call's start, from Asterisk's EPOCH (leap days and new years included)", () => {
+    // Far from the cluster file's time: the panel counts as unreachable, and the calls are decided locally.
+    writePolicy({ ...POLICY, offlineMode: "ALLOW_CAPPED" });
+    for (const [iso, dayKey, monthKey] of [
+      ["2024-02-29T23:59:59Z", "d20240229", "m202402"],
+      ["2027-01-01T00:00:00Z", "d20270101", "m202701"],
+      ["2026-12-31T12:00:00Z", "d20261231", "m202612"],
+    ] as const) {
+      const at = Date.parse(iso) / 1000;
+      const uniqueId = `node1-${at}.1`;
+      // Asterisk's ${EPOCH} as decide's third argument: no clock of the test.
+      const run = spawnSync("dash", [AGI_SCRIPT], {
+        input: [`agi_uniqueid: ${uniqueId}`, "agi_accountcode: globex", "agi_arg_1: decide", "agi_arg_2: 00442079460000", "agi_arg_3: 2001", `agi_arg_4: ${at}`, "", "200", "200", "200", "200", ""].join("\n"),
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, RAMPART_GUARD_ROOT: root } as unknown as NodeJS.ProcessEnv,
+      });
+      expect(run.stdout).toContain('RAMPART_GUARD_RESULT "allow"');
+      expect(end(uniqueId, 61, at).status).toBe(0);
+      // 61 s billed as two started minutes at 0.10.
+      expect(readFileSync(join(root, "guard-state", "spend", dayKey, "globex.2001"), "utf8").trim()).toBe("2000");
+      expect(readFileSync(join(root, "guard-state", "spend", monthKey, "globex"), "utf8").trim()).not.toBe("");
+    }
+  });
+
   it("counts the other nodes' spend the panel sent, and refuses once a budget cannot pay the first increment", () => {
     writeCluster({ ...EMPTY_CLUSTER, tenantDay: [{ accountCode: "acme", amount: "0.9500" }], tenantMonth: [{ accountCode: "acme", amount: "0.9500" }] });
     expect(decide("acme", "1002", "00442079460000")).toMatchObject({ RAMPART_GUARD_RESULT: "refuse", RAMPART_GUARD_REASON: "tenant-daily" });

@@ -43,7 +43,7 @@ describe("renderGuard", () => {
     expect(renderGuard(POLICY)).toEqual(a);
     expect(a.version).toMatch(/^[0-9a-f]{16}$/);
     expect(a.files[GUARD_ARTEFACTS.dialplan]).toContain(`exten => s,1,NoOp(rampart-guard ${a.version})`);
-    expect(a.files[GUARD_ARTEFACTS.dialplan]).toContain("AGI(/var/lib/rampart/guard/rampart-guard-agi.sh,decide,${RAMPART_GUARD_NUMBER},${CHANNEL(endpoint)})");
+    expect(a.files[GUARD_ARTEFACTS.dialplan]).toContain("AGI(/var/lib/rampart/guard/rampart-guard-agi.sh,decide,${RAMPART_GUARD_NUMBER},${CHANNEL(endpoint)},${EPOCH})");
     expect(a.files[GUARD_ARTEFACTS.dialplan]).toContain("Set(TIMEOUT(absolute)=${RAMPART_GUARD_CAP})");
     const b = renderGuard({ ...POLICY, extensions: [{ ...POLICY.extensions[0]!, dailyLimit: "101" }] });
     expect(b.version).not.toBe(a.version);

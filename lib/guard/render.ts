@@ -70,7 +70,7 @@ export function renderGuardDialplan(version: string): string {
     `exten => s,1,NoOp(rampart-guard ${version})`,
     " same => n,Set(RAMPART_GUARD_RESULT=)",
     " same => n,Set(RAMPART_GUARD_NUMBER=${FILTER(0-9+,${ARG1})})",
-    ` same => n,AGI(${agi},decide,\${RAMPART_GUARD_NUMBER},\${CHANNEL(endpoint)})`,
+    ` same => n,AGI(${agi},decide,\${RAMPART_GUARD_NUMBER},\${CHANNEL(endpoint)},\${EPOCH})`,
     ' same => n,GotoIf($["${RAMPART_GUARD_RESULT}" = "allow"]?allow)',
     " same => n,Verbose(1,rampart-guard refused ${RAMPART_GUARD_NUMBER} for ${CHANNEL(endpoint)}: ${RAMPART_GUARD_REASON})",
     " same => n,Hangup(21)",

@@ -6,6 +6,8 @@
  *   at=UNIX_SECONDS                  when the panel wrote it: the node counts the panel unreachable once it is older
  *                                    than the policy's stale_after
  *   day=dYYYYMMDD / month=mYYYYMM    the UTC day and month the spend lines are of
+ *   serial=DIGITS                    this file's own: a node takes a file with a new serial as news (two files may be
+ *                                    written within one second: a lift right after a poll)
  *   spend_ext=ACCOUNT EXTENSION AMOUNT   today's spend of an extension on the OTHER nodes
  *   spend_day=ACCOUNT AMOUNT             today's spend of a tenant on the other nodes
  *   spend_month=ACCOUNT AMOUNT           this month's spend of a tenant on the other nodes
@@ -40,11 +42,14 @@ export const utcDayKey = (d: Date) => `d${d.getUTCFullYear()}${pad(d.getUTCMonth
 export const utcMonthKey = (d: Date) => `m${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}`;
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
+let serial = 0;
+
 /** The file's text; lines whose words the node would refuse are left out (and so is nothing else). */
 export function renderGuardCluster(state: GuardClusterState): string {
   const word = (text: string) => GUARD_WORD_PATTERN.test(text);
   const money = (text: string) => MONEY_PATTERN.test(text);
-  const lines = ["rampart-guard-cluster=1", `at=${unix(state.now)}`, `day=${utcDayKey(state.now)}`, `month=${utcMonthKey(state.now)}`];
+  serial = (serial + 1) % 1_000_000;
+  const lines = ["rampart-guard-cluster=1", `at=${unix(state.now)}`, `day=${utcDayKey(state.now)}`, `month=${utcMonthKey(state.now)}`, `serial=${Date.now()}${String(serial).padStart(6, "0")}`];
   for (const s of state.extensionDay) if (word(s.accountCode) && word(s.extension) && money(s.amount)) lines.push(`spend_ext=${s.accountCode} ${s.extension} ${s.amount}`);
   for (const s of state.tenantDay) if (word(s.accountCode) && money(s.amount)) lines.push(`spend_day=${s.accountCode} ${s.amount}`);
   for (const s of state.tenantMonth) if (word(s.accountCode) && money(s.amount)) lines.push(`spend_month=${s.accountCode} ${s.amount}`);
