@@ -11,8 +11,8 @@ export interface AgiRun {
   stderr: string;
 }
 
-/** Runs one AGI request against the guard root `root` (its /var/lib/rampart) at Unix time `now`. */
-export function runGuardAgi(root: string, now: number, request: { args: string[]; accountCode?: string; uniqueId?: string }): AgiRun {
+/** Runs one AGI request against the guard root `root` (its /var/lib/rampart) at Unix time `now` (null: the script's own clock). */
+export function runGuardAgi(root: string, now: number | null, request: { args: string[]; accountCode?: string; uniqueId?: string }): AgiRun {
   const env = [
     "agi_request: rampart-guard-agi.sh",
     "agi_channel: PJSIP/1001-00000001",
@@ -25,7 +25,7 @@ export function runGuardAgi(root: string, now: number, request: { args: string[]
   const result = spawnSync("dash", [AGI_SCRIPT], {
     input: [...env, ...answers, ""].join("\n"),
     encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", RAMPART_GUARD_ROOT: root, RAMPART_GUARD_NOW: String(now) } as unknown as NodeJS.ProcessEnv,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", RAMPART_GUARD_ROOT: root, ...(now === null ? {} : { RAMPART_GUARD_NOW: String(now) }) } as unknown as NodeJS.ProcessEnv,
   });
   const variables: Record<string, string> = {};
   for (const line of result.stdout.split("\n")) {

@@ -3,7 +3,8 @@
  * panel pushes and the node's own spend. lib/guard/rampart-guard.sh is the node's implementation of the same
  * decision, and a property test holds the two to the same answer on every valid input.
  *
- * NOT WIRED: no push, dialplan or page uses this yet; nothing enforces a budget until a later change does.
+ * The node runs rampart-guard.sh from the call path (rampart-guard-agi.sh, rendered and pushed by lib/guard/render.ts);
+ * this model is what the tests hold it to.
  *
  * Pure and deterministic (no clock, no environment, no I/O; `now` is an input). Money is exact: decimal strings at
  * the edges, BigInt counts of 1/10,000 (DECIMAL(14,4)) inside, and a call's cost is exactly what lib/pricing says.

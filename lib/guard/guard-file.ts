@@ -1,6 +1,6 @@
 /**
- * The one serializer of the call guard's input file, the format lib/guard/rampart-guard.sh reads. NOT WIRED yet: no
- * push or node agent writes this file today.
+ * The call guard's input file in TypeScript: the format lib/guard/rampart-guard.sh reads, which the node's call path
+ * (rampart-guard-agi.sh) writes for each call; the tests feed the model's inputs to the script through this.
  *
  * One key=value line each, in exactly this order, each line ending in \n; the script refuses anything else:
  *

@@ -101,12 +101,8 @@ describe.skipIf(!hasDash)("rampart-guard-agi.sh", () => {
       const at = Date.parse(iso) / 1000;
       const uniqueId = `node1-${at}.1`;
       // Asterisk's ${EPOCH} as decide's third argument: no clock of the test.
-      const run = spawnSync("dash", [AGI_SCRIPT], {
-        input: [`agi_uniqueid: ${uniqueId}`, "agi_accountcode: globex", "agi_arg_1: decide", "agi_arg_2: 00442079460000", "agi_arg_3: 2001", `agi_arg_4: ${at}`, "", "200", "200", "200", "200", ""].join("\n"),
-        encoding: "utf8",
-        env: { PATH: process.env.PATH, RAMPART_GUARD_ROOT: root } as unknown as NodeJS.ProcessEnv,
-      });
-      expect(run.stdout).toContain('RAMPART_GUARD_RESULT "allow"');
+      const run = runGuardAgi(root, null, { args: ["decide", "00442079460000", "2001", String(at)], accountCode: "globex", uniqueId });
+      expect(run.variables.RAMPART_GUARD_RESULT).toBe("allow");
       expect(end(uniqueId, 61, at).status).toBe(0);
       // 61 s billed as two started minutes at 0.10.
       expect(readFileSync(join(root, "guard-state", "spend", dayKey, "globex.2001"), "utf8").trim()).toBe("2000");

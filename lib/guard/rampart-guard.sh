@@ -2,10 +2,10 @@
 # rampart-guard: the call guard's decision on the PBX node, the same as lib/guard/decide.ts (decideCall), which is
 # its reference model; lib/guard/rampart-guard.test.ts runs this script against it on random inputs.
 #
-# NOT WIRED: no push installs this script and no dialplan calls it yet.
+# The call path (rampart-guard-agi.sh) sources it in a subshell for each outbound call, with the input it wrote.
 #
 # Usage: rampart-guard.sh FILE
-#   FILE is the guard input written by renderGuardFile (lib/guard/guard-file.ts): key=value lines in a fixed order,
+#   FILE is the guard input (as renderGuardFile, lib/guard/guard-file.ts, writes it): key=value lines in a fixed order,
 #   ending with end=1. The data travels only in that file: the script takes exactly one argument, the file's path, and
 #   must never be given call data through argv (least of all from a remote command), so no number or amount is ever
 #   parsed by a shell that did not validate it.
