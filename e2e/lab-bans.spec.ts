@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 
 import { downLab, LAB_TOOLS, nodeExecArgv, upLab, type LabDescription } from "../lab/cluster";
+import { callFromLabPhone, labCdrLines } from "../lab/phones";
 import { probeSipOptions, SIP_ANSWERED } from "../lab/sip-probe";
 import { readState } from "../lab/state";
 import { LAB_BRIDGE } from "../lab/topology";
@@ -16,7 +17,9 @@ import { signInAndWait } from "./helpers";
 
 // The whole loop against real nodes: lab nodes added and pushed with the CLI, svcrack from the lab attacker,
 // the dashboard's own collector (every 5 s here) bringing the ban to the Bans page, and Unban from the page
-// lifting it on the node so the attacker reaches the node again. Root and the lab tools only; skipped
+// lifting it on the node so the attacker reaches the node again. And the call guard's: real calls from the lab's
+// phones blocked for abuse by the node's guard, the block on the Blocked extensions page within a poll, and
+// Lift block from the page letting the extension call again. Root and the lab tools only; skipped
 // otherwise (RAMPART_REQUIRE_ALL=1 makes that a failure) and while another lab is up.
 
 const missing = missingPrerequisites(LAB_TOOLS);
@@ -31,6 +34,7 @@ if (!shouldSkip) {
     let lab: LabDescription;
     let disabledSignatures: string[] = [];
     let managementIds: string[] = [];
+    let guardIds: { tenant: string; route: string } | null = null;
     const cli = (args: string[]) =>
       spawnSync(process.execPath, ["--import", "tsx", "cli/rampart.ts", ...args], {
         encoding: "utf8",
@@ -56,6 +60,19 @@ if (!shouldSkip) {
       managementIds = (
         await sql<{ id: string }>(`INSERT INTO address_entries (list, network, family, comment) VALUES ('MANAGEMENT', $1::inet, 4, 'e2e lab panel') RETURNING id`, [lab.panelAddress])
       ).map((r) => r.id);
+      // The call guard, on: tenant acme (the lab's account code) and a route pricing 0033 (France) per second;
+      // more than 2 calls to one international number within 300 s block the extension.
+      const [tenant] = await sql<{ id: string }>(`INSERT INTO tenants (name, account_code) VALUES ('Acme (lab)', 'acme') RETURNING id::text`);
+      const [route] = await sql<{ id: string }>(
+        `INSERT INTO route_cost_limits (name, prefix, max_cost_per_minute, currency) VALUES ('Lab international', '00', 1, 'EUR') RETURNING id::text`,
+      );
+      await sql(
+        `INSERT INTO route_rates (route_id, prefix, description, cost_per_minute, first_increment, next_increment, connection_fee) VALUES ($1, '0033', 'France', 0.6, 1, 1, 0)`,
+        [route!.id],
+      );
+      guardIds = { tenant: tenant!.id, route: route!.id };
+      await sql(`UPDATE abuse_detection_settings SET enabled = true, max_calls_same_number = 2, window_seconds = 300 WHERE id = 1`);
+      await sql(`UPDATE call_guard_settings SET enabled = true, offline_mode = 'ALLOW_CAPPED' WHERE id = 1`);
       const pushed = cli(["push", "--node", "e2e-lab1", "--wait"]);
       expect(pushed.status, pushed.stderr).toBe(0);
     });
@@ -64,6 +81,12 @@ if (!shouldSkip) {
       await sql(`DELETE FROM nodes WHERE name = 'e2e-lab1'`);
       await sql(`DELETE FROM address_entries WHERE id = ANY($1::uuid[])`, [managementIds]);
       await sql(`UPDATE scanner_signatures SET enabled = true WHERE id = ANY($1::uuid[])`, [disabledSignatures]);
+      if (guardIds !== null) {
+        await sql(`DELETE FROM extension_blocks WHERE account_code = 'acme'`);
+        await sql(`DELETE FROM route_cost_limits WHERE id = $1`, [guardIds.route]);
+        await sql(`DELETE FROM tenants WHERE id = $1`, [guardIds.tenant]);
+        await sql(`UPDATE call_guard_settings SET enabled = false, offline_mode = 'REFUSE_INTERNATIONAL' WHERE id = 1`);
+      }
       await downLab(dir);
     });
 
@@ -102,6 +125,34 @@ if (!shouldSkip) {
       expect(probe(node.host, attacker)).toMatch(SIP_ANSWERED);
       const audit = await sql<{ action: string }>(`SELECT action FROM audit_log WHERE action ILIKE '%unban%' AND after::text LIKE $1`, [`%${attacker}%`]);
       expect(audit.length).toBeGreaterThan(0);
+    });
+
+    test("N+1 calls to one international number block the extension on the node; Lift block on the page lets it call again", async ({ page }) => {
+      const node = lab.nodes[0]!;
+      const lastCdr = () => labCdrLines(node.name, dir).at(-1) ?? "";
+      for (let i = 0; i < 3; i++) await callFromLabPhone(node.name, "1002", "00033123456789", 1, dir);
+      expect(lastCdr()).toContain("rampart-guard block abuse acme 1002 0033123456789");
+      await callFromLabPhone(node.name, "1002", "00033123456780", 1, dir);
+      expect(lastCdr()).toContain("rampart-guard refuse blocked acme 1002");
+      // The dashboard's collector stores the CDRs, and with them the block.
+      const openBlock = async () => (await sql<{ id: string }>(`SELECT id::text FROM extension_blocks WHERE account_code = 'acme' AND extension = '1002' AND lifted_at IS NULL`))[0]?.id;
+      await expect.poll(openBlock, { timeout: (E2E_POLL_INTERVAL_SECONDS * 2 + 20) * 1000, intervals: [1_000] }).toBeDefined();
+      const blockId = (await openBlock())!;
+
+      const admin = await createUser("ADMIN");
+      await signInAndWait(page, admin.email);
+      await page.goto("/call-limits/blocks");
+      const row = page.locator(`tr[data-block-id="${blockId}"]`);
+      await expect(row).toContainText("0033123456789");
+      await expect(row).toContainText("e2e-lab1");
+      await row.getByRole("button", { name: /Lift block of extension 1002/ }).click();
+      await page.getByRole("alertdialog", { name: "Lift the block of extension 1002?" }).getByRole("button", { name: "Lift block" }).click();
+      await expect(row.getByRole("status")).toContainText("Block lifted", { timeout: 30_000 });
+
+      // The lift reached the node with the page's answer: the extension's next call goes out.
+      await callFromLabPhone(node.name, "1002", "00033123456781", 1, dir);
+      expect(lastCdr()).toContain("rampart-guard allow acme 1002 0033123456781");
+      expect(lastCdr()).toContain('"ANSWERED"');
     });
   });
 }

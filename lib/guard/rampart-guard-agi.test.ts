@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import type { CallGuardPolicy } from "@/lib/validation/call-guard";
 
-import { AGI_SCRIPT, runGuardAgi } from "@/test/guard-agi";
+import { AGI_SCRIPT, runGuardAgi, runGuardAgiAsync } from "@/test/guard-agi";
 import { renderGuardCluster, type GuardClusterState } from "@/lib/observe/guard-cluster";
 import { parseGuardOutcome } from "./outcome";
 import { renderGuard } from "./render";
@@ -108,6 +108,21 @@ describe.skipIf(!hasDash)("rampart-guard-agi.sh", () => {
       expect(readFileSync(join(root, "guard-state", "spend", dayKey, "globex.2001"), "utf8").trim()).toBe("2000");
       expect(readFileSync(join(root, "guard-state", "spend", monthKey, "globex"), "utf8").trim()).not.toBe("");
     }
+  });
+
+  it("keeps a burst of parallel calls within the budget: each sees the others' reservations (overshoot 0 on one node)", async () => {
+    // acme/1001: 0.50 a day; 0044 at 0.10 a started minute. Twenty calls decided at once.
+    const decisions = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => runGuardAgiAsync(root, NOW, { args: ["decide", `0044207946${String(1000 + i)}`, "1001"], accountCode: "acme", uniqueId: `node1-burst.${i}` })),
+    );
+    const allowed = decisions.flatMap((d, i) => (d.variables.RAMPART_GUARD_RESULT === "allow" ? [{ i, cap: Number(d.variables.RAMPART_GUARD_CAP) }] : []));
+    const reservedCents = decisions.reduce((sum, d) => sum + (d.variables.RAMPART_GUARD_RESULT === "allow" ? Number(d.variables["CDR(userfield)"]!.split(" ").at(-1)!.replace(".", "")) : 0), 0);
+    expect(reservedCents).toBe(50);
+    expect(decisions.filter((d) => d.variables.RAMPART_GUARD_REASON === "extension-daily").length).toBe(20 - allowed.length);
+    // Every allowed call runs to its cap: together they cost exactly the budget, never more.
+    await Promise.all(allowed.map(({ i, cap }) => runGuardAgiAsync(root, NOW, { args: ["end", String(cap)], accountCode: "acme", uniqueId: `node1-burst.${i}` })));
+    expect(readFileSync(join(root, "guard-state", "spend", "d20261204", "acme.1001"), "utf8").trim()).toBe("5000");
+    expect(decide("acme", "1001", "00442079469999")).toMatchObject({ RAMPART_GUARD_RESULT: "refuse", RAMPART_GUARD_REASON: "extension-daily" });
   });
 
   it("counts the other nodes' spend the panel sent, and refuses once a budget cannot pay the first increment", () => {
