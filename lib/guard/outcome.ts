@@ -10,6 +10,7 @@
  *
  * Anything else (another application's userfield, a damaged line) is no guard outcome: null.
  */
+import { GUARD_WORD_PATTERN } from "@/lib/validation/call-guard";
 import { MONEY_PATTERN } from "@/lib/validation/call-limits";
 import { INCREMENT_RANGE } from "@/lib/validation/rates";
 import { priceCall, type PricedRate } from "@/lib/pricing/price";
@@ -47,7 +48,7 @@ export const GUARD_REASON_TEXT: Readonly<Record<GuardRefusalReason | "abuse" | "
   off: "The call guard is off: allowed without limits",
 };
 
-const WORD = /^[A-Za-z0-9_-]{1,40}$/;
+const WORD = GUARD_WORD_PATTERN;
 const NUMBER = /^\+?\d{1,32}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const WHOLE = /^\d{1,5}$/;

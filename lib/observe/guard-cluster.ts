@@ -19,6 +19,7 @@
  * sum of the stored call records' exact costs (lib/guard/outcome.ts) of the calls the guard allowed.
  */
 import { getDb } from "@/lib/db/client";
+import { fromMoneyUnits, toMoneyUnits, utcPeriods } from "@/lib/pricing/budget";
 import { GUARD_WORD_PATTERN } from "@/lib/validation/call-guard";
 import { MONEY_PATTERN } from "@/lib/validation/call-limits";
 import { NODE_DIR } from "@/lib/ssh/commands";
@@ -69,10 +70,9 @@ interface SpendRow {
 /** The cluster state as node `nodeId` needs it: every other node's spend, and the cluster's blocks and lifts. */
 export async function loadGuardClusterState(nodeId: string, now: Date): Promise<GuardClusterState> {
   const db = getDb();
-  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const monthEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  const [rows, blocks, lifts] = await Promise.all([
+  const { dayStart, monthStart, monthEnd } = utcPeriods(now);
+  const liftedSince = new Date(now.getTime() - LIFT_MEMORY_MS);
+  const [rows, blocks] = await Promise.all([
     // Served by call_records_guard_spend_idx (account_code, started_at) WHERE guard_outcome = 'ALLOW'.
     db.$queryRaw<SpendRow[]>`
       SELECT account_code, guard_extension AS extension,
@@ -83,14 +83,11 @@ export async function loadGuardClusterState(nodeId: string, now: Date): Promise<
         AND started_at >= ${monthStart} AND started_at < ${monthEnd}
       GROUP BY account_code, guard_extension
       ORDER BY account_code, guard_extension`,
-    db.extensionBlock.findMany({ where: { liftedAt: null }, orderBy: [{ accountCode: "asc" }, { extension: "asc" }] }),
-    db.extensionBlock.findMany({ where: { liftedAt: { gte: new Date(now.getTime() - LIFT_MEMORY_MS) } }, orderBy: [{ accountCode: "asc" }, { extension: "asc" }] }),
+    // Open blocks and recent lifts, in one read.
+    db.extensionBlock.findMany({ where: { OR: [{ liftedAt: null }, { liftedAt: { gte: liftedSince } }] }, orderBy: [{ accountCode: "asc" }, { extension: "asc" }] }),
   ]);
-  const units = (text: string | null) => {
-    const [whole = "0", fraction = ""] = (text ?? "0").split(".");
-    return BigInt(whole) * 10_000n + BigInt(fraction.padEnd(4, "0").slice(0, 4) || "0");
-  };
-  const text = (value: bigint) => `${value / 10_000n}.${String(value % 10_000n).padStart(4, "0")}`;
+  const units = (text: string | null) => (text === null ? 0n : toMoneyUnits(text));
+  const text = fromMoneyUnits;
   const tenantDay = new Map<string, bigint>();
   const tenantMonth = new Map<string, bigint>();
   const extensionDay: { accountCode: string; extension: string; amount: string }[] = [];
@@ -104,8 +101,8 @@ export async function loadGuardClusterState(nodeId: string, now: Date): Promise<
     extensionDay,
     tenantDay: [...tenantDay].map(([accountCode, value]) => ({ accountCode, amount: text(value) })),
     tenantMonth: [...tenantMonth].map(([accountCode, value]) => ({ accountCode, amount: text(value) })),
-    blocks: blocks.map((b) => ({ accountCode: b.accountCode, extension: b.extension, at: b.blockedAt })),
-    lifts: lifts.map((l) => ({ accountCode: l.accountCode, extension: l.extension, at: l.liftedAt! })),
+    blocks: blocks.flatMap((b) => (b.liftedAt === null ? [{ accountCode: b.accountCode, extension: b.extension, at: b.blockedAt }] : [])),
+    lifts: blocks.flatMap((b) => (b.liftedAt === null ? [] : [{ accountCode: b.accountCode, extension: b.extension, at: b.liftedAt }])),
   };
 }
 
