@@ -8,9 +8,10 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-export async function signInAndWait(page: Page, email: string): Promise<void> {
+/** Signs in and waits for the Overview; `timeout` for a spec that runs beside the other browser specs (the lab's). */
+export async function signInAndWait(page: Page, email: string, timeout?: number): Promise<void> {
   await signIn(page, email);
-  await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible({ timeout });
 }
 
 /** The sign-in form's error message (Next.js keeps an empty role=alert route announcer on every page). */
